@@ -1,0 +1,107 @@
+# Touchpoint build. `make` builds build/touchpoint; `make test` runs every
+# test; `make demo` installs what is missing, builds and shows a demo world.
+# SAN=1 builds into build/san with AddressSanitizer + UBSan.
+
+PKGS      := sqlite3 libcjson libsodium
+CC        ?= cc
+OPT       ?= -O2
+ifeq ($(SAN),1)
+B         := build/san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT       := -O1
+else
+B         := build
+SANFLAGS  :=
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wshadow \
+              -Wstrict-prototypes -Wmissing-prototypes -fvisibility=hidden \
+              -Iinclude -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+LDLIBS_ALL := $(PKG_LIBS) -lcsv -lpthread -lm $(LDLIBS)
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/ingest/*.c src/identity/*.c \
+              src/lifecycle/*.c src/store/*.c src/store/sqlite/*.c src/demo/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+TLIB_OBJ := $(LIB_SRC:%.c=$(B)/t/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+.PHONY: all test unit e2e demo deps bench fuzz fuzz-build clean check-style format
+
+all: $(B)/touchpoint
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# Unit tests reach TP_STATIC helpers through a second build of the library.
+$(B)/t/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DTP_TESTING -MMD -MP -c $< -o $@
+
+$(B)/libtouchpoint.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libtouchpoint-test.a: $(TLIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/touchpoint: $(CLI_OBJ) $(B)/libtouchpoint.a
+	$(CC) $(CFLAGS_ALL) $(CLI_OBJ) $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtouchpoint-test.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DTP_TESTING $< $(B)/libtouchpoint-test.a $(LDLIBS_ALL) -lcmocka -o $@
+
+$(B)/bench/%: bench/%.c $(B)/libtouchpoint.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
+
+unit: $(UNIT_BIN)
+
+test: all unit fuzz-build
+	@B=$(B) tests/run.sh
+
+demo:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+deps:
+	@scripts/deps.sh
+
+bench: all $(BENCH_BIN)
+	@B=$(B) bench/run.sh
+
+# libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 300
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -lpthread -lm -o $@
+fuzz-build: $(FUZZ_BIN)
+fuzz: fuzz-build
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+check-style:
+	@scripts/check-style.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard include/touchpoint/*.h src/*/*.h src/*/*/*.h)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(TLIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

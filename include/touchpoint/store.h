@@ -1,0 +1,167 @@
+/* The storage interface: a table of functions with a version, behind which
+ * SQLite (src/store/sqlite) and later PostgreSQL implement the system of
+ * record. No code outside src/store speaks SQL. A store is opened for one
+ * workspace; every row it reads or writes carries that workspace_id.
+ *
+ * Ownership: strings in records handed out by a store are borrowed and valid
+ * until the next call on that store (or, for callbacks, until the callback
+ * returns). Strings passed in are borrowed for the call only. */
+#ifndef TOUCHPOINT_STORE_H
+#define TOUCHPOINT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "touchpoint/ctx.h"
+#include "touchpoint/model.h"
+
+#define TP_STORE_OPS_VERSION 1
+
+typedef struct tp_store tp_store;
+
+typedef enum tp_contact_key { TP_KEY_EMAIL, TP_KEY_USER_ID } tp_contact_key;
+
+/* Callbacks return 0 to go on, non-zero to stop early. */
+typedef int (*tp_contact_fn)(void *user, const tp_contact *c);
+typedef int (*tp_account_fn)(void *user, const tp_account *a, int64_t n_contacts);
+typedef int (*tp_touch_fn)(void *user, const tp_touch_record *t);
+typedef int (*tp_merge_fn)(void *user, const tp_merge *m);
+typedef int (*tp_note_fn)(void *user, const tp_identity_note *n);
+typedef int (*tp_text_fn)(void *user, const char *text);
+
+typedef struct tp_contact_filter {
+	int stage;            /* a tp_stage, or -1 for all */
+	int include_merged;   /* also contacts merged into another */
+	int64_t account_id;   /* 0 = any */
+} tp_contact_filter;
+
+typedef struct tp_spend_row {
+	const char *date;     /* YYYY-MM-DD */
+	const char *channel, *source, *campaign, *currency;
+	int64_t impressions, clicks, cost; /* cost in minor units */
+} tp_spend_row;
+
+typedef struct tp_opportunity_row {
+	int64_t account_id, contact_id, amount, created_at, closed_at; /* closed_at 0 = open */
+	const char *name, *stage, *currency, *close_date, *lost_reason, *source_channel;
+	int probability;
+} tp_opportunity_row;
+
+typedef struct tp_revenue_row {
+	int64_t account_id, mrr_delta;
+	const char *month, *kind, *currency; /* kind: new, expansion, contraction, churn, reactivation */
+} tp_revenue_row;
+
+typedef struct tp_stage_change_row {
+	int64_t contact_id, at;
+	int from_stage;       /* tp_stage, or -1 when the contact is new */
+	tp_stage to_stage;
+	const char *actor, *reason;
+} tp_stage_change_row;
+
+typedef struct tp_store_counts {
+	int64_t events, contacts, accounts, visitors, anonymous_visitors, merges;
+	int64_t by_stage[TP_STAGE__COUNT];
+} tp_store_counts;
+
+typedef struct tp_store_ops {
+	int version;          /* TP_STORE_OPS_VERSION */
+	const char *name;     /* "sqlite", "postgres", "fault" */
+	void (*close)(tp_store *s);
+
+	tp_status (*begin)(tp_store *s, tp_ctx *ctx);
+	tp_status (*commit)(tp_store *s, tp_ctx *ctx);
+	tp_status (*rollback)(tp_store *s, tp_ctx *ctx);
+
+	/* events */
+	tp_status (*event_exists)(tp_store *s, tp_ctx *ctx, const char *message_id, int *exists);
+	tp_status (*event_insert)(tp_store *s, tp_ctx *ctx, const tp_event_row *row);
+	/* Anonymous events of `anonymous_id` (owner none) become contact_id's,
+	 * first attributed to `origin` (the contact whose identifier matched). */
+	tp_status (*events_adopt)(tp_store *s, tp_ctx *ctx, const char *anonymous_id,
+	                          int64_t contact_id, int64_t origin, int64_t *moved);
+	/* Events currently owned by `from` are now owned by `to` (a merge). */
+	tp_status (*events_reassign)(tp_store *s, tp_ctx *ctx, int64_t from, int64_t to);
+	/* Events first attributed to `origin` and now owned by `from` are owned by
+	 * `to` again (an unmerge). */
+	tp_status (*events_restore)(tp_store *s, tp_ctx *ctx, int64_t origin, int64_t from,
+	                            int64_t to, int64_t *moved);
+	/* A contact's events, oldest first. */
+	tp_status (*events_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                               tp_touch_fn fn, void *user);
+
+	/* visitors */
+	tp_status (*visitor_get)(tp_store *s, tp_ctx *ctx, const char *anonymous_id,
+	                         tp_visitor *out, int *found);
+	tp_status (*visitor_put)(tp_store *s, tp_ctx *ctx, tp_visitor *v); /* insert when v->id == 0 */
+	tp_status (*visitors_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                                 void (*fn)(void *user, const tp_visitor *v), void *user);
+
+	/* contacts */
+	tp_status (*contact_get)(tp_store *s, tp_ctx *ctx, int64_t id, tp_contact *out, int *found);
+	tp_status (*contact_find)(tp_store *s, tp_ctx *ctx, tp_contact_key key, const char *value,
+	                          int64_t *id);  /* *id = 0 when none */
+	tp_status (*contact_put)(tp_store *s, tp_ctx *ctx, tp_contact *c); /* insert when c->id == 0 */
+	tp_status (*contacts_list)(tp_store *s, tp_ctx *ctx, const tp_contact_filter *f,
+	                           tp_contact_fn fn, void *user);
+	/* Contacts whose merged_into is `id`. */
+	tp_status (*contacts_merged_into)(tp_store *s, tp_ctx *ctx, int64_t id, tp_contact_fn fn,
+	                                  void *user);
+
+	/* accounts */
+	tp_status (*account_get)(tp_store *s, tp_ctx *ctx, int64_t id, tp_account *out, int *found);
+	tp_status (*account_find)(tp_store *s, tp_ctx *ctx, const char *domain, const char *group_id,
+	                          int64_t *id); /* by domain, else by group id; 0 = none */
+	tp_status (*account_put)(tp_store *s, tp_ctx *ctx, tp_account *a);
+	tp_status (*accounts_list)(tp_store *s, tp_ctx *ctx, tp_account_fn fn, void *user);
+
+	/* identity lineage */
+	tp_status (*merge_put)(tp_store *s, tp_ctx *ctx, tp_merge *m); /* insert when id == 0 */
+	tp_status (*merge_active)(tp_store *s, tp_ctx *ctx, int64_t loser_id, tp_merge *out,
+	                          int *found);
+	tp_status (*merges_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_merge_fn fn,
+	                               void *user);
+	tp_status (*note_insert)(tp_store *s, tp_ctx *ctx, const tp_identity_note *n);
+	tp_status (*notes_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_note_fn fn,
+	                              void *user);
+
+	/* lifecycle, business rows */
+	tp_status (*stage_change_insert)(tp_store *s, tp_ctx *ctx, const tp_stage_change_row *r);
+	tp_status (*spend_insert)(tp_store *s, tp_ctx *ctx, const tp_spend_row *r);
+	tp_status (*opportunity_insert)(tp_store *s, tp_ctx *ctx, const tp_opportunity_row *r,
+	                                int64_t *id);
+	tp_status (*revenue_insert)(tp_store *s, tp_ctx *ctx, const tp_revenue_row *r);
+
+	/* settings: the workspace's channel site lists */
+	tp_status (*sites_get)(tp_store *s, tp_ctx *ctx, tp_site_list list, tp_text_fn fn,
+	                       void *user, int *stored); /* *stored = 0: never edited */
+	tp_status (*sites_set)(tp_store *s, tp_ctx *ctx, tp_site_list list,
+	                       const char *const *sites, size_t n);
+
+	tp_status (*counts)(tp_store *s, tp_ctx *ctx, tp_store_counts *out);
+} tp_store_ops;
+
+/* Every backend's handle starts with this. */
+struct tp_store {
+	const tp_store_ops *ops;
+	int64_t workspace_id;
+	const char *workspace;   /* name; owned by the backend */
+};
+
+typedef enum tp_open_mode {
+	TP_OPEN_EXISTING,  /* the database must exist; pending migrations are applied */
+	TP_OPEN_CREATE     /* create the file and the workspace when missing */
+} tp_open_mode;
+
+/* Opens (or creates) a SQLite workspace database at `path` for workspace
+ * `workspace` ("default" when NULL). Returns new — close with
+ * tp_store_close(). Fails with TP_ERR_NOT_FOUND (no such file or workspace),
+ * TP_ERR_SCHEMA (written by a newer binary), TP_ERR_STORE. */
+TP_API tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *workspace,
+                                      tp_open_mode mode, tp_store **out);
+/* Accepts NULL. */
+TP_API void tp_store_close(tp_store *s);
+/* The schema version this binary writes. */
+TP_API int tp_store_schema_version(void);
+
+#endif

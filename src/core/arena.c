@@ -1,0 +1,84 @@
+/* Bump allocator: chunks of memory carved front to back, freed all at once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+struct tp_arena_chunk {
+	tp_arena_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+void tp__arena_init(tp_arena *a, size_t chunk_size)
+{
+	a->head = NULL;
+	a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
+}
+
+void tp__arena_free(tp_arena *a)
+{
+	tp_arena_chunk *c = a->head;
+	while (c) {
+		tp_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+}
+
+void tp__arena_reset(tp_arena *a)
+{
+	if (!a->head)
+		return;
+	/* Keep the oldest chunk (the last in the list): steady state is one chunk. */
+	tp_arena_chunk *c = a->head, *keep = NULL;
+	while (c) {
+		tp_arena_chunk *next = c->next;
+		if (next)
+			free(c);
+		else
+			keep = c;
+		c = next;
+	}
+	keep->used = 0;
+	a->head = keep;
+}
+
+void *tp__arena_alloc(tp_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	tp_arena_chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > a->chunk_size ? n : a->chunk_size;
+		c = malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+char *tp__arena_strndup(tp_arena *a, const char *s, size_t n)
+{
+	char *p = tp__arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int tp__arena_owns(const tp_arena *a, const void *p)
+{
+	const unsigned char *q = p;
+	for (const tp_arena_chunk *c = a->head; c; c = c->next)
+		if (q >= c->data && q < c->data + c->size)
+			return 1;
+	return 0;
+}

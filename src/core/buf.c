@@ -1,0 +1,80 @@
+/* Growable buffer: doubles its capacity, refuses to pass its cap. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+void tp__buf_init(tp_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void tp__buf_free(tp_buf *b)
+{
+	free(b->data);
+	tp__buf_init(b, b->max);
+}
+
+void tp__buf_reset(tp_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static int reserve(tp_buf *b, size_t n)
+{
+	if (b->max && b->len + n > b->max)
+		return -1;
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int tp__buf_add(tp_buf *b, const void *p, size_t n)
+{
+	if (reserve(b, n) != 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int tp__buf_addc(tp_buf *b, char c)
+{
+	return tp__buf_add(b, &c, 1);
+}
+
+int tp__buf_adds(tp_buf *b, const char *s)
+{
+	return tp__buf_add(b, s, strlen(s));
+}
+
+int tp__buf_printf(tp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || reserve(b, (size_t)n) != 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}

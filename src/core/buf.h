@@ -1,0 +1,25 @@
+/* Growable byte buffer with a cap, for building JSON, SQL-free text and
+ * lines of unknown length. Always NUL-terminated. */
+#ifndef TP_CORE_BUF_H
+#define TP_CORE_BUF_H
+
+#include <stddef.h>
+
+#include "touchpoint/api.h"
+
+typedef struct tp_buf {
+	char *data;
+	size_t len, cap, max;
+} tp_buf;
+
+/* max = largest length allowed (0: no cap). */
+void tp__buf_init(tp_buf *b, size_t max);
+void tp__buf_free(tp_buf *b);
+void tp__buf_reset(tp_buf *b);
+/* Each returns 0, or -1 when out of memory or over the cap (nothing appended). */
+int tp__buf_add(tp_buf *b, const void *p, size_t n);
+int tp__buf_addc(tp_buf *b, char c);
+int tp__buf_adds(tp_buf *b, const char *s);
+int tp__buf_printf(tp_buf *b, const char *fmt, ...) TP_PRINTF(2, 3);
+
+#endif

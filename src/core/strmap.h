@@ -1,0 +1,32 @@
+/* String → int64 hash map with open addressing, for the identity caches
+ * (anonymous id, email, user id, domain → row id). Keys are copied. */
+#ifndef TP_CORE_STRMAP_H
+#define TP_CORE_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+typedef struct tp_strmap_slot {
+	const char *key;   /* NULL = empty */
+	uint64_t hash;
+	int64_t value;
+} tp_strmap_slot;
+
+typedef struct tp_strmap {
+	tp_strmap_slot *slots;
+	size_t cap, len;
+	tp_arena keys;
+} tp_strmap;
+
+void tp__strmap_init(tp_strmap *m);
+void tp__strmap_free(tp_strmap *m);
+void tp__strmap_clear(tp_strmap *m);
+/* Returns 1 and sets *value when key is present, else 0. */
+int tp__strmap_get(const tp_strmap *m, const char *key, int64_t *value);
+/* Inserts or replaces; returns 0, or -1 when out of memory. */
+int tp__strmap_put(tp_strmap *m, const char *key, int64_t value);
+uint64_t tp__hash_str(const char *s);
+
+#endif

@@ -1,0 +1,17 @@
+/* Small string helpers shared by the parsers. */
+#ifndef TP_CORE_TEXT_H
+#define TP_CORE_TEXT_H
+
+#include <stddef.h>
+
+/* ASCII lower-case in place; returns s. */
+char *tp__lower(char *s);
+/* Pointer to the first non-space byte, and the length without trailing space. */
+const char *tp__trim(const char *s, size_t *len);
+int tp__ieq(const char *a, const char *b);
+/* ASCII case-insensitive: does s end with suffix? */
+int tp__iends_with(const char *s, const char *suffix);
+/* Parses a non-negative decimal integer that fills s entirely. */
+int tp__parse_i64(const char *s, long long *out);
+
+#endif

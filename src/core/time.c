@@ -1,0 +1,133 @@
+/* ISO 8601 parsing and formatting. Calendar arithmetic after Howard Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms" (days_from_civil /
+ * civil_from_days), exact for the proleptic Gregorian calendar. */
+#include <stdio.h>
+#include <string.h>
+
+#include "touchpoint/time.h"
+
+int64_t tp_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	const unsigned doe = (unsigned)(z - era * 146097);
+	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	const unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 ? 28 + leap : dim[m - 1];
+}
+
+int tp_time_parse(const char *s, int64_t *out)
+{
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0;
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in_month(y, mo))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec))
+				return -1;
+			if (*p == '.' || *p == ',') {
+				p++;
+				int n = 0, scale = 100;
+				while (*p >= '0' && *p <= '9') {
+					if (n++ < 3) {
+						ms += (*p - '0') * scale;
+						scale /= 10;
+					}
+					p++;
+				}
+				if (n == 0)
+					return -1;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60) /* 60: leap second, folded below */
+			return -1;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+			if (digits(&p, 2, &oh))
+				return -1;
+			if (*p == ':')
+				p++;
+			if (*p >= '0' && *p <= '9' && digits(&p, 2, &om))
+				return -1;
+			if (oh > 23 || om > 59)
+				return -1;
+			off = sign * (oh * 60 + om);
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	if (sec == 60)
+		sec = 59;
+	int64_t days = tp_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	int64_t t = ((days * 24 + h) * 60 + mi - off) * 60 + sec;
+	*out = t * 1000 + ms;
+	return 0;
+}
+
+void tp_time_format(int64_t ms, char out[25])
+{
+	int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+	int msec = (int)(ms - s * 1000);
+	int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+	int sod = (int)(s - days * 86400);
+	int y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	/* Values are in range by construction; the casts tell the compiler so. */
+	snprintf(out, 25, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)y % 10000u, m % 13u,
+	         d % 32u, (unsigned)sod / 3600u % 24u, (unsigned)sod / 60u % 60u,
+	         (unsigned)sod % 60u, (unsigned)msec % 1000u);
+}
+
+void tp_time_format_date(int64_t ms, char out[11])
+{
+	char full[25];
+	tp_time_format(ms, full);
+	memcpy(out, full, 10);
+	out[10] = '\0';
+}

@@ -1,0 +1,14 @@
+/* What the event import needs from identity beyond the public API: the
+ * visitor records it keeps the visit (session) state on. */
+#ifndef TP_IDENTITY_INT_H
+#define TP_IDENTITY_INT_H
+
+#include "touchpoint/identity.h"
+
+/* Marks a visitor handed out in a tp_resolution as changed, so that
+ * tp_identity_flush() writes it. */
+tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor *v);
+/* Copies s into the identity's arena, where visitor strings must live. */
+const char *tp__identity_keep(tp_identity *id, const char *s);
+
+#endif

@@ -1,0 +1,256 @@
+/* Touch typing. Track event names are matched after folding case and
+ * treating '_', '-' and ' ' alike, so "Form Submitted", "form_submitted" and
+ * "form-submitted" are one event. Names come from the Segment spec's
+ * semantic events (Video, E-commerce, Email) where one exists. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "ingest/json.h"
+#include "ingest/touch.h"
+
+static const char *const touch_names[] = {
+#define TP__TOUCH_NAME(e, s) s,
+	TP_TOUCH_MAP(TP__TOUCH_NAME)
+#undef TP__TOUCH_NAME
+};
+static const char *const click_names[] = {
+#define TP__CLICK_NAME(e, s) s,
+	TP_CLICK_MAP(TP__CLICK_NAME)
+#undef TP__CLICK_NAME
+};
+
+const char *tp_touch_name(tp_touch t)
+{
+	return (unsigned)t < TP_TOUCH__COUNT ? touch_names[t] : "?";
+}
+
+const char *tp_click_name(tp_click c)
+{
+	return (unsigned)c < TP_CLICK__COUNT ? click_names[c] : "?";
+}
+
+int tp_touch_from_name(const char *name, tp_touch *out)
+{
+	for (int i = 0; i < TP_TOUCH__COUNT; i++)
+		if (strcmp(name, touch_names[i]) == 0) {
+			*out = (tp_touch)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Folded event name → touch. Keys are lower case with single spaces. */
+static const struct {
+	const char *name;
+	tp_touch touch;
+} track_names[] = {
+	{"products searched", TP_TOUCH_SITE_SEARCH}, {"site search", TP_TOUCH_SITE_SEARCH},
+	{"searched", TP_TOUCH_SITE_SEARCH},          {"search", TP_TOUCH_SITE_SEARCH},
+	{"file downloaded", TP_TOUCH_DOWNLOAD},      {"content downloaded", TP_TOUCH_DOWNLOAD},
+	{"whitepaper downloaded", TP_TOUCH_DOWNLOAD}, {"ebook downloaded", TP_TOUCH_DOWNLOAD},
+	{"case study downloaded", TP_TOUCH_DOWNLOAD}, {"download", TP_TOUCH_DOWNLOAD},
+	{"video playback progress", TP_TOUCH_VIDEO_PROGRESS},
+	{"video content playing", TP_TOUCH_VIDEO_PROGRESS},
+	{"video progress", TP_TOUCH_VIDEO_PROGRESS},
+	{"video playback completed", TP_TOUCH_VIDEO_PROGRESS},
+	{"video content completed", TP_TOUCH_VIDEO_PROGRESS},
+	{"video playback started", TP_TOUCH_VIDEO_PROGRESS},
+	{"email signup", TP_TOUCH_EMAIL_SIGNUP},     {"newsletter subscribed", TP_TOUCH_EMAIL_SIGNUP},
+	{"subscribed", TP_TOUCH_EMAIL_SIGNUP},
+	{"form submitted", TP_TOUCH_FORM_SUBMIT},    {"form submit", TP_TOUCH_FORM_SUBMIT},
+	{"contact form submitted", TP_TOUCH_FORM_SUBMIT},
+	{"demo requested", TP_TOUCH_DEMO_REQUEST},   {"demo request", TP_TOUCH_DEMO_REQUEST},
+	{"chat started", TP_TOUCH_CHAT},             {"live chat started", TP_TOUCH_CHAT},
+	{"chat", TP_TOUCH_CHAT},
+	{"trial started", TP_TOUCH_TRIAL_SIGNUP},    {"trial signup", TP_TOUCH_TRIAL_SIGNUP},
+	{"trial signed up", TP_TOUCH_TRIAL_SIGNUP},  {"signed up", TP_TOUCH_TRIAL_SIGNUP},
+	{"offer claimed", TP_TOUCH_OFFER_SIGNUP},    {"offer signup", TP_TOUCH_OFFER_SIGNUP},
+	{"coupon applied", TP_TOUCH_OFFER_SIGNUP},
+	{"order completed", TP_TOUCH_PAYMENT},       {"payment completed", TP_TOUCH_PAYMENT},
+	{"payment", TP_TOUCH_PAYMENT},               {"invoice paid", TP_TOUCH_PAYMENT},
+	{"webinar registered", TP_TOUCH_WEBINAR_REGISTERED},
+	{"webinar attended", TP_TOUCH_WEBINAR_ATTENDED},
+	{"event attended", TP_TOUCH_EVENT_ATTENDED}, {"trade show visited", TP_TOUCH_EVENT_ATTENDED},
+	{"booth visited", TP_TOUCH_EVENT_ATTENDED},
+	{"email opened", TP_TOUCH_EMAIL_OPEN},       {"email open", TP_TOUCH_EMAIL_OPEN},
+	{"email link clicked", TP_TOUCH_EMAIL_CLICK}, {"email clicked", TP_TOUCH_EMAIL_CLICK},
+	{"email click", TP_TOUCH_EMAIL_CLICK},
+	{"email bounced", TP_TOUCH_EMAIL_BOUNCE},    {"email bounce", TP_TOUCH_EMAIL_BOUNCE},
+	{"unsubscribed", TP_TOUCH_UNSUBSCRIBE},      {"email unsubscribed", TP_TOUCH_UNSUBSCRIBE},
+	{"post liked", TP_TOUCH_SOCIAL_LIKE},        {"social like", TP_TOUCH_SOCIAL_LIKE},
+	{"post commented", TP_TOUCH_SOCIAL_COMMENT}, {"social comment", TP_TOUCH_SOCIAL_COMMENT},
+	{"post shared", TP_TOUCH_SOCIAL_SHARE},      {"social share", TP_TOUCH_SOCIAL_SHARE},
+	{"lead ad submitted", TP_TOUCH_LEAD_AD_SUBMIT}, {"lead ad submit", TP_TOUCH_LEAD_AD_SUBMIT},
+	{"link clicked", TP_TOUCH_CLICK},            {"outbound link clicked", TP_TOUCH_CLICK},
+	{"cta clicked", TP_TOUCH_CLICK},
+	{"scroll depth", TP_TOUCH_SCROLL},           {"scrolled", TP_TOUCH_SCROLL},
+	{"meeting booked", TP_TOUCH_MEETING_BOOKED},
+};
+
+static void fold(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	int space = 1; /* drops leading separators */
+	for (; *in && n + 1 < cap; in++) {
+		char c = *in;
+		if (c == '_' || c == '-' || c == ' ' || c == '\t') {
+			if (!space)
+				out[n++] = ' ';
+			space = 1;
+			continue;
+		}
+		out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		space = 0;
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+static tp_touch track_touch(const char *name)
+{
+	char folded[128];
+	fold(name, folded, sizeof folded);
+	for (size_t i = 0; i < sizeof track_names / sizeof track_names[0]; i++)
+		if (strcmp(folded, track_names[i].name) == 0)
+			return track_names[i].touch;
+	/* Our own touch names, as the store writes them ("form_submit"). */
+	for (int i = 0; i < TP_TOUCH__COUNT; i++) {
+		char own[64];
+		fold(touch_names[i], own, sizeof own);
+		if (strcmp(folded, own) == 0)
+			return (tp_touch)i;
+	}
+	return TP_TOUCH_CUSTOM;
+}
+
+/* First path segment → category; prefixes are matched on whole segments. */
+const char *tp__page_category(const char *path)
+{
+	static const struct {
+		const char *prefix, *category;
+	} rules[] = {
+		{"pricing", "pricing"},   {"plans", "pricing"},      {"price", "pricing"},
+		{"demo", "demo"},         {"request-demo", "demo"},  {"book-a-demo", "demo"},
+		{"contact-sales", "demo"},{"careers", "careers"},    {"jobs", "careers"},
+		{"blog", "blog"},         {"news", "blog"},          {"articles", "blog"},
+		{"docs", "docs"},         {"documentation", "docs"}, {"help", "docs"},
+		{"case-studies", "case_study"}, {"customers", "case_study"},
+		{"product", "product"},   {"products", "product"},   {"features", "product"},
+		{"solutions", "product"}, {"platform", "product"},   {"integrations", "product"},
+		{"resources", "content"}, {"whitepapers", "content"},{"ebooks", "content"},
+		{"webinars", "content"},
+	};
+	if (!path || !*path)
+		return "other";
+	while (*path == '/')
+		path++;
+	/* A locale prefix ("/vi/pricing", "/zh-cn/pricing") does not decide the category. */
+	size_t seg = strcspn(path, "/?#");
+	if ((seg == 2 || (seg == 5 && path[2] == '-')) && path[seg] == '/')
+		path += seg + 1;
+	seg = strcspn(path, "/?#");
+	if (seg == 0)
+		return "home";
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (strlen(rules[i].prefix) == seg && strncasecmp(path, rules[i].prefix, seg) == 0)
+			return rules[i].category;
+	return "other";
+}
+
+static const char *prop_text(const cJSON *props, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		const char *s = tp__json_str(props, *keys);
+		if (s && *s)
+			return s;
+	}
+	return NULL;
+}
+
+static int video_percent(const cJSON *props, const char *folded_name)
+{
+	if (strstr(folded_name, "completed"))
+		return 100;
+	const cJSON *pct = tp__json_get(props, "percent");
+	if (!cJSON_IsNumber(pct))
+		pct = tp__json_get(props, "progress");
+	if (cJSON_IsNumber(pct)) {
+		double v = pct->valuedouble;
+		if (v > 0 && v <= 1.0)
+			v *= 100; /* a fraction */
+		return v < 0 ? 0 : v > 100 ? 100 : (int)(v + 0.5);
+	}
+	const cJSON *pos = tp__json_get(props, "position");
+	const cJSON *len = tp__json_get(props, "total_length");
+	if (cJSON_IsNumber(pos) && cJSON_IsNumber(len) && len->valuedouble > 0) {
+		double v = pos->valuedouble / len->valuedouble * 100;
+		return v < 0 ? 0 : v > 100 ? 100 : (int)(v + 0.5);
+	}
+	return 0;
+}
+
+int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field)
+{
+	static const char *const asset_keys[] = {
+		"asset", "file_name", "fileName", "content_name", "title", "name", "form_id",
+		"form_name", "webinar", "webinar_name", "event_name", "video_title", NULL};
+	static const char *const term_keys[] = {"query", "term", "search_term", "keyword", NULL};
+	(void)arena;
+	*field = NULL;
+	switch (ev->call) {
+	case TP_CALL_IDENTIFY:
+		ev->touch = TP_TOUCH_IDENTIFY;
+		return 0;
+	case TP_CALL_GROUP:
+		ev->touch = TP_TOUCH_GROUP;
+		return 0;
+	case TP_CALL_ALIAS:
+		ev->touch = TP_TOUCH_ALIAS;
+		return 0;
+	case TP_CALL_SCREEN:
+		ev->touch = TP_TOUCH_SCREEN_VIEW;
+		return 0;
+	case TP_CALL_PAGE: {
+		const char *cat = tp__json_str(props, "category");
+		ev->page_category = tp__page_category(ev->path);
+		if (cat && *cat) {
+			char folded[64];
+			fold(cat, folded, sizeof folded);
+			/* A declared category wins when it is one we know. */
+			static const char *const known[] = {"pricing", "demo", "product", "blog",
+				"careers", "docs", "case_study", "content", "home", NULL};
+			for (const char *const *k = known; *k; k++)
+				if (strcmp(folded, *k) == 0)
+					ev->page_category = *k;
+		}
+		/* GA4 enhanced measurement: a page with a search parameter is a site search. */
+		ev->touch = ev->search_term ? TP_TOUCH_SITE_SEARCH : TP_TOUCH_PAGE_VIEW;
+		return 0;
+	}
+	case TP_CALL_TRACK:
+	default:
+		break;
+	}
+	ev->touch = track_touch(ev->name);
+	switch (ev->touch) {
+	case TP_TOUCH_SITE_SEARCH: {
+		const char *term = prop_text(props, term_keys);
+		if (term)
+			ev->search_term = term;
+		break;
+	}
+	case TP_TOUCH_VIDEO_PROGRESS: {
+		char folded[128];
+		fold(ev->name, folded, sizeof folded);
+		ev->video_percent = video_percent(props, folded);
+		ev->asset = prop_text(props, asset_keys);
+		break;
+	}
+	default:
+		ev->asset = prop_text(props, asset_keys);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* Types a parsed call as a touchpoint (DESIGN §1): page views get a page
+ * category, searches their term, downloads their asset, videos their
+ * progress. The event-name table is in docs/EVENTS.md. */
+#ifndef TP_INGEST_TOUCH_H
+#define TP_INGEST_TOUCH_H
+
+#include <cjson/cJSON.h>
+
+#include "core/arena.h"
+#include "touchpoint/event.h"
+
+/* Sets ev->touch and the detail fields from ev->call, ev->name, ev->path and
+ * `props`. Returns 0, or -1 with *field naming an unreadable property. */
+int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field);
+
+/* Page category of a path ("/pricing/enterprise" → "pricing"); static text. */
+const char *tp__page_category(const char *path);
+
+#endif

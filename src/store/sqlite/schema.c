@@ -1,0 +1,103 @@
+/* The schema, as a list of migrations. Append a migration to change it;
+ * never edit one that has shipped. Every table carries workspace_id so that
+ * the PostgreSQL/Citus backend can distribute by it (DESIGN §9). */
+#include "store/sqlite/schema.h"
+
+const tp_migration tp__sqlite_migrations[] = {
+	{1, "workspaces, contacts, accounts, visitors, events, lineage, business rows",
+	 "CREATE TABLE workspace ("
+	 "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	 "  currency TEXT NOT NULL DEFAULT 'USD', created_at INTEGER NOT NULL);"
+
+	 "CREATE TABLE setting ("
+	 "  workspace_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,"
+	 "  PRIMARY KEY (workspace_id, key));"
+
+	 "CREATE TABLE account ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL,"
+	 "  domain TEXT, group_id TEXT, name TEXT, industry TEXT, country TEXT,"
+	 "  employees INTEGER, annual_revenue INTEGER, created_at INTEGER NOT NULL);"
+	 "CREATE UNIQUE INDEX account_domain ON account(workspace_id, domain) WHERE domain IS NOT NULL;"
+	 "CREATE UNIQUE INDEX account_group ON account(workspace_id, group_id) WHERE group_id IS NOT NULL;"
+
+	 "CREATE TABLE contact ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL,"
+	 "  email TEXT, user_id TEXT, first_name TEXT, last_name TEXT, title TEXT, phone TEXT,"
+	 "  company TEXT, country TEXT, lead_source TEXT, owner TEXT, account_id INTEGER,"
+	 "  stage TEXT NOT NULL, source_channel TEXT, consent INTEGER, merged_into INTEGER,"
+	 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	 "CREATE UNIQUE INDEX contact_email ON contact(workspace_id, email) WHERE email IS NOT NULL;"
+	 "CREATE UNIQUE INDEX contact_user ON contact(workspace_id, user_id) WHERE user_id IS NOT NULL;"
+	 "CREATE INDEX contact_merged ON contact(workspace_id, merged_into) WHERE merged_into IS NOT NULL;"
+	 "CREATE INDEX contact_account ON contact(workspace_id, account_id) WHERE account_id IS NOT NULL;"
+
+	 "CREATE TABLE visitor ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, anonymous_id TEXT NOT NULL,"
+	 "  contact_id INTEGER, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	 "  first_channel TEXT, landing_url TEXT,"
+	 "  gclid TEXT, gbraid TEXT, wbraid TEXT, dclid TEXT, fbclid TEXT, msclkid TEXT,"
+	 "  li_fat_id TEXT, ttclid TEXT,"
+	 "  visit_channel TEXT, visit_source TEXT, visit_medium TEXT, visit_campaign TEXT);"
+	 "CREATE UNIQUE INDEX visitor_anon ON visitor(workspace_id, anonymous_id);"
+	 "CREATE INDEX visitor_contact ON visitor(workspace_id, contact_id) WHERE contact_id IS NOT NULL;"
+
+	 "CREATE TABLE event ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, message_id TEXT NOT NULL,"
+	 "  contact_id INTEGER, origin_contact_id INTEGER, anonymous_id TEXT, user_id TEXT,"
+	 "  ts INTEGER NOT NULL, received_at INTEGER NOT NULL, call TEXT NOT NULL,"
+	 "  type TEXT NOT NULL, name TEXT, page_category TEXT, search_term TEXT, asset TEXT,"
+	 "  video_percent INTEGER, url TEXT, path TEXT, referrer TEXT, title TEXT,"
+	 "  channel TEXT NOT NULL, source TEXT, medium TEXT, campaign TEXT,"
+	 "  utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_term TEXT, utm_content TEXT,"
+	 "  gclid TEXT, gbraid TEXT, wbraid TEXT, dclid TEXT, fbclid TEXT, msclkid TEXT,"
+	 "  li_fat_id TEXT, ttclid TEXT, properties TEXT);"
+	 "CREATE UNIQUE INDEX event_message ON event(workspace_id, message_id);"
+	 "CREATE INDEX event_contact ON event(workspace_id, contact_id, ts) WHERE contact_id IS NOT NULL;"
+	 /* Only anonymous events are indexed by visitor: they are what an identify adopts. */
+	 "CREATE INDEX event_anonymous ON event(workspace_id, anonymous_id) WHERE contact_id IS NULL;"
+
+	 "CREATE TABLE stage_change ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL,"
+	 "  from_stage TEXT, to_stage TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+	 "  reason TEXT);"
+	 "CREATE INDEX stage_change_contact ON stage_change(workspace_id, contact_id, at);"
+
+	 "CREATE TABLE merge ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, winner_id INTEGER NOT NULL,"
+	 "  loser_id INTEGER NOT NULL, rule TEXT NOT NULL, detail TEXT, at INTEGER NOT NULL,"
+	 "  undone_at INTEGER);"
+	 "CREATE INDEX merge_loser ON merge(workspace_id, loser_id);"
+	 "CREATE INDEX merge_winner ON merge(workspace_id, winner_id);"
+
+	 "CREATE TABLE identity_note ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+	 "  kind TEXT NOT NULL, anonymous_id TEXT, contact_id INTEGER, other_contact_id INTEGER,"
+	 "  detail TEXT);"
+	 "CREATE INDEX identity_note_contact ON identity_note(workspace_id, contact_id);"
+
+	 "CREATE TABLE ad_spend ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, date TEXT NOT NULL,"
+	 "  channel TEXT NOT NULL, source TEXT, campaign TEXT, impressions INTEGER NOT NULL,"
+	 "  clicks INTEGER NOT NULL, cost INTEGER NOT NULL, currency TEXT NOT NULL);"
+	 "CREATE INDEX ad_spend_date ON ad_spend(workspace_id, date);"
+
+	 "CREATE TABLE opportunity ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, account_id INTEGER,"
+	 "  contact_id INTEGER, name TEXT, stage TEXT NOT NULL, amount INTEGER NOT NULL,"
+	 "  currency TEXT NOT NULL, probability INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	 "  close_date TEXT, closed_at INTEGER, lost_reason TEXT, source_channel TEXT);"
+	 "CREATE INDEX opportunity_account ON opportunity(workspace_id, account_id);"
+
+	 "CREATE TABLE revenue_movement ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, account_id INTEGER NOT NULL,"
+	 "  month TEXT NOT NULL, kind TEXT NOT NULL, mrr_delta INTEGER NOT NULL,"
+	 "  currency TEXT NOT NULL);"
+	 "CREATE INDEX revenue_month ON revenue_movement(workspace_id, month);"
+
+	 "CREATE TABLE channel_site ("
+	 "  workspace_id INTEGER NOT NULL, list TEXT NOT NULL, site TEXT NOT NULL,"
+	 "  PRIMARY KEY (workspace_id, list, site));"},
+};
+
+const int tp__sqlite_migration_count =
+	(int)(sizeof tp__sqlite_migrations / sizeof tp__sqlite_migrations[0]);

@@ -1,0 +1,1211 @@
+/* SQLite backend of tp_store. One connection, WAL journal, synchronous=FULL
+ * so that a returned commit survives power loss; every statement prepared
+ * once and cached; every value bound, never spliced into SQL. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "store/sqlite/schema.h"
+#include "touchpoint/store.h"
+
+#define CONTACT_COLS                                                                 \
+	"id, account_id, merged_into, created_at, updated_at, email, user_id, first_name," \
+	" last_name, title, phone, company, country, lead_source, owner, stage,"          \
+	" source_channel, consent"
+#define ACCOUNT_COLS \
+	"id, domain, group_id, name, industry, country, employees, annual_revenue, created_at"
+#define VISITOR_COLS                                                                  \
+	"id, anonymous_id, contact_id, first_seen, last_seen, first_channel, landing_url," \
+	" gclid, gbraid, wbraid, dclid, fbclid, msclkid, li_fat_id, ttclid,"              \
+	" visit_channel, visit_source, visit_medium, visit_campaign"
+#define MERGE_COLS "id, winner_id, loser_id, at, undone_at, rule, detail"
+
+enum {
+	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+	ST_EVENT_EXISTS, ST_EVENT_INSERT, ST_EVENTS_ADOPT, ST_EVENTS_REASSIGN,
+	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT,
+	ST_VISITOR_GET, ST_VISITOR_INSERT, ST_VISITOR_UPDATE, ST_VISITORS_OF_CONTACT,
+	ST_CONTACT_GET, ST_CONTACT_BY_EMAIL, ST_CONTACT_BY_USER, ST_CONTACT_INSERT,
+	ST_CONTACT_UPDATE, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
+	ST_ACCOUNT_GET, ST_ACCOUNT_BY_DOMAIN, ST_ACCOUNT_BY_GROUP, ST_ACCOUNT_INSERT,
+	ST_ACCOUNT_UPDATE, ST_ACCOUNTS_LIST,
+	ST_MERGE_INSERT, ST_MERGE_UPDATE, ST_MERGE_ACTIVE, ST_MERGES_OF_CONTACT,
+	ST_NOTE_INSERT, ST_NOTES_OF_CONTACT,
+	ST_STAGE_INSERT, ST_SPEND_INSERT, ST_OPP_INSERT, ST_REVENUE_INSERT,
+	ST_SITES_GET, ST_SETTING_GET, ST_SETTING_PUT, ST_SITES_DELETE, ST_SITE_INSERT,
+	ST_COUNT_EVENTS, ST_COUNT_CONTACTS, ST_COUNT_ACCOUNTS, ST_COUNT_VISITORS,
+	ST_COUNT_ANON_VISITORS, ST_COUNT_MERGES, ST_COUNT_STAGES,
+	ST__COUNT
+};
+
+static const char *const sql_text[ST__COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_EVENT_EXISTS] = "SELECT 1 FROM event WHERE workspace_id = ?1 AND message_id = ?2",
+	[ST_EVENT_INSERT] =
+		"INSERT INTO event (workspace_id, message_id, contact_id, origin_contact_id,"
+		" anonymous_id, user_id, ts, received_at, call, type, name, page_category,"
+		" search_term, asset, video_percent, url, path, referrer, title, channel, source,"
+		" medium, campaign, utm_source, utm_medium, utm_campaign, utm_term, utm_content,"
+		" gclid, gbraid, wbraid, dclid, fbclid, msclkid, li_fat_id, ttclid, properties)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,"
+		" ?33, ?34, ?35, ?36, ?37)",
+	[ST_EVENTS_ADOPT] =
+		"UPDATE event SET contact_id = ?3, origin_contact_id = ?4"
+		" WHERE workspace_id = ?1 AND anonymous_id = ?2 AND contact_id IS NULL",
+	[ST_EVENTS_REASSIGN] =
+		"UPDATE event SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
+	[ST_EVENTS_RESTORE] =
+		"UPDATE event SET contact_id = ?3"
+		" WHERE workspace_id = ?1 AND contact_id = ?4 AND origin_contact_id = ?2",
+	[ST_EVENTS_OF_CONTACT] =
+		"SELECT id, ts, contact_id, message_id, anonymous_id, type, name, channel, source,"
+		" medium, campaign, page_category, search_term, asset, url, properties,"
+		" video_percent FROM event WHERE workspace_id = ?1 AND contact_id = ?2"
+		" ORDER BY ts, id",
+	[ST_VISITOR_GET] = "SELECT " VISITOR_COLS
+		" FROM visitor WHERE workspace_id = ?1 AND anonymous_id = ?2",
+	[ST_VISITOR_INSERT] =
+		"INSERT INTO visitor (workspace_id, anonymous_id, contact_id, first_seen, last_seen,"
+		" first_channel, landing_url, gclid, gbraid, wbraid, dclid, fbclid, msclkid,"
+		" li_fat_id, ttclid, visit_channel, visit_source, visit_medium, visit_campaign)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19)",
+	[ST_VISITOR_UPDATE] =
+		"UPDATE visitor SET contact_id = ?3, first_seen = ?4, last_seen = ?5,"
+		" first_channel = ?6, landing_url = ?7, gclid = ?8, gbraid = ?9, wbraid = ?10,"
+		" dclid = ?11, fbclid = ?12, msclkid = ?13, li_fat_id = ?14, ttclid = ?15,"
+		" visit_channel = ?16, visit_source = ?17, visit_medium = ?18, visit_campaign = ?19"
+		" WHERE workspace_id = ?1 AND anonymous_id = ?2",
+	[ST_VISITORS_OF_CONTACT] = "SELECT " VISITOR_COLS
+		" FROM visitor WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY first_seen, id",
+	[ST_CONTACT_GET] = "SELECT " CONTACT_COLS " FROM contact WHERE workspace_id = ?1 AND id = ?2",
+	[ST_CONTACT_BY_EMAIL] = "SELECT id FROM contact WHERE workspace_id = ?1 AND email = ?2",
+	[ST_CONTACT_BY_USER] = "SELECT id FROM contact WHERE workspace_id = ?1 AND user_id = ?2",
+	[ST_CONTACT_INSERT] =
+		"INSERT INTO contact (workspace_id, account_id, merged_into, created_at, updated_at,"
+		" email, user_id, first_name, last_name, title, phone, company, country, lead_source,"
+		" owner, stage, source_channel, consent)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[ST_CONTACT_UPDATE] =
+		"UPDATE contact SET account_id = ?2, merged_into = ?3, created_at = ?4, updated_at = ?5,"
+		" email = ?6, user_id = ?7, first_name = ?8, last_name = ?9, title = ?10, phone = ?11,"
+		" company = ?12, country = ?13, lead_source = ?14, owner = ?15, stage = ?16,"
+		" source_channel = ?17, consent = ?18 WHERE workspace_id = ?1 AND id = ?19",
+	[ST_CONTACTS_LIST] = "SELECT " CONTACT_COLS " FROM contact WHERE workspace_id = ?1"
+		" AND (?2 IS NULL OR stage = ?2) AND (?3 OR merged_into IS NULL)"
+		" AND (?4 = 0 OR account_id = ?4) ORDER BY id",
+	[ST_CONTACTS_MERGED_INTO] = "SELECT " CONTACT_COLS
+		" FROM contact WHERE workspace_id = ?1 AND merged_into = ?2 ORDER BY id",
+	[ST_ACCOUNT_GET] = "SELECT " ACCOUNT_COLS " FROM account WHERE workspace_id = ?1 AND id = ?2",
+	[ST_ACCOUNT_BY_DOMAIN] = "SELECT id FROM account WHERE workspace_id = ?1 AND domain = ?2",
+	[ST_ACCOUNT_BY_GROUP] = "SELECT id FROM account WHERE workspace_id = ?1 AND group_id = ?2",
+	[ST_ACCOUNT_INSERT] =
+		"INSERT INTO account (workspace_id, domain, group_id, name, industry, country,"
+		" employees, annual_revenue, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_ACCOUNT_UPDATE] =
+		"UPDATE account SET domain = ?2, group_id = ?3, name = ?4, industry = ?5, country = ?6,"
+		" employees = ?7, annual_revenue = ?8, created_at = ?9"
+		" WHERE workspace_id = ?1 AND id = ?10",
+	[ST_ACCOUNTS_LIST] = "SELECT " ACCOUNT_COLS ", (SELECT count(*) FROM contact c"
+		" WHERE c.workspace_id = account.workspace_id AND c.account_id = account.id"
+		" AND c.merged_into IS NULL) FROM account WHERE workspace_id = ?1 ORDER BY id",
+	[ST_MERGE_INSERT] =
+		"INSERT INTO merge (workspace_id, winner_id, loser_id, at, undone_at, rule, detail)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_MERGE_UPDATE] = "UPDATE merge SET undone_at = ?3 WHERE workspace_id = ?1 AND id = ?2",
+	[ST_MERGE_ACTIVE] = "SELECT " MERGE_COLS " FROM merge WHERE workspace_id = ?1"
+		" AND loser_id = ?2 AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+	[ST_MERGES_OF_CONTACT] = "SELECT " MERGE_COLS " FROM merge WHERE workspace_id = ?1"
+		" AND (winner_id = ?2 OR loser_id = ?2) ORDER BY id",
+	[ST_NOTE_INSERT] =
+		"INSERT INTO identity_note (workspace_id, at, kind, anonymous_id, contact_id,"
+		" other_contact_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_NOTES_OF_CONTACT] =
+		"SELECT id, at, contact_id, other_contact_id, kind, anonymous_id, detail"
+		" FROM identity_note WHERE workspace_id = ?1"
+		" AND (contact_id = ?2 OR other_contact_id = ?2) ORDER BY id",
+	[ST_STAGE_INSERT] =
+		"INSERT INTO stage_change (workspace_id, contact_id, from_stage, to_stage, at, actor,"
+		" reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_SPEND_INSERT] =
+		"INSERT INTO ad_spend (workspace_id, date, channel, source, campaign, impressions,"
+		" clicks, cost, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_OPP_INSERT] =
+		"INSERT INTO opportunity (workspace_id, account_id, contact_id, name, stage, amount,"
+		" currency, probability, created_at, close_date, closed_at, lost_reason,"
+		" source_channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[ST_REVENUE_INSERT] =
+		"INSERT INTO revenue_movement (workspace_id, account_id, month, kind, mrr_delta,"
+		" currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_SITES_GET] = "SELECT site FROM channel_site WHERE workspace_id = ?1 AND list = ?2"
+		" ORDER BY site",
+	[ST_SETTING_GET] = "SELECT value FROM setting WHERE workspace_id = ?1 AND key = ?2",
+	[ST_SETTING_PUT] = "INSERT INTO setting (workspace_id, key, value) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value",
+	[ST_SITES_DELETE] = "DELETE FROM channel_site WHERE workspace_id = ?1 AND list = ?2",
+	[ST_SITE_INSERT] = "INSERT OR IGNORE INTO channel_site (workspace_id, list, site)"
+		" VALUES (?1, ?2, ?3)",
+	[ST_COUNT_EVENTS] = "SELECT count(*) FROM event WHERE workspace_id = ?1",
+	[ST_COUNT_CONTACTS] = "SELECT count(*) FROM contact WHERE workspace_id = ?1"
+		" AND merged_into IS NULL",
+	[ST_COUNT_ACCOUNTS] = "SELECT count(*) FROM account WHERE workspace_id = ?1",
+	[ST_COUNT_VISITORS] = "SELECT count(*) FROM visitor WHERE workspace_id = ?1",
+	[ST_COUNT_ANON_VISITORS] = "SELECT count(*) FROM visitor WHERE workspace_id = ?1"
+		" AND contact_id IS NULL",
+	[ST_COUNT_MERGES] = "SELECT count(*) FROM merge WHERE workspace_id = ?1"
+		" AND undone_at IS NULL",
+	[ST_COUNT_STAGES] = "SELECT stage, count(*) FROM contact WHERE workspace_id = ?1"
+		" AND merged_into IS NULL GROUP BY stage",
+};
+
+typedef struct sqlite_store {
+	tp_store base;
+	sqlite3 *db;
+	sqlite3_stmt *st[ST__COUNT];
+	tp_arena scratch;   /* strings of records handed out; reset per call */
+	char *workspace_name;
+} sqlite_store;
+
+static const tp_store_ops sqlite_ops;
+
+static tp_status db_fail(sqlite_store *s, tp_ctx *ctx, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	tp_status st = (code & 0xff) == SQLITE_CONSTRAINT ? TP_ERR_CONFLICT : TP_ERR_STORE;
+	return tp_ctx_fail(ctx, st, NULL, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* The cached statement `which`, reset and with the workspace bound to ?1. */
+static sqlite3_stmt *stmt(sqlite_store *s, tp_ctx *ctx, int which, tp_status *rc)
+{
+	sqlite3_stmt *st = s->st[which];
+	if (!st) {
+		if (sqlite3_prepare_v3(s->db, sql_text[which], -1, SQLITE_PREPARE_PERSISTENT, &st,
+		                       NULL) != SQLITE_OK) {
+			*rc = db_fail(s, ctx, "prepare");
+			return NULL;
+		}
+		s->st[which] = st;
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if (sqlite3_bind_parameter_count(st) >= 1 && which != ST_BEGIN)
+		sqlite3_bind_int64(st, 1, s->base.workspace_id);
+	*rc = TP_OK;
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* 0 is "none" for ids and is stored as NULL. */
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* -1 is "unknown" for counts and is stored as NULL. */
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite_store *s, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return NULL;
+	return tp__arena_strndup(&s->scratch, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static int64_t col_opt(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+/* Runs a statement that returns no rows. */
+static tp_status exec(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
+	tp_status rc = (r == SQLITE_DONE || r == SQLITE_ROW) ? TP_OK : db_fail(s, ctx, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status exec_simple(tp_store *base, tp_ctx *ctx, int which, const char *what)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+	return st ? exec(s, ctx, st, what) : rc;
+}
+
+static tp_status s_begin(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_BEGIN, "begin"); }
+static tp_status s_commit(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_COMMIT, "commit"); }
+
+static tp_status s_rollback(tp_store *b, tp_ctx *c)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	if (sqlite3_get_autocommit(s->db))
+		return TP_OK; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
+	return exec_simple(b, c, ST_ROLLBACK, "rollback");
+}
+
+static tp_status s_event_exists(tp_store *b, tp_ctx *ctx, const char *message_id, int *exists)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_EXISTS, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, message_id);
+	int r = sqlite3_step(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "event lookup");
+	*exists = r == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	const tp_event *ev = row->ev;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, ev->message_id);
+	bind_id(st, 3, row->contact_id);
+	bind_id(st, 4, row->origin_contact_id);
+	bind_text(st, 5, ev->anonymous_id);
+	bind_text(st, 6, ev->user_id);
+	sqlite3_bind_int64(st, 7, ev->ts);
+	sqlite3_bind_int64(st, 8, row->received_at);
+	bind_text(st, 9, tp_call_name(ev->call));
+	bind_text(st, 10, tp_touch_name(ev->touch));
+	bind_text(st, 11, ev->name);
+	bind_text(st, 12, ev->page_category);
+	bind_text(st, 13, ev->search_term);
+	bind_text(st, 14, ev->asset);
+	bind_opt(st, 15, ev->video_percent);
+	bind_text(st, 16, ev->url);
+	bind_text(st, 17, ev->path);
+	bind_text(st, 18, ev->referrer);
+	bind_text(st, 19, ev->title);
+	bind_text(st, 20, tp_channel_name(row->channel));
+	bind_text(st, 21, row->source);
+	bind_text(st, 22, row->medium);
+	bind_text(st, 23, row->campaign);
+	for (int i = 0; i < TP_UTM__COUNT; i++)
+		bind_text(st, 24 + i, ev->utm[i]);
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		bind_text(st, 29 + i, ev->click_id[i]);
+	bind_text(st, 37, ev->properties);
+	return exec(s, ctx, st, "event insert");
+}
+
+static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *key,
+                               int64_t id2, int64_t id3, int64_t id4, int64_t *changed)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+	if (!st)
+		return rc;
+	if (key)
+		bind_text(st, 2, key);
+	else
+		sqlite3_bind_int64(st, 2, id2);
+	sqlite3_bind_int64(st, 3, id3);
+	if (which == ST_EVENTS_RESTORE || which == ST_EVENTS_ADOPT)
+		sqlite3_bind_int64(st, 4, id4);
+	rc = exec(s, ctx, st, "event update");
+	if (changed)
+		*changed = rc == TP_OK ? sqlite3_changes64(s->db) : 0;
+	return rc;
+}
+
+static tp_status s_events_adopt(tp_store *b, tp_ctx *ctx, const char *anonymous_id,
+                                int64_t contact_id, int64_t origin, int64_t *moved)
+{
+	return update_events(b, ctx, ST_EVENTS_ADOPT, anonymous_id, 0, contact_id, origin, moved);
+}
+
+static tp_status s_events_reassign(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to)
+{
+	return update_events(b, ctx, ST_EVENTS_REASSIGN, NULL, from, to, 0, NULL);
+}
+
+static tp_status s_events_restore(tp_store *b, tp_ctx *ctx, int64_t origin, int64_t from,
+                                  int64_t to, int64_t *moved)
+{
+	return update_events(b, ctx, ST_EVENTS_RESTORE, NULL, origin, to, from, moved);
+}
+
+static tp_status iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what,
+                         int (*row)(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user),
+                         void *fn, void *user)
+{
+	int r;
+	tp_status rc = TP_OK;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		tp__arena_reset(&s->scratch);
+		if (row(s, st, fn, user))
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(s, ctx, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_touch_record t = {
+		.id = sqlite3_column_int64(st, 0),
+		.ts = sqlite3_column_int64(st, 1),
+		.contact_id = sqlite3_column_int64(st, 2),
+		.message_id = col_text(s, st, 3),
+		.anonymous_id = col_text(s, st, 4),
+		.type = col_text(s, st, 5),
+		.name = col_text(s, st, 6),
+		.channel = col_text(s, st, 7),
+		.source = col_text(s, st, 8),
+		.medium = col_text(s, st, 9),
+		.campaign = col_text(s, st, 10),
+		.page_category = col_text(s, st, 11),
+		.search_term = col_text(s, st, 12),
+		.asset = col_text(s, st, 13),
+		.url = col_text(s, st, 14),
+		.properties = col_text(s, st, 15),
+		.video_percent = (int)col_opt(st, 16),
+	};
+	return ((tp_touch_fn)fn)(user, &t);
+}
+
+static tp_status s_events_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                     tp_touch_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_OF_CONTACT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	return iterate(s, ctx, st, "events of contact", touch_row, (void *)fn, user);
+}
+
+static void read_visitor(sqlite_store *s, sqlite3_stmt *st, tp_visitor *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(st, 0);
+	v->anonymous_id = col_text(s, st, 1);
+	v->contact_id = sqlite3_column_int64(st, 2);
+	v->first_seen = sqlite3_column_int64(st, 3);
+	v->last_seen = sqlite3_column_int64(st, 4);
+	const char *ch = (const char *)sqlite3_column_text(st, 5);
+	if (!ch || tp_channel_from_name(ch, &v->first_channel) != 0)
+		v->first_channel = TP_CH_UNASSIGNED;
+	v->landing_url = col_text(s, st, 6);
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		v->click_id[i] = col_text(s, st, 7 + i);
+	ch = (const char *)sqlite3_column_text(st, 15);
+	if (!ch || tp_channel_from_name(ch, &v->visit_channel) != 0)
+		v->visit_channel = TP_CH_DIRECT;
+	v->visit_source = col_text(s, st, 16);
+	v->visit_medium = col_text(s, st, 17);
+	v->visit_campaign = col_text(s, st, 18);
+}
+
+static tp_status s_visitor_get(tp_store *b, tp_ctx *ctx, const char *anonymous_id,
+                               tp_visitor *out, int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_VISITOR_GET, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, anonymous_id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_visitor(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "visitor lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, v->id ? ST_VISITOR_UPDATE : ST_VISITOR_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, v->anonymous_id);
+	bind_id(st, 3, v->contact_id);
+	sqlite3_bind_int64(st, 4, v->first_seen);
+	sqlite3_bind_int64(st, 5, v->last_seen);
+	bind_text(st, 6, tp_channel_name(v->first_channel));
+	bind_text(st, 7, v->landing_url);
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		bind_text(st, 8 + i, v->click_id[i]);
+	bind_text(st, 16, tp_channel_name(v->visit_channel));
+	bind_text(st, 17, v->visit_source);
+	bind_text(st, 18, v->visit_medium);
+	bind_text(st, 19, v->visit_campaign);
+	rc = exec(s, ctx, st, "visitor write");
+	if (rc == TP_OK && !v->id)
+		v->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static tp_status s_visitors_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                       void (*fn)(void *user, const tp_visitor *v), void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_VISITORS_OF_CONTACT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		tp_visitor v;
+		tp__arena_reset(&s->scratch);
+		read_visitor(s, st, &v);
+		fn(user, &v);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "visitors of contact");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void read_contact(sqlite_store *s, sqlite3_stmt *st, tp_contact *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->account_id = sqlite3_column_int64(st, 1);
+	c->merged_into = sqlite3_column_int64(st, 2);
+	c->created_at = sqlite3_column_int64(st, 3);
+	c->updated_at = sqlite3_column_int64(st, 4);
+	c->email = col_text(s, st, 5);
+	c->user_id = col_text(s, st, 6);
+	c->first_name = col_text(s, st, 7);
+	c->last_name = col_text(s, st, 8);
+	c->title = col_text(s, st, 9);
+	c->phone = col_text(s, st, 10);
+	c->company = col_text(s, st, 11);
+	c->country = col_text(s, st, 12);
+	c->lead_source = col_text(s, st, 13);
+	c->owner = col_text(s, st, 14);
+	const char *stage = (const char *)sqlite3_column_text(st, 15);
+	if (!stage || tp_stage_from_name(stage, &c->stage) != 0)
+		c->stage = TP_STAGE_LEAD;
+	c->source_channel = col_text(s, st, 16);
+	c->consent = (int)col_opt(st, 17);
+}
+
+static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact *out, int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACT_GET, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_contact(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "contact lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status find_id(sqlite_store *s, tp_ctx *ctx, int which, const char *value, int64_t *id)
+{
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, value);
+	int r = sqlite3_step(st);
+	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_contact_find(tp_store *b, tp_ctx *ctx, tp_contact_key key, const char *value,
+                                int64_t *id)
+{
+	return find_id((sqlite_store *)b, ctx,
+	               key == TP_KEY_EMAIL ? ST_CONTACT_BY_EMAIL : ST_CONTACT_BY_USER, value, id);
+}
+
+static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, c->id ? ST_CONTACT_UPDATE : ST_CONTACT_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_id(st, 2, c->account_id);
+	bind_id(st, 3, c->merged_into);
+	sqlite3_bind_int64(st, 4, c->created_at);
+	sqlite3_bind_int64(st, 5, c->updated_at);
+	bind_text(st, 6, c->email);
+	bind_text(st, 7, c->user_id);
+	bind_text(st, 8, c->first_name);
+	bind_text(st, 9, c->last_name);
+	bind_text(st, 10, c->title);
+	bind_text(st, 11, c->phone);
+	bind_text(st, 12, c->company);
+	bind_text(st, 13, c->country);
+	bind_text(st, 14, c->lead_source);
+	bind_text(st, 15, c->owner);
+	bind_text(st, 16, tp_stage_name(c->stage));
+	bind_text(st, 17, c->source_channel);
+	bind_opt(st, 18, c->consent);
+	if (c->id)
+		sqlite3_bind_int64(st, 19, c->id);
+	rc = exec(s, ctx, st, "contact write");
+	if (rc == TP_OK && !c->id)
+		c->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int contact_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_contact c;
+	read_contact(s, st, &c);
+	return ((tp_contact_fn)fn)(user, &c);
+}
+
+static tp_status s_contacts_list(tp_store *b, tp_ctx *ctx, const tp_contact_filter *f,
+                                 tp_contact_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACTS_LIST, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, f && f->stage >= 0 ? tp_stage_name((tp_stage)f->stage) : NULL);
+	sqlite3_bind_int(st, 3, f ? f->include_merged : 0);
+	sqlite3_bind_int64(st, 4, f ? f->account_id : 0);
+	return iterate(s, ctx, st, "contacts list", contact_row, (void *)fn, user);
+}
+
+static tp_status s_contacts_merged_into(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact_fn fn,
+                                        void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACTS_MERGED_INTO, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	return iterate(s, ctx, st, "merged contacts", contact_row, (void *)fn, user);
+}
+
+static void read_account(sqlite_store *s, sqlite3_stmt *st, tp_account *a)
+{
+	a->id = sqlite3_column_int64(st, 0);
+	a->domain = col_text(s, st, 1);
+	a->group_id = col_text(s, st, 2);
+	a->name = col_text(s, st, 3);
+	a->industry = col_text(s, st, 4);
+	a->country = col_text(s, st, 5);
+	a->employees = col_opt(st, 6);
+	a->annual_revenue = col_opt(st, 7);
+	a->created_at = sqlite3_column_int64(st, 8);
+}
+
+static tp_status s_account_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_account *out, int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_ACCOUNT_GET, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_account(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "account lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_account_find(tp_store *b, tp_ctx *ctx, const char *domain, const char *group_id,
+                                int64_t *id)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	*id = 0;
+	tp_status rc = TP_OK;
+	if (domain)
+		rc = find_id(s, ctx, ST_ACCOUNT_BY_DOMAIN, domain, id);
+	if (rc == TP_OK && !*id && group_id)
+		rc = find_id(s, ctx, ST_ACCOUNT_BY_GROUP, group_id, id);
+	return rc;
+}
+
+static tp_status s_account_put(tp_store *b, tp_ctx *ctx, tp_account *a)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, a->id ? ST_ACCOUNT_UPDATE : ST_ACCOUNT_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, a->domain);
+	bind_text(st, 3, a->group_id);
+	bind_text(st, 4, a->name);
+	bind_text(st, 5, a->industry);
+	bind_text(st, 6, a->country);
+	bind_opt(st, 7, a->employees);
+	bind_opt(st, 8, a->annual_revenue);
+	sqlite3_bind_int64(st, 9, a->created_at);
+	if (a->id)
+		sqlite3_bind_int64(st, 10, a->id);
+	rc = exec(s, ctx, st, "account write");
+	if (rc == TP_OK && !a->id)
+		a->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int account_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_account a;
+	read_account(s, st, &a);
+	return ((tp_account_fn)fn)(user, &a, sqlite3_column_int64(st, 9));
+}
+
+static tp_status s_accounts_list(tp_store *b, tp_ctx *ctx, tp_account_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_ACCOUNTS_LIST, &rc);
+	if (!st)
+		return rc;
+	return iterate(s, ctx, st, "accounts list", account_row, (void *)fn, user);
+}
+
+static void read_merge(sqlite_store *s, sqlite3_stmt *st, tp_merge *m)
+{
+	m->id = sqlite3_column_int64(st, 0);
+	m->winner_id = sqlite3_column_int64(st, 1);
+	m->loser_id = sqlite3_column_int64(st, 2);
+	m->at = sqlite3_column_int64(st, 3);
+	m->undone_at = sqlite3_column_int64(st, 4);
+	m->rule = col_text(s, st, 5);
+	m->detail = col_text(s, st, 6);
+}
+
+static tp_status s_merge_put(tp_store *b, tp_ctx *ctx, tp_merge *m)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, m->id ? ST_MERGE_UPDATE : ST_MERGE_INSERT, &rc);
+	if (!st)
+		return rc;
+	if (m->id) {
+		sqlite3_bind_int64(st, 2, m->id);
+		bind_id(st, 3, m->undone_at);
+		return exec(s, ctx, st, "merge update");
+	}
+	sqlite3_bind_int64(st, 2, m->winner_id);
+	sqlite3_bind_int64(st, 3, m->loser_id);
+	sqlite3_bind_int64(st, 4, m->at);
+	bind_id(st, 5, m->undone_at);
+	bind_text(st, 6, m->rule);
+	bind_text(st, 7, m->detail);
+	rc = exec(s, ctx, st, "merge insert");
+	if (rc == TP_OK)
+		m->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static tp_status s_merge_active(tp_store *b, tp_ctx *ctx, int64_t loser_id, tp_merge *out,
+                                int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_MERGE_ACTIVE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, loser_id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_merge(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "merge lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int merge_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_merge m;
+	read_merge(s, st, &m);
+	return ((tp_merge_fn)fn)(user, &m);
+}
+
+static tp_status s_merges_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                     tp_merge_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_MERGES_OF_CONTACT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	return iterate(s, ctx, st, "merges of contact", merge_row, (void *)fn, user);
+}
+
+static tp_status s_note_insert(tp_store *b, tp_ctx *ctx, const tp_identity_note *n)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_NOTE_INSERT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, n->at);
+	bind_text(st, 3, n->kind);
+	bind_text(st, 4, n->anonymous_id);
+	bind_id(st, 5, n->contact_id);
+	bind_id(st, 6, n->other_contact_id);
+	bind_text(st, 7, n->detail);
+	return exec(s, ctx, st, "identity note");
+}
+
+static int note_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_identity_note n = {
+		.id = sqlite3_column_int64(st, 0),
+		.at = sqlite3_column_int64(st, 1),
+		.contact_id = sqlite3_column_int64(st, 2),
+		.other_contact_id = sqlite3_column_int64(st, 3),
+		.kind = col_text(s, st, 4),
+		.anonymous_id = col_text(s, st, 5),
+		.detail = col_text(s, st, 6),
+	};
+	return ((tp_note_fn)fn)(user, &n);
+}
+
+static tp_status s_notes_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_note_fn fn,
+                                    void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_NOTES_OF_CONTACT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	return iterate(s, ctx, st, "notes of contact", note_row, (void *)fn, user);
+}
+
+static tp_status s_stage_change_insert(tp_store *b, tp_ctx *ctx, const tp_stage_change_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_STAGE_INSERT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, r->contact_id);
+	bind_text(st, 3, r->from_stage >= 0 ? tp_stage_name((tp_stage)r->from_stage) : NULL);
+	bind_text(st, 4, tp_stage_name(r->to_stage));
+	sqlite3_bind_int64(st, 5, r->at);
+	bind_text(st, 6, r->actor);
+	bind_text(st, 7, r->reason);
+	return exec(s, ctx, st, "stage change");
+}
+
+static tp_status s_spend_insert(tp_store *b, tp_ctx *ctx, const tp_spend_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SPEND_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, r->date);
+	bind_text(st, 3, r->channel);
+	bind_text(st, 4, r->source);
+	bind_text(st, 5, r->campaign);
+	sqlite3_bind_int64(st, 6, r->impressions);
+	sqlite3_bind_int64(st, 7, r->clicks);
+	sqlite3_bind_int64(st, 8, r->cost);
+	bind_text(st, 9, r->currency);
+	return exec(s, ctx, st, "ad spend");
+}
+
+static tp_status s_opportunity_insert(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r,
+                                      int64_t *id)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_OPP_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_id(st, 2, r->account_id);
+	bind_id(st, 3, r->contact_id);
+	bind_text(st, 4, r->name);
+	bind_text(st, 5, r->stage);
+	sqlite3_bind_int64(st, 6, r->amount);
+	bind_text(st, 7, r->currency);
+	sqlite3_bind_int(st, 8, r->probability);
+	sqlite3_bind_int64(st, 9, r->created_at);
+	bind_text(st, 10, r->close_date);
+	bind_id(st, 11, r->closed_at);
+	bind_text(st, 12, r->lost_reason);
+	bind_text(st, 13, r->source_channel);
+	rc = exec(s, ctx, st, "opportunity");
+	if (rc == TP_OK && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static tp_status s_revenue_insert(tp_store *b, tp_ctx *ctx, const tp_revenue_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_REVENUE_INSERT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, r->account_id);
+	bind_text(st, 3, r->month);
+	bind_text(st, 4, r->kind);
+	sqlite3_bind_int64(st, 5, r->mrr_delta);
+	bind_text(st, 6, r->currency);
+	return exec(s, ctx, st, "revenue movement");
+}
+
+static tp_status s_sites_get(tp_store *b, tp_ctx *ctx, tp_site_list list, tp_text_fn fn,
+                             void *user, int *stored)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	char key[64];
+	snprintf(key, sizeof key, "channel_sites.%s.edited", tp_site_list_name(list));
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SETTING_GET, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, key);
+	int r = sqlite3_step(st);
+	*stored = r == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_fail(s, ctx, "setting lookup");
+	if (!*stored)
+		return TP_OK;
+	st = stmt(s, ctx, ST_SITES_GET, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, tp_site_list_name(list));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(user, (const char *)sqlite3_column_text(st, 0)))
+			break;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "sites list");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list list,
+                             const char *const *sites, size_t n)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	char key[64];
+	snprintf(key, sizeof key, "channel_sites.%s.edited", tp_site_list_name(list));
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SITES_DELETE, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, tp_site_list_name(list));
+	if ((rc = exec(s, ctx, st, "sites delete")) != TP_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = stmt(s, ctx, ST_SITE_INSERT, &rc)))
+			return rc;
+		bind_text(st, 2, tp_site_list_name(list));
+		bind_text(st, 3, sites[i]);
+		if ((rc = exec(s, ctx, st, "site insert")) != TP_OK)
+			return rc;
+	}
+	if (!(st = stmt(s, ctx, ST_SETTING_PUT, &rc)))
+		return rc;
+	bind_text(st, 2, key);
+	bind_text(st, 3, "1");
+	return exec(s, ctx, st, "setting write");
+}
+
+static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out)
+{
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+	if (!st)
+		return rc;
+	int r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "count");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	memset(out, 0, sizeof *out);
+	tp_status rc;
+	if ((rc = count_one(s, ctx, ST_COUNT_EVENTS, &out->events)) ||
+	    (rc = count_one(s, ctx, ST_COUNT_CONTACTS, &out->contacts)) ||
+	    (rc = count_one(s, ctx, ST_COUNT_ACCOUNTS, &out->accounts)) ||
+	    (rc = count_one(s, ctx, ST_COUNT_VISITORS, &out->visitors)) ||
+	    (rc = count_one(s, ctx, ST_COUNT_ANON_VISITORS, &out->anonymous_visitors)) ||
+	    (rc = count_one(s, ctx, ST_COUNT_MERGES, &out->merges)))
+		return rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_COUNT_STAGES, &rc);
+	if (!st)
+		return rc;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		tp_stage stage;
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		if (name && tp_stage_from_name(name, &stage) == 0)
+			out->by_stage[stage] = sqlite3_column_int64(st, 1);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "stage counts");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void s_close(tp_store *b)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	tp__arena_free(&s->scratch);
+	free(s->workspace_name);
+	free(s);
+}
+
+static const tp_store_ops sqlite_ops = {
+	.version = TP_STORE_OPS_VERSION,
+	.name = "sqlite",
+	.close = s_close,
+	.begin = s_begin,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.event_exists = s_event_exists,
+	.event_insert = s_event_insert,
+	.events_adopt = s_events_adopt,
+	.events_reassign = s_events_reassign,
+	.events_restore = s_events_restore,
+	.events_of_contact = s_events_of_contact,
+	.visitor_get = s_visitor_get,
+	.visitor_put = s_visitor_put,
+	.visitors_of_contact = s_visitors_of_contact,
+	.contact_get = s_contact_get,
+	.contact_find = s_contact_find,
+	.contact_put = s_contact_put,
+	.contacts_list = s_contacts_list,
+	.contacts_merged_into = s_contacts_merged_into,
+	.account_get = s_account_get,
+	.account_find = s_account_find,
+	.account_put = s_account_put,
+	.accounts_list = s_accounts_list,
+	.merge_put = s_merge_put,
+	.merge_active = s_merge_active,
+	.merges_of_contact = s_merges_of_contact,
+	.note_insert = s_note_insert,
+	.notes_of_contact = s_notes_of_contact,
+	.stage_change_insert = s_stage_change_insert,
+	.spend_insert = s_spend_insert,
+	.opportunity_insert = s_opportunity_insert,
+	.revenue_insert = s_revenue_insert,
+	.sites_get = s_sites_get,
+	.sites_set = s_sites_set,
+	.counts = s_counts,
+};
+
+int tp_store_schema_version(void)
+{
+	return tp__sqlite_migrations[tp__sqlite_migration_count - 1].version;
+}
+
+static tp_status exec_sql(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *what)
+{
+	char *err = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		tp_status rc = tp_ctx_fail(ctx, TP_ERR_STORE, NULL, "sqlite: %s: %s", what,
+		                           err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return rc;
+	}
+	return TP_OK;
+}
+
+static tp_status query_int(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *text,
+                           int64_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, ctx, "prepare");
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	tp_status rc = (r == SQLITE_ROW || r == SQLITE_DONE) ? TP_OK : db_fail(s, ctx, "query");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Applies the migrations the file has not seen, each in its own transaction. */
+static tp_status migrate(sqlite_store *s, tp_ctx *ctx)
+{
+	int64_t have;
+	tp_status rc = query_int(s, ctx, "PRAGMA user_version", NULL, &have);
+	if (rc != TP_OK)
+		return rc;
+	if (have > tp_store_schema_version())
+		return tp_ctx_fail(ctx, TP_ERR_SCHEMA, NULL,
+		                   "the database has schema version %lld; this touchpoint knows up to %d:"
+		                   " upgrade touchpoint",
+		                   (long long)have, tp_store_schema_version());
+	if (have == 0 &&
+	    (rc = exec_sql(s, ctx,
+	                   "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY,"
+	                   " description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+	                   "migration table")) != TP_OK)
+		return rc;
+	for (int i = 0; i < tp__sqlite_migration_count; i++) {
+		const tp_migration *m = &tp__sqlite_migrations[i];
+		if (m->version <= have)
+			continue;
+		char record[256];
+		snprintf(record, sizeof record,
+		         "INSERT INTO schema_migration VALUES (%d, 'v%d', CAST(strftime('%%s','now') AS INTEGER) * 1000);"
+		         " PRAGMA user_version = %d;",
+		         m->version, m->version, m->version);
+		if ((rc = exec_sql(s, ctx, "BEGIN IMMEDIATE", "begin migration")) != TP_OK)
+			return rc;
+		if ((rc = exec_sql(s, ctx, m->sql, m->description)) != TP_OK ||
+		    (rc = exec_sql(s, ctx, record, "record migration")) != TP_OK) {
+			exec_sql(s, ctx, "ROLLBACK", "rollback migration");
+			return rc;
+		}
+		if ((rc = exec_sql(s, ctx, "COMMIT", "commit migration")) != TP_OK)
+			return rc;
+	}
+	return TP_OK;
+}
+
+static tp_status find_workspace(sqlite_store *s, tp_ctx *ctx, const char *name, tp_open_mode mode)
+{
+	int64_t id;
+	tp_status rc = query_int(s, ctx, "SELECT id FROM workspace WHERE name = ?1", name, &id);
+	if (rc != TP_OK)
+		return rc;
+	if (!id && mode == TP_OPEN_CREATE) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db,
+		                       "INSERT INTO workspace (name, created_at) VALUES (?1, ?2)", -1,
+		                       &st, NULL) != SQLITE_OK)
+			return db_fail(s, ctx, "prepare");
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, tp_ctx_now(ctx));
+		int r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE)
+			return db_fail(s, ctx, "create workspace");
+		id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (!id)
+		return tp_ctx_fail(ctx, TP_ERR_NOT_FOUND, "workspace",
+		                   "no workspace named \"%s\" in this database", name);
+	s->base.workspace_id = id;
+	return TP_OK;
+}
+
+tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *workspace,
+                               tp_open_mode mode, tp_store **out)
+{
+	if (!workspace)
+		workspace = "default";
+	sqlite_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	tp__arena_init(&s->scratch, 16 * 1024);
+	s->base.ops = &sqlite_ops;
+	tp_status rc = TP_OK;
+	if (!(s->workspace_name = strdup(workspace))) {
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	s->base.workspace = s->workspace_name;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+		    (mode == TP_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		rc = tp_ctx_fail(ctx, mode == TP_OPEN_CREATE ? TP_ERR_IO : TP_ERR_NOT_FOUND, "db",
+		                 "cannot open %s: %s%s", path,
+		                 s->db ? sqlite3_errmsg(s->db) : "out of memory",
+		                 mode == TP_OPEN_CREATE ? "" : " (create it with: touchpoint init --db FILE)");
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	/* WAL lets readers (reports, the dashboard) run while an import writes;
+	 * synchronous=FULL makes every commit durable when it returns. */
+	int64_t journal; /* "wal", read as 0 */
+	if ((rc = query_int(s, ctx, "PRAGMA journal_mode = WAL", NULL, &journal)) != TP_OK ||
+	    (rc = exec_sql(s, ctx,
+	                   "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
+	                   " PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;",
+	                   "pragmas")) != TP_OK)
+		goto out;
+	if ((rc = migrate(s, ctx)) != TP_OK || (rc = find_workspace(s, ctx, workspace, mode)) != TP_OK)
+		goto out;
+	*out = &s->base;
+	return TP_OK;
+out:
+	s_close(&s->base);
+	return rc;
+}
+
+void tp_store_close(tp_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
