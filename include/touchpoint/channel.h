@@ -5,7 +5,10 @@
 #ifndef TOUCHPOINT_CHANNEL_H
 #define TOUCHPOINT_CHANNEL_H
 
+#include <stddef.h>
+
 #include "touchpoint/api.h"
+#include "touchpoint/ctx.h"
 #include "touchpoint/event.h"
 #include "touchpoint/status.h"
 
@@ -63,6 +66,12 @@ TP_API void tp_channel_rules_clear(tp_channel_rules *rules, tp_site_list list);
 /* Adds a site ("google", "t.co", "news.ycombinator.com"); copies it. */
 TP_API tp_status tp_channel_rules_add(tp_channel_rules *rules, tp_site_list list,
                                       const char *site);
+/* Removes a site; returns TP_ERR_NOT_FOUND when it is not in the list. */
+TP_API tp_status tp_channel_rules_remove(tp_channel_rules *rules, tp_site_list list,
+                                         const char *site);
+/* The entries of a list; *n is set. Borrowed until the rules change. */
+TP_API const char *const *tp_channel_rules_sites(const tp_channel_rules *rules,
+                                                 tp_site_list list, size_t *n);
 /* Built-in entries of a list, NULL-terminated; static. */
 TP_API const char *const *tp_channel_default_sites(tp_site_list list);
 TP_API const char *tp_site_list_name(tp_site_list list);
@@ -83,5 +92,13 @@ TP_API tp_channel tp_channel_classify(const tp_channel_rules *rules,
 
 TP_API const char *tp_channel_name(tp_channel ch);
 TP_API int tp_channel_from_name(const char *name, tp_channel *out);
+
+/* The workspace's rules: built-in site lists, each replaced by the
+ * workspace's edited list where it has one. */
+struct tp_store;
+TP_API tp_status tp_channel_rules_load(tp_ctx *ctx, struct tp_store *store, tp_channel_rules **out);
+/* Stores one list of `rules` as the workspace's edited list. */
+TP_API tp_status tp_channel_rules_save(tp_ctx *ctx, struct tp_store *store,
+                                       const tp_channel_rules *rules, tp_site_list list);
 
 #endif

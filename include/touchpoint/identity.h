@@ -36,9 +36,11 @@ TP_API void tp_identity_reset(tp_identity *id);
 
 /* Resolves `ev` (any call), creating, updating, linking or merging contacts,
  * visitors and accounts as the rules say. `actor` names who acts in the
- * stage history ("import", "api"). */
+ * stage history ("import", "api"); `channel` (may be NULL) is the channel of
+ * this touch, kept as a new contact's source channel when its visitor has none. */
 TP_API tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
-                                     const char *actor, tp_resolution *out);
+                                     const char *actor, const char *channel,
+                                     tp_resolution *out);
 
 /* Writes the visitors changed since the last flush. Call before commit. */
 TP_API tp_status tp_identity_flush(tp_identity *id, tp_ctx *ctx);
@@ -64,6 +66,13 @@ TP_API tp_status tp_identity_unmerge(tp_identity *id, tp_ctx *ctx, int64_t conta
 
 /* The contact `contact` resolves to after merges (itself if not merged). */
 TP_API tp_status tp_identity_root(tp_identity *id, tp_ctx *ctx, int64_t contact, int64_t *root);
+
+/* The person as shown: the contact's own fields, with gaps filled from the
+ * contacts merged into it (nearest first). Merging never copies fields, so an
+ * unmerge gives everyone back exactly their own. Strings are owned by `id`
+ * until its next reset. */
+TP_API tp_status tp_identity_profile(tp_identity *id, tp_ctx *ctx, int64_t contact,
+                                     tp_contact *out);
 
 /* Finds a contact by id ("42"), email or user id. *contact = 0 when none. */
 TP_API tp_status tp_identity_lookup(tp_identity *id, tp_ctx *ctx, const char *key,

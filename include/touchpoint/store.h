@@ -62,6 +62,7 @@ typedef struct tp_stage_change_row {
 typedef struct tp_store_counts {
 	int64_t events, contacts, accounts, visitors, anonymous_visitors, merges;
 	int64_t by_stage[TP_STAGE__COUNT];
+	int64_t by_channel[TP_CH__COUNT];   /* contacts by the channel of their first touch */
 } tp_store_counts;
 
 typedef struct tp_store_ops {
@@ -161,6 +162,9 @@ TP_API tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char 
                                       tp_open_mode mode, tp_store **out);
 /* Accepts NULL. */
 TP_API void tp_store_close(tp_store *s);
+/* Rolls back the open transaction, if any, keeping the caller's ctx
+ * untouched: the message of the failure that led here survives. */
+TP_API void tp_store_rollback_quiet(tp_store *s);
 /* The schema version this binary writes. */
 TP_API int tp_store_schema_version(void);
 

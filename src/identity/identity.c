@@ -530,6 +530,12 @@ tp_status tp_identity_flush(tp_identity *id, tp_ctx *ctx)
 	return TP_OK;
 }
 
+tp_status tp__identity_visitor(tp_identity *id, tp_ctx *ctx, const char *anon, int64_t at,
+                               tp_visitor **out)
+{
+	return visitor_of(id, ctx, anon, at, out);
+}
+
 tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor *v)
 {
 	visitor_entry *e = (visitor_entry *)((char *)v - offsetof(visitor_entry, v));
@@ -636,8 +642,83 @@ static tp_status resolve_alias(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 	return link_visitor(id, ctx, v, target, root, ev->ts, out);
 }
 
+/* Gives contact `person` the identifier of `ev` it lacks (email or user id),
+ * and the call's traits when it is an identify or a form. A contact keeps its
+ * first identifier of each kind; a different one is logged, not lost. */
+static tp_status attach(tp_identity *id, tp_ctx *ctx, const tp_event *ev, int64_t person,
+                        tp_resolution *out)
+{
+	const char *email = ev->traits.email, *user = ev->user_id;
+	tp_contact c;
+	tp_status rc = load_contact(id, ctx, person, &c);
+	if (rc != TP_OK)
+		return rc;
+	const char *kind = NULL, *have = NULL, *got = NULL;
+	int changed = 0;
+	/* An identifier that another contact owns stays there: after a merge it
+	 * shows through the profile, and an unmerge gives it back. */
+	int64_t holder = 0;
+	if (email && !c.email && (rc = find_contact(id, ctx, TP_KEY_EMAIL, email, &holder)) != TP_OK)
+		return rc;
+	if (holder)
+		email = NULL;
+	holder = 0;
+	if (user && !c.user_id && (rc = find_contact(id, ctx, TP_KEY_USER_ID, user, &holder)) != TP_OK)
+		return rc;
+	if (holder)
+		user = NULL;
+	if (email && (!c.email || strcmp(c.email, email) != 0)) {
+		if (!c.email) {
+			c.email = email;
+			changed = 1;
+			if (!c.account_id &&
+			    (rc = account_of_email(id, ctx, email, &ev->traits, ev->ts, &c.account_id)) != TP_OK)
+				return rc;
+		} else {
+			kind = "email_conflict", have = c.email, got = email;
+		}
+	}
+	if (user && (!c.user_id || strcmp(c.user_id, user) != 0)) {
+		if (!c.user_id) {
+			c.user_id = user;
+			changed = 1;
+		} else {
+			kind = "user_id_conflict", have = c.user_id, got = user;
+		}
+	}
+	/* Traits are what the person said last: identify, a form, a lead ad. */
+	changed += apply_traits(&c, &ev->traits, 1);
+	if (changed) {
+		c.updated_at = ev->ts;
+		if ((rc = save_contact(id, ctx, &c)) != TP_OK)
+			return rc;
+	}
+	if (kind) {
+		char detail[600];
+		snprintf(detail, sizeof detail, "contact has %.250s; call %.40s said %.250s", have,
+		         ev->message_id, got);
+		out->conflict = 1;
+		return note(id, ctx, kind, ev->anonymous_id, person, 0, ev->ts, detail);
+	}
+	return TP_OK;
+}
+
+/* The contact a browser belongs to, when taking this email / user id would
+ * not clash with the identifiers it has; 0 otherwise. */
+static tp_status browser_owner(tp_identity *id, tp_ctx *ctx, const tp_visitor *v,
+                               const char *email, const char *user, int64_t *person)
+{
+	int64_t root;
+	contact_entry *e;
+	tp_status rc = tp_identity_root(id, ctx, v->contact_id, &root);
+	if (rc != TP_OK || (rc = contact_entry_of(id, ctx, root, &e)) != TP_OK)
+		return rc;
+	*person = (!email || !e->email) && (!user || !e->user_id) ? root : 0;
+	return TP_OK;
+}
+
 tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
-                              const char *actor, tp_resolution *out)
+                              const char *actor, const char *channel, tp_resolution *out)
 {
 	memset(out, 0, sizeof *out);
 	tp_status rc;
@@ -653,6 +734,10 @@ tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 	if (user && (rc = find_contact(id, ctx, TP_KEY_USER_ID, user, &by_user)) != TP_OK)
 		return rc;
 	if (email && (rc = find_contact(id, ctx, TP_KEY_EMAIL, email, &by_email)) != TP_OK)
+		return rc;
+	int64_t owner = 0;
+	if (!by_user && !by_email && (email || user) && v && v->contact_id &&
+	    (rc = browser_owner(id, ctx, v, email, user, &owner)) != TP_OK)
 		return rc;
 
 	if (by_user && by_email) {
@@ -670,51 +755,22 @@ tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 				return rc;
 			out->merged = 1;
 		}
-	} else if (by_user || by_email) {
-		/* One identifier known: the contact gains the other when it has none. */
-		person = by_user ? by_user : by_email;
-		tp_contact c;
-		if ((rc = load_contact(id, ctx, person, &c)) != TP_OK)
+		if ((rc = attach(id, ctx, ev, person, out)) != TP_OK)
 			return rc;
-		const char *kind = NULL, *have = NULL, *got = NULL;
-		if (by_user && email) {
-			if (!c.email) {
-				c.email = email;
-				if (!c.account_id &&
-				    (rc = account_of_email(id, ctx, email, &ev->traits, ev->ts,
-				                           &c.account_id)) != TP_OK)
-					return rc;
-			} else {
-				kind = "email_conflict", have = c.email, got = email;
-			}
-		}
-		if (by_email && user) {
-			if (!c.user_id)
-				c.user_id = user;
-			else
-				kind = "user_id_conflict", have = c.user_id, got = user;
-		}
-		int changed = (by_user && email && c.email == email) ||
-			      (by_email && user && c.user_id == user);
-		if (ev->call == TP_CALL_IDENTIFY || ev->touch == TP_TOUCH_FORM_SUBMIT)
-			changed += apply_traits(&c, &ev->traits, 1);
-		if (changed) {
-			c.updated_at = ev->ts;
-			if ((rc = save_contact(id, ctx, &c)) != TP_OK)
-				return rc;
-		}
-		if (kind) {
-			/* Rule: a contact keeps its first identifier; the other is logged. */
-			char detail[600];
-			snprintf(detail, sizeof detail, "contact has %.250s; call %.40s said %.250s", have,
-			         ev->message_id, got);
-			out->conflict = 1;
-			if ((rc = note(id, ctx, kind, ev->anonymous_id, person, 0, ev->ts, detail)) != TP_OK)
-				return rc;
-		}
+	} else if (by_user || by_email) {
+		person = by_user ? by_user : by_email;
+		if ((rc = attach(id, ctx, ev, person, out)) != TP_OK)
+			return rc;
+	} else if (owner) {
+		/* Rule: a new identifier on a browser whose contact lacks that kind
+		 * of identifier belongs to that contact. */
+		person = owner;
+		if ((rc = attach(id, ctx, ev, person, out)) != TP_OK)
+			return rc;
 	} else if (email || user) {
 		/* Rule: a new email or user id is a new contact (stage lead). */
-		const char *channel = v && v->first_seen ? tp_channel_name(v->first_channel) : NULL;
+		if (v && v->first_channel != TP_CH_UNASSIGNED)
+			channel = tp_channel_name(v->first_channel);
 		char reason[128];
 		snprintf(reason, sizeof reason, "identified by a %s call", tp_call_name(ev->call));
 		if ((rc = new_contact(id, ctx, email, user, &ev->traits, TP_STAGE_LEAD, ev->ts, actor,
@@ -808,6 +864,46 @@ tp_status tp_identity_upsert(tp_identity *id, tp_ctx *ctx, const tp_traits *tr, 
 	return TP_OK;
 }
 
+typedef struct fill {
+	tp_identity *id;
+	tp_contact *out;
+	subtree *queue;
+} fill;
+
+static int fill_from_child(void *user, const tp_contact *c)
+{
+	fill *f = user;
+	const char *const src[] = {c->email, c->user_id, c->first_name, c->last_name, c->title,
+		c->phone, c->company, c->country, c->lead_source, c->owner, c->source_channel};
+	const char **dst[] = {&f->out->email, &f->out->user_id, &f->out->first_name,
+		&f->out->last_name, &f->out->title, &f->out->phone, &f->out->company,
+		&f->out->country, &f->out->lead_source, &f->out->owner, &f->out->source_channel};
+	for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+		if (!*dst[i] && src[i])
+			*dst[i] = keep(f->id, src[i]);
+	if (!f->out->account_id)
+		f->out->account_id = c->account_id;
+	return collect_child(f->queue, c);
+}
+
+tp_status tp_identity_profile(tp_identity *id, tp_ctx *ctx, int64_t contact, tp_contact *out)
+{
+	tp_status rc = load_contact(id, ctx, contact, out);
+	if (rc != TP_OK)
+		return rc;
+	subtree queue = {0};
+	fill f = {id, out, &queue};
+	if (collect_child(&queue, out) != 0)
+		return nomem(ctx);
+	/* Breadth first, so that nearer merges fill gaps before older ones. */
+	for (size_t i = 0; i < queue.len && rc == TP_OK && !queue.nomem; i++)
+		rc = OPS(id)->contacts_merged_into(id->store, ctx, queue.ids[i], fill_from_child, &f);
+	if (rc == TP_OK && queue.nomem)
+		rc = nomem(ctx);
+	free(queue.ids);
+	return rc;
+}
+
 tp_status tp_identity_lookup(tp_identity *id, tp_ctx *ctx, const char *key, int64_t *contact)
 {
 	long long n;
@@ -815,9 +911,14 @@ tp_status tp_identity_lookup(tp_identity *id, tp_ctx *ctx, const char *key, int6
 	if (tp__parse_i64(key, &n) == 0) {
 		contact_entry *e;
 		tp_status rc = contact_entry_of(id, ctx, n, &e);
-		if (rc == TP_OK)
+		if (rc == TP_OK) {
 			*contact = n;
-		return rc == TP_ERR_NOT_FOUND ? TP_OK : rc;
+			return TP_OK;
+		}
+		if (rc != TP_ERR_NOT_FOUND)
+			return rc;
+		tp_ctx_clear(ctx);
+		/* Not a row id: it may still be a numeric user id. */
 	}
 	if (strchr(key, '@')) {
 		char norm[TP_MAX_EMAIL_BYTES + 1];

@@ -116,6 +116,29 @@ tp_status tp_channel_rules_add(tp_channel_rules *rules, tp_site_list list,
 	return TP_OK;
 }
 
+tp_status tp_channel_rules_remove(tp_channel_rules *rules, tp_site_list list, const char *site)
+{
+	if ((unsigned)list >= TP_SITES__COUNT)
+		return TP_ERR_INVALID;
+	site_list *l = &rules->lists[list];
+	for (size_t i = 0; i < l->len; i++)
+		if (strcasecmp(l->sites[i], site) == 0) {
+			free(l->sites[i]);
+			memmove(&l->sites[i], &l->sites[i + 1], (l->len - i - 1) * sizeof *l->sites);
+			l->len--;
+			return TP_OK;
+		}
+	return TP_ERR_NOT_FOUND;
+}
+
+const char *const *tp_channel_rules_sites(const tp_channel_rules *rules, tp_site_list list,
+                                          size_t *n)
+{
+	const site_list *l = &rules->lists[list];
+	*n = l->len;
+	return (const char *const *)l->sites;
+}
+
 tp_channel_rules *tp_channel_rules_create(void)
 {
 	tp_channel_rules *r = calloc(1, sizeof *r);

@@ -36,7 +36,7 @@ enum {
 	ST_STAGE_INSERT, ST_SPEND_INSERT, ST_OPP_INSERT, ST_REVENUE_INSERT,
 	ST_SITES_GET, ST_SETTING_GET, ST_SETTING_PUT, ST_SITES_DELETE, ST_SITE_INSERT,
 	ST_COUNT_EVENTS, ST_COUNT_CONTACTS, ST_COUNT_ACCOUNTS, ST_COUNT_VISITORS,
-	ST_COUNT_ANON_VISITORS, ST_COUNT_MERGES, ST_COUNT_STAGES,
+	ST_COUNT_ANON_VISITORS, ST_COUNT_MERGES, ST_COUNT_STAGES, ST_COUNT_CHANNELS,
 	ST__COUNT
 };
 
@@ -161,6 +161,8 @@ static const char *const sql_text[ST__COUNT] = {
 		" AND undone_at IS NULL",
 	[ST_COUNT_STAGES] = "SELECT stage, count(*) FROM contact WHERE workspace_id = ?1"
 		" AND merged_into IS NULL GROUP BY stage",
+	[ST_COUNT_CHANNELS] = "SELECT source_channel, count(*) FROM contact WHERE workspace_id = ?1"
+		" AND merged_into IS NULL AND source_channel IS NOT NULL GROUP BY source_channel",
 };
 
 typedef struct sqlite_store {
@@ -994,20 +996,29 @@ static tp_status s_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
 	    (rc = count_one(s, ctx, ST_COUNT_ANON_VISITORS, &out->anonymous_visitors)) ||
 	    (rc = count_one(s, ctx, ST_COUNT_MERGES, &out->merges)))
 		return rc;
-	sqlite3_stmt *st = stmt(s, ctx, ST_COUNT_STAGES, &rc);
-	if (!st)
-		return rc;
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		tp_stage stage;
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		if (name && tp_stage_from_name(name, &stage) == 0)
-			out->by_stage[stage] = sqlite3_column_int64(st, 1);
+	for (int which = ST_COUNT_STAGES; which <= ST_COUNT_CHANNELS; which++) {
+		sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+		if (!st)
+			return rc;
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			tp_stage stage;
+			tp_channel ch;
+			if (!name)
+				continue;
+			if (which == ST_COUNT_STAGES && tp_stage_from_name(name, &stage) == 0)
+				out->by_stage[stage] = sqlite3_column_int64(st, 1);
+			if (which == ST_COUNT_CHANNELS && tp_channel_from_name(name, &ch) == 0)
+				out->by_channel[ch] = sqlite3_column_int64(st, 1);
+		}
+		if (r != SQLITE_DONE)
+			rc = db_fail(s, ctx, "counts");
+		sqlite3_reset(st);
+		if (rc != TP_OK)
+			return rc;
 	}
-	if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "stage counts");
-	sqlite3_reset(st);
-	return rc;
+	return TP_OK;
 }
 
 static void s_close(tp_store *b)

@@ -1,0 +1,82 @@
+/* Event import: Segment-spec JSON Lines into the store, through the parser,
+ * identity resolution and channel grouping. The same tp_importer serves the
+ * CLI and (later) the HTTP collector. */
+#ifndef TOUCHPOINT_IMPORT_H
+#define TOUCHPOINT_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "touchpoint/ctx.h"
+#include "touchpoint/store.h"
+
+typedef struct tp_import_stats {
+	int64_t records;          /* non-blank lines read */
+	int64_t accepted;         /* calls stored and committed */
+	int64_t duplicates;       /* calls whose messageId was stored before: not stored again */
+	int64_t rejected;         /* calls (or whole records) refused */
+	int64_t contacts_created, merges, conflicts, adopted;
+	int64_t bytes;
+} tp_import_stats;
+
+typedef void (*tp_reject_fn)(void *user, int64_t line, const char *field, const char *message);
+typedef void (*tp_progress_fn)(void *user, const tp_import_stats *st, double seconds);
+
+typedef struct tp_import_opts {
+	int strict;               /* stop at the first bad call and store nothing */
+	const char *actor;        /* who acts, in the stage history; "import" when NULL */
+	int64_t commit_every;     /* calls per transaction; 0 = 50,000 */
+	tp_reject_fn on_reject;   /* each refused call, with its line */
+	tp_progress_fn on_progress; /* about once a second */
+	void *user;
+} tp_import_opts;
+
+typedef struct tp_importer tp_importer;
+
+/* Borrows store and opts for its lifetime; reads the workspace's channel
+ * site lists. Returns TP_OK and *out — free with tp_importer_destroy(). */
+TP_API tp_status tp_importer_create(tp_ctx *ctx, tp_store *store, const tp_import_opts *opts,
+                                    tp_importer **out);
+/* Rolls back what was not committed. Accepts NULL. */
+TP_API void tp_importer_destroy(tp_importer *imp);
+
+/* Takes one JSON Lines record (a call or a batch); `line` is its number for
+ * messages. Refused calls are counted and reported, not errors: the return
+ * is an error only when the store fails, or in strict mode (TP_ERR_INVALID). */
+TP_API tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                                    int64_t line);
+/* Makes everything taken so far durable. */
+TP_API tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx);
+/* Counters; `accepted` counts committed calls only. */
+TP_API const tp_import_stats *tp_importer_stats(const tp_importer *imp);
+
+/* Reads `in` to the end, line by line, committing every opts->commit_every
+ * calls and at the end. On TP_OK every accepted call is durable. */
+TP_API tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in,
+                                  const tp_import_opts *opts, tp_import_stats *stats);
+
+#endif
+
+/* ---- contacts from a CRM export (CSV) ---------------------------------- */
+
+typedef struct tp_contacts_import_opts {
+	const char *map;         /* "email=Work Email,stage=Status": field=Header overrides */
+	int overwrite;           /* given values replace stored ones (default: fill blanks) */
+	int strict;              /* stop at the first bad row and store nothing */
+	tp_reject_fn on_reject;  /* each refused row, with its row number */
+	void *user;
+} tp_contacts_import_opts;
+
+typedef struct tp_contacts_import_stats {
+	int64_t rows, created, updated, rejected;
+} tp_contacts_import_stats;
+
+/* The fields a column can map to, NULL-terminated (for help and --map). */
+TP_API const char *const *tp_contact_fields(void);
+
+/* Imports a CSV of contacts: header row first; columns recognised by the
+ * usual HubSpot and Salesforce export names (docs/CLI.md lists them) or by
+ * opts->map. Contacts are matched by normalized email. */
+TP_API tp_status tp_import_contacts(tp_ctx *ctx, tp_store *store, FILE *in,
+                                    const tp_contacts_import_opts *opts,
+                                    tp_contacts_import_stats *stats);

@@ -1,0 +1,25 @@
+/* libtouchpoint: the B2B lead engine under the `touchpoint` command.
+ * Include this header for the whole public API. */
+#ifndef TOUCHPOINT_H
+#define TOUCHPOINT_H
+
+#define TOUCHPOINT_VERSION "0.1.0"
+
+#include "touchpoint/api.h"
+#include "touchpoint/channel.h"
+#include "touchpoint/csv.h"
+#include "touchpoint/ctx.h"
+#include "touchpoint/demo.h"
+#include "touchpoint/email.h"
+#include "touchpoint/event.h"
+#include "touchpoint/identity.h"
+#include "touchpoint/import.h"
+#include "touchpoint/limits.h"
+#include "touchpoint/model.h"
+#include "touchpoint/segment.h"
+#include "touchpoint/stage.h"
+#include "touchpoint/status.h"
+#include "touchpoint/store.h"
+#include "touchpoint/time.h"
+
+#endif

@@ -1,0 +1,82 @@
+/* The command line: one file per subcommand, one table entry each
+ * (name, summary, usage, handler); help comes from the table. The CLI
+ * includes only the public headers and holds no business rules. */
+#ifndef TP_CLI_H
+#define TP_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "touchpoint/touchpoint.h"
+
+/* Exit codes (docs/CLI.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,   /* the command could not do its work */
+	EXIT_USAGE = 2,    /* wrong arguments */
+	EXIT_PARTIAL = 3,  /* done, but some input was refused (listed on stderr) */
+};
+
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	const char *usage;     /* after "touchpoint NAME " */
+	int (*run)(tp_ctx *ctx, int argc, char **argv);
+} cli_command;
+
+typedef enum cli_format { FMT_TABLE, FMT_JSON, FMT_CSV } cli_format;
+
+/* The subcommands, one file each (cmd_NAME.c). */
+int cmd_init(tp_ctx *ctx, int argc, char **argv);
+int cmd_import(tp_ctx *ctx, int argc, char **argv);
+int cmd_contacts(tp_ctx *ctx, int argc, char **argv);
+int cmd_accounts(tp_ctx *ctx, int argc, char **argv);
+int cmd_demo(tp_ctx *ctx, int argc, char **argv);
+int cmd_status(tp_ctx *ctx, int argc, char **argv);
+int cmd_channels(tp_ctx *ctx, int argc, char **argv);
+
+/* Every subcommand, in help order. */
+extern const cli_command cli_commands[];
+
+/* Options every subcommand may accept; each names which it takes. */
+typedef struct cli_opts {
+	const char *db, *workspace, *map, *stage, *reason, *events_out;
+	long long limit, contacts, seed, days;
+	int json, csv, strict, overwrite;
+	char **args;   /* positional arguments */
+	int nargs;
+} cli_opts;
+
+/* Parses argv[1..] (argv[0] is the command) accepting only the options named
+ * in `allowed` ("db workspace json"). Returns 0, or prints a usage error and
+ * returns EXIT_USAGE. */
+int cli_parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o);
+cli_format cli_format_of(const cli_opts *o);
+void cli_opts_free(cli_opts *o);
+
+/* "--db FILE" default: $TOUCHPOINT_DB, else touchpoint.db. */
+const char *cli_default_db(void);
+/* Opens an existing workspace database; prints the error and returns NULL. */
+tp_store *cli_open(tp_ctx *ctx, const char *db, const char *workspace);
+/* Prints "touchpoint: MESSAGE" for a failed call; returns EXIT_FAILED. */
+int cli_fail(tp_ctx *ctx, tp_status rc);
+/* Prints a usage error and the command's usage; returns EXIT_USAGE. */
+int cli_usage(const char *command, const char *fmt, ...) TP_PRINTF(2, 3);
+
+/* Aligned text tables: add a header row, then rows; cells are copied. */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(int columns);
+void cli_table_add(cli_table *t, const char *const *cells);
+void cli_table_print(cli_table *t, FILE *out);
+void cli_table_free(cli_table *t);
+
+/* Writes one CSV row (cells neutralised against formula injection). */
+void cli_csv_row(FILE *out, const char *const *cells, int n);
+/* Prints a cJSON value (pretty) followed by a newline, and deletes it. */
+struct cJSON;
+void cli_json_print(struct cJSON *v, FILE *out);
+
+/* "2026-03-01 10:00" for tables; "" for 0. */
+const char *cli_time(int64_t ms, char buf[32]);
+
+#endif

@@ -1,0 +1,85 @@
+/* The CLI's JSON records. Times are ISO 8601 UTC strings; ids are numbers;
+ * unknown values are null, never omitted. */
+#include "cli/json_out.h"
+
+void json_add_str(cJSON *obj, const char *key, const char *s)
+{
+	cJSON_AddItemToObject(obj, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+void json_add_count(cJSON *obj, const char *key, int64_t v)
+{
+	cJSON_AddItemToObject(obj, key, v >= 0 ? cJSON_CreateNumber((double)v) : cJSON_CreateNull());
+}
+
+cJSON *json_time(int64_t ms)
+{
+	char t[25];
+	if (!ms)
+		return cJSON_CreateNull();
+	tp_time_format(ms, t);
+	return cJSON_CreateString(t);
+}
+
+cJSON *json_contact(const tp_contact *c)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "id", (double)c->id);
+	json_add_str(j, "email", c->email);
+	json_add_str(j, "user_id", c->user_id);
+	json_add_str(j, "first_name", c->first_name);
+	json_add_str(j, "last_name", c->last_name);
+	json_add_str(j, "title", c->title);
+	json_add_str(j, "phone", c->phone);
+	json_add_str(j, "company", c->company);
+	json_add_str(j, "country", c->country);
+	json_add_count(j, "account_id", c->account_id ? c->account_id : -1);
+	json_add_str(j, "stage", tp_stage_name(c->stage));
+	json_add_str(j, "source_channel", c->source_channel);
+	json_add_str(j, "lead_source", c->lead_source);
+	json_add_str(j, "owner", c->owner);
+	json_add_count(j, "merged_into", c->merged_into ? c->merged_into : -1);
+	cJSON_AddItemToObject(j, "created_at", json_time(c->created_at));
+	cJSON_AddItemToObject(j, "updated_at", json_time(c->updated_at));
+	return j;
+}
+
+cJSON *json_account(const tp_account *a, int64_t n_contacts)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "id", (double)a->id);
+	json_add_str(j, "domain", a->domain);
+	json_add_str(j, "group_id", a->group_id);
+	json_add_str(j, "name", a->name);
+	json_add_str(j, "industry", a->industry);
+	json_add_str(j, "country", a->country);
+	json_add_count(j, "employees", a->employees);
+	json_add_count(j, "annual_revenue_minor", a->annual_revenue);
+	if (n_contacts >= 0)
+		cJSON_AddNumberToObject(j, "contacts", (double)n_contacts);
+	cJSON_AddItemToObject(j, "created_at", json_time(a->created_at));
+	return j;
+}
+
+cJSON *json_touch(const tp_touch_record *t)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "id", (double)t->id);
+	cJSON_AddItemToObject(j, "ts", json_time(t->ts));
+	json_add_str(j, "type", t->type);
+	json_add_str(j, "name", t->name);
+	json_add_str(j, "channel", t->channel);
+	json_add_str(j, "source", t->source);
+	json_add_str(j, "medium", t->medium);
+	json_add_str(j, "campaign", t->campaign);
+	json_add_str(j, "page_category", t->page_category);
+	json_add_str(j, "search_term", t->search_term);
+	json_add_str(j, "asset", t->asset);
+	json_add_count(j, "video_percent", t->video_percent);
+	json_add_str(j, "url", t->url);
+	json_add_str(j, "anonymous_id", t->anonymous_id);
+	json_add_str(j, "message_id", t->message_id);
+	cJSON *props = t->properties ? cJSON_Parse(t->properties) : NULL;
+	cJSON_AddItemToObject(j, "properties", props ? props : cJSON_CreateObject());
+	return j;
+}

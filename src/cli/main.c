@@ -1,0 +1,81 @@
+/* touchpoint: dispatches to the subcommand named by argv[1]. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const cli_command cli_commands[] = {
+	{"init", "create a workspace database (SQLite)",
+	 "--db FILE [--workspace NAME]", cmd_init},
+	{"import", "import events (Segment JSON Lines) or contacts (CSV)",
+	 "events FILE|- [--strict] | contacts FILE.csv [--map field=Header,...] [--overwrite]"
+	 " [--strict]  [--db FILE] [--workspace NAME]", cmd_import},
+	{"contacts", "list, show, merge and unmerge contacts",
+	 "list [--stage S] [--limit N] [--json|--csv] | show EMAIL|ID|USERID [--json]"
+	 " | merge WINNER LOSER [--reason TEXT] | unmerge CONTACT  [--db FILE]", cmd_contacts},
+	{"accounts", "list and show accounts",
+	 "list [--json|--csv] | show ID|DOMAIN [--json]  [--db FILE]", cmd_accounts},
+	{"channels", "show the GA4 channel rules' site lists, or edit them",
+	 "sites [LIST] | add LIST SITE | remove LIST SITE | classify SOURCE MEDIUM [CAMPAIGN]"
+	 "  [--db FILE]", cmd_channels},
+	{"status", "counts and a short funnel summary of a workspace",
+	 "[--db FILE] [--json]", cmd_status},
+	{"demo", "create a realistic, deterministic B2B demo workspace",
+	 "--db FILE [--contacts N] [--seed S] [--days D] [--events-out FILE]", cmd_demo},
+	{NULL, NULL, NULL, NULL},
+};
+
+static void help(FILE *out)
+{
+	fprintf(out, "touchpoint %s - the B2B lead engine\n\nusage: touchpoint COMMAND [ARGS]\n\n",
+	        TOUCHPOINT_VERSION);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\n`touchpoint help COMMAND` shows a command's arguments."
+	             " The database is --db FILE, or $TOUCHPOINT_DB, or ./touchpoint.db.\n"
+	             "Exit status: 0 done, 1 failed, 2 wrong usage, 3 done but some input refused.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("touchpoint %s (schema %d)\n", TOUCHPOINT_VERSION, tp_store_schema_version());
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			help(stdout);
+			return EXIT_OK;
+		}
+		for (const cli_command *c = cli_commands; c->name; c++)
+			if (strcmp(c->name, argv[2]) == 0) {
+				printf("touchpoint %s - %s\nusage: touchpoint %s %s\n", c->name, c->summary,
+				       c->name, c->usage);
+				return EXIT_OK;
+			}
+		fprintf(stderr, "touchpoint: no command \"%s\"\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		tp_ctx *ctx = tp_ctx_create();
+		if (!ctx) {
+			fputs("touchpoint: out of memory\n", stderr);
+			return EXIT_FAILED;
+		}
+		int rc = c->run(ctx, argc - 1, argv + 1);
+		tp_ctx_destroy(ctx);
+		if (fflush(stdout) != 0 && rc == EXIT_OK) {
+			perror("touchpoint: writing output");
+			rc = EXIT_FAILED;
+		}
+		return rc;
+	}
+	fprintf(stderr, "touchpoint: no command \"%s\" (see touchpoint --help)\n", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,256 @@
+/* Shared helpers of the CLI: opening the store, errors, tables, CSV, JSON. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char *cli_default_db(void)
+{
+	const char *env = getenv("TOUCHPOINT_DB");
+	return env && *env ? env : "touchpoint.db";
+}
+
+tp_store *cli_open(tp_ctx *ctx, const char *db, const char *workspace)
+{
+	tp_store *s = NULL;
+	tp_status rc = tp_store_open_sqlite(ctx, db, workspace, TP_OPEN_EXISTING, &s);
+	if (rc != TP_OK) {
+		cli_fail(ctx, rc);
+		return NULL;
+	}
+	return s;
+}
+
+int cli_fail(tp_ctx *ctx, tp_status rc)
+{
+	const char *msg = tp_ctx_message(ctx);
+	fprintf(stderr, "touchpoint: %s\n", *msg ? msg : tp_strerror(rc));
+	return EXIT_FAILED;
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("touchpoint: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, command) == 0)
+			fprintf(stderr, "usage: touchpoint %s %s\n", c->name, c->usage);
+	return EXIT_USAGE;
+}
+
+struct cli_table {
+	int columns;
+	char **cells;
+	size_t rows, cap;
+};
+
+cli_table *cli_table_new(int columns)
+{
+	cli_table *t = calloc(1, sizeof *t);
+	if (t)
+		t->columns = columns;
+	return t;
+}
+
+void cli_table_add(cli_table *t, const char *const *cells)
+{
+	if (!t)
+		return;
+	if (t->rows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		char **p = realloc(t->cells, cap * (size_t)t->columns * sizeof *p);
+		if (!p)
+			return;
+		t->cells = p;
+		t->cap = cap;
+	}
+	for (int c = 0; c < t->columns; c++) {
+		char *v = strdup(cells[c] ? cells[c] : "");
+		/* A table cell is one line: control characters would break the grid. */
+		for (char *p = v; p && *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = ' ';
+		t->cells[t->rows * (size_t)t->columns + (size_t)c] = v;
+	}
+	t->rows++;
+}
+
+/* Display width in terminal columns: UTF-8 code points, not bytes. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void cli_table_print(cli_table *t, FILE *out)
+{
+	if (!t)
+		return;
+	size_t *w = calloc((size_t)t->columns, sizeof *w);
+	if (!w)
+		return;
+	for (size_t r = 0; r < t->rows; r++)
+		for (int c = 0; c < t->columns; c++) {
+			const char *v = t->cells[r * (size_t)t->columns + (size_t)c];
+			size_t cw = v ? width(v) : 0;
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r < t->rows; r++) {
+		for (int c = 0; c < t->columns; c++) {
+			const char *v = t->cells[r * (size_t)t->columns + (size_t)c];
+			v = v ? v : "";
+			fputs(v, out);
+			if (c + 1 < t->columns)
+				for (size_t pad = width(v); pad < w[c] + 2; pad++)
+					fputc(' ', out);
+		}
+		fputc('\n', out);
+	}
+	free(w);
+}
+
+void cli_table_free(cli_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->rows * (size_t)t->columns; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t);
+}
+
+void cli_csv_row(FILE *out, const char *const *cells, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		tp_csv_write_cell(out, cells[i]);
+	}
+	fputs("\r\n", out);
+}
+
+void cli_json_print(cJSON *v, FILE *out)
+{
+	char *s = cJSON_Print(v);
+	if (s) {
+		fputs(s, out);
+		fputc('\n', out);
+		free(s);
+	}
+	cJSON_Delete(v);
+}
+
+const char *cli_time(int64_t ms, char buf[32])
+{
+	if (!ms) {
+		buf[0] = '\0';
+		return buf;
+	}
+	char full[25];
+	tp_time_format(ms, full);
+	snprintf(buf, 32, "%.10s %.5s", full, full + 11);
+	return buf;
+}
+
+static int allowed_has(const char *allowed, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = allowed; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static int number(const char *command, const char *name, const char *v, long long *out)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 0)
+		return cli_usage(command, "--%s needs a whole number >= 0, not \"%s\"", name, v);
+	*out = n;
+	return 0;
+}
+
+int cli_parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o)
+{
+	static const struct {
+		const char *name;
+		int kind; /* 0 flag, 1 text, 2 number */
+		size_t offset;
+	} table[] = {
+		{"db", 1, offsetof(cli_opts, db)},
+		{"workspace", 1, offsetof(cli_opts, workspace)},
+		{"map", 1, offsetof(cli_opts, map)},
+		{"stage", 1, offsetof(cli_opts, stage)},
+		{"reason", 1, offsetof(cli_opts, reason)},
+		{"events-out", 1, offsetof(cli_opts, events_out)},
+		{"limit", 2, offsetof(cli_opts, limit)},
+		{"contacts", 2, offsetof(cli_opts, contacts)},
+		{"seed", 2, offsetof(cli_opts, seed)},
+		{"days", 2, offsetof(cli_opts, days)},
+		{"json", 0, offsetof(cli_opts, json)},
+		{"csv", 0, offsetof(cli_opts, csv)},
+		{"strict", 0, offsetof(cli_opts, strict)},
+		{"overwrite", 0, offsetof(cli_opts, overwrite)},
+	};
+	memset(o, 0, sizeof *o);
+	o->db = cli_default_db();
+	o->limit = -1;
+	o->args = calloc((size_t)argc + 1, sizeof *o->args);
+	if (!o->args)
+		return EXIT_FAILED;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-") == 0 || strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			o->args[o->nargs++] = argv[i];
+			continue;
+		}
+		char name[32];
+		const char *eq = strchr(a + 2, '=');
+		size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		snprintf(name, sizeof name, "%.*s", (int)n, a + 2);
+		size_t k;
+		for (k = 0; k < sizeof table / sizeof table[0]; k++)
+			if (strcmp(table[k].name, name) == 0)
+				break;
+		if (k == sizeof table / sizeof table[0] || !allowed_has(allowed, name))
+			return cli_usage(command, "unknown option --%s", name);
+		char *field = (char *)o + table[k].offset;
+		if (table[k].kind == 0) {
+			*(int *)field = 1;
+			continue;
+		}
+		const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!v)
+			return cli_usage(command, "--%s needs a value", name);
+		if (table[k].kind == 1)
+			*(const char **)field = v;
+		else if (number(command, name, v, (long long *)field) != 0)
+			return EXIT_USAGE;
+	}
+	if (o->json && o->csv)
+		return cli_usage(command, "--json and --csv exclude each other");
+	return 0;
+}
+
+cli_format cli_format_of(const cli_opts *o)
+{
+	return o->json ? FMT_JSON : o->csv ? FMT_CSV : FMT_TABLE;
+}
+
+void cli_opts_free(cli_opts *o)
+{
+	free(o->args);
+	o->args = NULL;
+}

@@ -1,0 +1,344 @@
+/* The event import pipeline: record → parse → dedup by messageId → identity
+ * → channel (with GA4's 30-minute visit) → store. Calls are committed in
+ * chunks; the counters only count what a commit made durable. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "identity/identity_int.h"
+#include "touchpoint/channel.h"
+#include "touchpoint/identity.h"
+#include "touchpoint/import.h"
+#include "touchpoint/limits.h"
+#include "touchpoint/segment.h"
+
+/* GA4 ends a session after 30 minutes without activity. */
+#define VISIT_GAP_MS (30LL * 60 * 1000)
+
+struct tp_importer {
+	tp_store *store;
+	tp_import_opts opts;
+	tp_segment_parser *parser;
+	tp_identity *identity;
+	tp_channel_rules *rules;
+	tp_import_stats committed;  /* what the store holds for sure */
+	tp_import_stats pending;    /* taken since the last commit */
+	int in_tx;
+	int64_t since_commit;
+};
+
+tp_status tp_importer_create(tp_ctx *ctx, tp_store *store, const tp_import_opts *opts,
+                             tp_importer **out)
+{
+	tp_importer *imp = calloc(1, sizeof *imp);
+	if (!imp)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	imp->store = store;
+	if (opts)
+		imp->opts = *opts;
+	if (!imp->opts.actor)
+		imp->opts.actor = "import";
+	if (imp->opts.commit_every <= 0)
+		imp->opts.commit_every = 50000;
+	imp->parser = tp_segment_parser_create();
+	imp->identity = tp_identity_create(store);
+	tp_status rc = TP_OK;
+	if (!imp->parser || !imp->identity)
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	if (rc == TP_OK)
+		rc = tp_channel_rules_load(ctx, store, &imp->rules);
+	if (rc != TP_OK) {
+		tp_importer_destroy(imp);
+		return rc;
+	}
+	*out = imp;
+	return TP_OK;
+}
+
+void tp_importer_destroy(tp_importer *imp)
+{
+	if (!imp)
+		return;
+	if (imp->in_tx)
+		tp_store_rollback_quiet(imp->store);
+	tp_segment_parser_destroy(imp->parser);
+	tp_identity_destroy(imp->identity);
+	tp_channel_rules_destroy(imp->rules);
+	free(imp);
+}
+
+const tp_import_stats *tp_importer_stats(const tp_importer *imp)
+{
+	return &imp->committed;
+}
+
+static void add_stats(tp_import_stats *to, const tp_import_stats *from)
+{
+	to->records += from->records;
+	to->accepted += from->accepted;
+	to->duplicates += from->duplicates;
+	to->rejected += from->rejected;
+	to->contacts_created += from->contacts_created;
+	to->merges += from->merges;
+	to->conflicts += from->conflicts;
+	to->adopted += from->adopted;
+	to->bytes += from->bytes;
+}
+
+tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
+{
+	tp_status rc = TP_OK;
+	if (imp->in_tx) {
+		if ((rc = tp_identity_flush(imp->identity, ctx)) == TP_OK)
+			rc = imp->store->ops->commit(imp->store, ctx);
+		if (rc != TP_OK) {
+			tp_store_rollback_quiet(imp->store);
+			tp_identity_reset(imp->identity);
+		}
+		imp->in_tx = 0;
+	}
+	if (rc == TP_OK)
+		add_stats(&imp->committed, &imp->pending);
+	memset(&imp->pending, 0, sizeof imp->pending);
+	imp->since_commit = 0;
+	return rc;
+}
+
+/* Channel of a touch, following GA4 sessions: a touch with a new traffic
+ * source (UTM, click id, external referrer) starts a visit with that source;
+ * one without (internal navigation, a server-side event) inside a visit
+ * belongs to that visit; a page view with nothing starts a Direct visit; any
+ * other touch with nothing is Unassigned. */
+static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, tp_visitor *v,
+                                tp_event_row *row)
+{
+	tp_traffic t;
+	tp_channel_traffic(imp->rules, ev, &t);
+	int external = t.from_campaign || strcmp(t.source, "(direct)") != 0;
+	int page = ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN;
+	int campaign_set = strcmp(t.campaign, "(not set)") != 0;
+
+	row->source = t.source;
+	row->medium = t.medium;
+	row->campaign = campaign_set ? t.campaign : NULL;
+	if (!v) {
+		row->channel = external || page || ev->url
+			? tp_channel_classify(imp->rules, t.source, t.medium, t.campaign)
+			: TP_CH_UNASSIGNED;
+		return TP_OK;
+	}
+	int64_t gap = ev->ts - v->last_seen;
+	int in_visit = v->visit_source && (gap < 0 ? -gap : gap) <= VISIT_GAP_MS;
+	if (!external && in_visit) {
+		row->channel = v->visit_channel;
+		row->source = v->visit_source;
+		row->medium = v->visit_medium;
+		row->campaign = v->visit_campaign;
+	} else if (external || page || ev->url) {
+		row->channel = tp_channel_classify(imp->rules, t.source, t.medium, t.campaign);
+		v->visit_channel = row->channel;
+		v->visit_source = tp__identity_keep(imp->identity, t.source);
+		v->visit_medium = tp__identity_keep(imp->identity, t.medium);
+		v->visit_campaign = campaign_set ? tp__identity_keep(imp->identity, t.campaign) : NULL;
+		if (!v->visit_source || !v->visit_medium)
+			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	} else {
+		row->channel = TP_CH_UNASSIGNED;
+	}
+	if (ev->ts > v->last_seen)
+		v->last_seen = ev->ts;
+	if (ev->ts < v->first_seen)
+		v->first_seen = ev->ts;
+	if (v->first_channel == TP_CH_UNASSIGNED && row->channel != TP_CH_UNASSIGNED) {
+		v->first_channel = row->channel;
+		v->landing_url = tp__identity_keep(imp->identity, ev->url);
+	}
+	/* Click ids appear only on the landing hit: the visitor keeps them. */
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		if (ev->click_id[i] && !v->click_id[i])
+			v->click_id[i] = tp__identity_keep(imp->identity, ev->click_id[i]);
+	return tp__identity_visitor_changed(imp->identity, ctx, v);
+}
+
+static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, int64_t now)
+{
+	tp_store *s = imp->store;
+	int exists;
+	tp_status rc = s->ops->event_exists(s, ctx, ev->message_id, &exists);
+	if (rc != TP_OK)
+		return rc;
+	if (exists) {
+		imp->pending.duplicates++;
+		return TP_OK;
+	}
+	tp_visitor *v = NULL;
+	if (ev->anonymous_id &&
+	    (rc = tp__identity_visitor(imp->identity, ctx, ev->anonymous_id, ev->ts, &v)) != TP_OK)
+		return rc;
+	tp_event_row row = {.ev = ev, .received_at = now};
+	if ((rc = assign_channel(imp, ctx, ev, v, &row)) != TP_OK)
+		return rc;
+	tp_resolution res;
+	const char *channel = row.channel != TP_CH_UNASSIGNED ? tp_channel_name(row.channel) : NULL;
+	if ((rc = tp_identity_resolve(imp->identity, ctx, ev, imp->opts.actor, channel, &res)) != TP_OK)
+		return rc;
+	row.contact_id = res.contact_id;
+	row.origin_contact_id = res.origin_contact_id;
+	if ((rc = s->ops->event_insert(s, ctx, &row)) != TP_OK)
+		return rc;
+	imp->pending.accepted++;
+	imp->pending.contacts_created += res.contact_created;
+	imp->pending.merges += res.merged;
+	imp->pending.conflicts += res.conflict;
+	imp->pending.adopted += res.adopted;
+	return TP_OK;
+}
+
+static void reject(tp_importer *imp, int64_t line, const char *field, const char *message)
+{
+	imp->pending.rejected++;
+	if (imp->opts.on_reject)
+		imp->opts.on_reject(imp->opts.user, line, field, message);
+}
+
+tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                             int64_t line)
+{
+	tp_status rc;
+	int64_t now = tp_ctx_now(ctx);
+	if (!imp->in_tx) {
+		if ((rc = imp->store->ops->begin(imp->store, ctx)) != TP_OK)
+			return rc;
+		imp->in_tx = 1;
+	}
+	imp->pending.records++;
+	imp->pending.bytes += (int64_t)len;
+	const tp_parse_item *items;
+	size_t n;
+	rc = tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n);
+	if (rc != TP_OK) {
+		if (rc == TP_ERR_NOMEM)
+			return rc;
+		reject(imp, line, tp_ctx_field(ctx), tp_ctx_message(ctx));
+		if (!imp->opts.strict)
+			return TP_OK;
+		char field[128], message[512];
+		snprintf(field, sizeof field, "%s", tp_ctx_field(ctx));
+		snprintf(message, sizeof message, "%s", tp_ctx_message(ctx));
+		return tp_ctx_fail(ctx, TP_ERR_INVALID, field, "line %lld: %s", (long long)line, message);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].status != TP_OK) {
+			if (items[i].status == TP_ERR_NOMEM)
+				return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+			reject(imp, line, items[i].field, items[i].message);
+			if (imp->opts.strict)
+				return tp_ctx_fail(ctx, TP_ERR_INVALID, items[i].field, "line %lld: %s %s",
+				                   (long long)line, items[i].field, items[i].message);
+			continue;
+		}
+		if ((rc = take_call(imp, ctx, &items[i].ev, now)) != TP_OK)
+			return rc;
+		imp->since_commit++;
+	}
+	/* Strict mode is all or nothing: one transaction, committed at the end. */
+	if (!imp->opts.strict && imp->since_commit >= imp->opts.commit_every)
+		return tp_importer_commit(imp, ctx);
+	return TP_OK;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Reads one line into b (without its newline). Returns 1 for a line, 0 at
+ * the end, -1 for a line over the cap (consumed and dropped). */
+static int read_line(FILE *in, tp_buf *b)
+{
+	char chunk[65536];
+	int too_long = 0, got = 0;
+	tp__buf_reset(b);
+	while (fgets(chunk, sizeof chunk, in)) {
+		got = 1;
+		size_t n = strlen(chunk);
+		int end = n && chunk[n - 1] == '\n';
+		if (end)
+			n--;
+		if (!too_long && tp__buf_add(b, chunk, n) != 0)
+			too_long = 1;
+		if (end)
+			break;
+	}
+	if (!got)
+		return 0;
+	if (b->len && b->data[b->len - 1] == '\r')
+		b->data[--b->len] = '\0';
+	return too_long ? -1 : 1;
+}
+
+tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_import_opts *opts,
+                           tp_import_stats *stats)
+{
+	tp_importer *imp = NULL;
+	tp_status rc = tp_importer_create(ctx, store, opts, &imp);
+	if (rc != TP_OK)
+		return rc;
+	tp_buf line;
+	tp__buf_init(&line, TP_MAX_LINE_BYTES);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double next_progress = 1.0;
+	int64_t lineno = 0;
+	int r;
+	while ((r = read_line(in, &line)) != 0) {
+		lineno++;
+		if (r < 0) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "line is longer than %d bytes", TP_MAX_LINE_BYTES);
+			imp->pending.records++;
+			reject(imp, lineno, "", msg);
+			if (imp->opts.strict) {
+				rc = tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "", "line %lld: %s", (long long)lineno, msg);
+				break;
+			}
+			continue;
+		}
+		size_t blank;
+		const char *p = line.data;
+		for (blank = 0; blank < line.len && (p[blank] == ' ' || p[blank] == '\t'); blank++)
+			;
+		if (blank == line.len)
+			continue;
+		if ((rc = tp_importer_record(imp, ctx, line.data, line.len, lineno)) != TP_OK)
+			break;
+		if ((lineno & 1023) == 0 && imp->opts.on_progress) {
+			double sec = seconds_since(&t0);
+			if (sec >= next_progress) {
+				tp_import_stats now = imp->committed;
+				add_stats(&now, &imp->pending);
+				imp->opts.on_progress(imp->opts.user, &now, sec);
+				next_progress = sec + 1.0;
+			}
+		}
+	}
+	if (rc == TP_OK && ferror(in))
+		rc = tp_ctx_fail(ctx, TP_ERR_IO, NULL, "read error after line %lld", (long long)lineno);
+	if (rc == TP_OK) {
+		rc = tp_importer_commit(imp, ctx);
+	} else {
+		if (imp->in_tx)
+			tp_store_rollback_quiet(store);
+		imp->in_tx = 0;
+		imp->pending.accepted = 0;
+		add_stats(&imp->committed, &imp->pending);
+	}
+	if (stats)
+		*stats = imp->committed;
+	tp__buf_free(&line);
+	tp_importer_destroy(imp);
+	return rc;
+}
