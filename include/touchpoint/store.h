@@ -162,6 +162,12 @@ TP_API tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char 
                                       tp_open_mode mode, tp_store **out);
 /* Accepts NULL. */
 TP_API void tp_store_close(tp_store *s);
+
+/* Wraps `inner` (borrowed; close it after the wrapper) in a store whose
+ * `fail_at_write`-th write — event insert, contact or visitor write, or
+ * commit — fails with TP_ERR_STORE. For tests. Returns new — close with
+ * tp_store_close(); NULL when out of memory. */
+TP_API tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write);
 /* Rolls back the open transaction, if any, keeping the caller's ctx
  * untouched: the message of the failure that led here survives. */
 TP_API void tp_store_rollback_quiet(tp_store *s);

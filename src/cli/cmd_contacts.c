@@ -181,7 +181,8 @@ static int contacts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		rc = cli_fail(ctx, t);
 		goto done;
 	}
-	cJSON_AddItemToObject(out, "account", found ? json_account(&a, -1) : cJSON_CreateNull());
+	cJSON *account = found ? json_account(&a, -1) : cJSON_CreateNull();
+	cJSON_AddItemToObject(out, "account", account);
 	cli_table_add(st.table, (const char *const[]){"WHEN", "TOUCH", "CHANNEL", "CAMPAIGN", "DETAIL"});
 	/* A merged contact's touches live with the contact it was merged into. */
 	if ((t = s->ops->visitors_of_contact(s, ctx, cid, add_visitor, &st)) != TP_OK ||
@@ -210,8 +211,12 @@ static int contacts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	printf("stage %s", tp_stage_name(c.stage));
 	if (c.source_channel)
 		printf(", first touch via %s", c.source_channel);
-	if (found)
-		printf(", account %s (%lld)", a.name ? a.name : a.domain, (long long)a.id);
+	/* The record's strings died with the next store call; the JSON kept copies. */
+	if (found) {
+		cJSON *an = cJSON_GetObjectItem(account, "name");
+		printf(", account %s (%lld)", cJSON_IsString(an) ? an->valuestring : "",
+		       (long long)c.account_id);
+	}
 	if (c.merged_into)
 		printf(", merged into contact %lld", (long long)c.merged_into);
 	putchar('\n');

@@ -253,6 +253,42 @@ static tp_status account_for(tp_identity *id, tp_ctx *ctx, const char *domain,
 	return TP_OK;
 }
 
+/* Writes group traits onto an account: given values replace stored ones. */
+static tp_status update_account(tp_identity *id, tp_ctx *ctx, int64_t aid, const char *domain,
+                                const char *group_id, const tp_traits *tr)
+{
+	tp_account a;
+	int found;
+	tp_status rc = OPS(id)->account_get(id->store, ctx, aid, &a, &found);
+	if (rc != TP_OK || !found)
+		return rc;
+	int changed = 0;
+	const char **fields[] = {&a.domain, &a.group_id, &a.name, &a.industry, &a.country};
+	const char *given[] = {domain, group_id, tr->company, tr->industry, tr->country};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		/* A domain or group id already set is the account's key: keep it. */
+		int key = i < 2;
+		if (given[i] && (!*fields[i] || (!key && strcmp(*fields[i], given[i]) != 0))) {
+			*fields[i] = given[i];
+			changed = 1;
+		} else {
+			*fields[i] = keep(id, *fields[i]);
+		}
+	}
+	if (tr->employees >= 0 && tr->employees != a.employees)
+		a.employees = tr->employees, changed = 1;
+	if (tr->annual_revenue >= 0 && tr->annual_revenue != a.annual_revenue)
+		a.annual_revenue = tr->annual_revenue, changed = 1;
+	if (!changed)
+		return TP_OK;
+	if ((rc = OPS(id)->account_put(id->store, ctx, &a)) != TP_OK)
+		return rc;
+	if ((a.domain && tp__strmap_put(&id->by_domain, a.domain, aid) != 0) ||
+	    (a.group_id && tp__strmap_put(&id->by_group, a.group_id, aid) != 0))
+		return nomem(ctx);
+	return TP_OK;
+}
+
 /* Company domain of a website trait: "https://www.acme.com/about" → "acme.com". */
 static const char *website_domain(tp_identity *id, const char *website)
 {
@@ -797,10 +833,12 @@ tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 	}
 
 	if (ev->call == TP_CALL_GROUP) {
-		/* Rule: a group call names the account of whoever made it. */
+		/* Rule: a group call names the account of whoever made it, and its
+		 * traits are the account's firmographics. */
 		int64_t aid;
 		const char *domain = website_domain(id, ev->traits.website);
-		if ((rc = account_for(id, ctx, domain, ev->group_id, &ev->traits, ev->ts, &aid)) != TP_OK)
+		if ((rc = account_for(id, ctx, domain, ev->group_id, &ev->traits, ev->ts, &aid)) != TP_OK ||
+		    (rc = update_account(id, ctx, aid, domain, ev->group_id, &ev->traits)) != TP_OK)
 			return rc;
 		if (out->contact_id) {
 			tp_contact c;

@@ -495,6 +495,13 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	if (ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP) {
 		if (parse_traits(st, traits, "traits", &ev->traits))
 			return -1;
+		/* A group's "name" is the company's (Segment Group spec), not a person's. */
+		if (ev->call == TP_CALL_GROUP) {
+			ev->traits.first_name = ev->traits.last_name = NULL;
+			if (get_text(st, traits, "name", "traits.name", TP_MAX_TEXT_BYTES, 0,
+			             &ev->traits.company))
+				return -1;
+		}
 	} else if (parse_traits(st, tp__json_get(ctx, "traits"), "context.traits", &ev->traits)) {
 		return -1;
 	}

@@ -194,8 +194,8 @@ static int video_percent(const cJSON *props, const char *folded_name)
 int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field)
 {
 	static const char *const asset_keys[] = {
-		"asset", "file_name", "fileName", "content_name", "title", "name", "form_id",
-		"form_name", "webinar", "webinar_name", "event_name", "video_title", NULL};
+		"asset", "file_name", "fileName", "content_name", "form_id", "form_name", "webinar",
+		"webinar_name", "event_name", "video_title", "title", "name", NULL};
 	static const char *const term_keys[] = {"query", "term", "search_term", "keyword", NULL};
 	(void)arena;
 	*field = NULL;

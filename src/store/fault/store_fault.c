@@ -1,0 +1,163 @@
+/* A store that passes every call to another store and fails on demand: the
+ * Nth write (event insert, contact or visitor write, commit) returns
+ * TP_ERR_STORE. Tests use it to prove that an import interrupted anywhere
+ * loses nothing it reported as accepted, and stores nothing twice. */
+#include <stdlib.h>
+
+#include "touchpoint/store.h"
+
+typedef struct fault_store {
+	tp_store base;
+	tp_store *inner;
+	int64_t writes, fail_at;
+} fault_store;
+
+#define INNER(b) (((fault_store *)(b))->inner)
+
+static tp_status maybe_fail(tp_store *b, tp_ctx *ctx)
+{
+	fault_store *f = (fault_store *)b;
+	if (f->fail_at > 0 && ++f->writes == f->fail_at)
+		return tp_ctx_fail(ctx, TP_ERR_STORE, NULL, "fault store: write %lld fails on purpose",
+		                   (long long)f->writes);
+	return TP_OK;
+}
+
+static tp_status f_commit(tp_store *b, tp_ctx *ctx)
+{
+	tp_status rc = maybe_fail(b, ctx);
+	return rc != TP_OK ? rc : INNER(b)->ops->commit(INNER(b), ctx);
+}
+
+static tp_status f_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
+{
+	tp_status rc = maybe_fail(b, ctx);
+	return rc != TP_OK ? rc : INNER(b)->ops->event_insert(INNER(b), ctx, row);
+}
+
+static tp_status f_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
+{
+	tp_status rc = maybe_fail(b, ctx);
+	return rc != TP_OK ? rc : INNER(b)->ops->contact_put(INNER(b), ctx, c);
+}
+
+static tp_status f_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
+{
+	tp_status rc = maybe_fail(b, ctx);
+	return rc != TP_OK ? rc : INNER(b)->ops->visitor_put(INNER(b), ctx, v);
+}
+
+static void f_close(tp_store *b)
+{
+	free(b);
+}
+
+/* Every other call goes through unchanged, with the inner store's handle. */
+#define PASS(name, sig, args)                    \
+	static tp_status f_##name sig            \
+	{                                        \
+		return INNER(b)->ops->name args; \
+	}
+
+PASS(begin, (tp_store *b, tp_ctx *ctx), (INNER(b), ctx))
+PASS(rollback, (tp_store *b, tp_ctx *ctx), (INNER(b), ctx))
+PASS(event_exists, (tp_store *b, tp_ctx *ctx, const char *m, int *e), (INNER(b), ctx, m, e))
+PASS(events_adopt, (tp_store *b, tp_ctx *ctx, const char *a, int64_t c, int64_t o, int64_t *m),
+     (INNER(b), ctx, a, c, o, m))
+PASS(events_reassign, (tp_store *b, tp_ctx *ctx, int64_t f, int64_t t), (INNER(b), ctx, f, t))
+PASS(events_restore, (tp_store *b, tp_ctx *ctx, int64_t o, int64_t f, int64_t t, int64_t *m),
+     (INNER(b), ctx, o, f, t, m))
+PASS(events_of_contact, (tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u),
+     (INNER(b), ctx, c, fn, u))
+PASS(visitor_get, (tp_store *b, tp_ctx *ctx, const char *a, tp_visitor *v, int *f),
+     (INNER(b), ctx, a, v, f))
+PASS(visitors_of_contact,
+     (tp_store *b, tp_ctx *ctx, int64_t c, void (*fn)(void *, const tp_visitor *), void *u),
+     (INNER(b), ctx, c, fn, u))
+PASS(contact_get, (tp_store *b, tp_ctx *ctx, int64_t i, tp_contact *c, int *f),
+     (INNER(b), ctx, i, c, f))
+PASS(contact_find, (tp_store *b, tp_ctx *ctx, tp_contact_key k, const char *v, int64_t *i),
+     (INNER(b), ctx, k, v, i))
+PASS(contacts_list,
+     (tp_store *b, tp_ctx *ctx, const tp_contact_filter *f, tp_contact_fn fn, void *u),
+     (INNER(b), ctx, f, fn, u))
+PASS(contacts_merged_into, (tp_store *b, tp_ctx *ctx, int64_t i, tp_contact_fn fn, void *u),
+     (INNER(b), ctx, i, fn, u))
+PASS(account_get, (tp_store *b, tp_ctx *ctx, int64_t i, tp_account *a, int *f),
+     (INNER(b), ctx, i, a, f))
+PASS(account_find, (tp_store *b, tp_ctx *ctx, const char *d, const char *g, int64_t *i),
+     (INNER(b), ctx, d, g, i))
+PASS(account_put, (tp_store *b, tp_ctx *ctx, tp_account *a), (INNER(b), ctx, a))
+PASS(accounts_list, (tp_store *b, tp_ctx *ctx, tp_account_fn fn, void *u),
+     (INNER(b), ctx, fn, u))
+PASS(merge_put, (tp_store *b, tp_ctx *ctx, tp_merge *m), (INNER(b), ctx, m))
+PASS(merge_active, (tp_store *b, tp_ctx *ctx, int64_t l, tp_merge *m, int *f),
+     (INNER(b), ctx, l, m, f))
+PASS(merges_of_contact, (tp_store *b, tp_ctx *ctx, int64_t c, tp_merge_fn fn, void *u),
+     (INNER(b), ctx, c, fn, u))
+PASS(note_insert, (tp_store *b, tp_ctx *ctx, const tp_identity_note *n), (INNER(b), ctx, n))
+PASS(notes_of_contact, (tp_store *b, tp_ctx *ctx, int64_t c, tp_note_fn fn, void *u),
+     (INNER(b), ctx, c, fn, u))
+PASS(stage_change_insert, (tp_store *b, tp_ctx *ctx, const tp_stage_change_row *r),
+     (INNER(b), ctx, r))
+PASS(spend_insert, (tp_store *b, tp_ctx *ctx, const tp_spend_row *r), (INNER(b), ctx, r))
+PASS(opportunity_insert, (tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r, int64_t *i),
+     (INNER(b), ctx, r, i))
+PASS(revenue_insert, (tp_store *b, tp_ctx *ctx, const tp_revenue_row *r), (INNER(b), ctx, r))
+PASS(sites_get, (tp_store *b, tp_ctx *ctx, tp_site_list l, tp_text_fn fn, void *u, int *s),
+     (INNER(b), ctx, l, fn, u, s))
+PASS(sites_set, (tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s, size_t n),
+     (INNER(b), ctx, l, s, n))
+PASS(counts, (tp_store *b, tp_ctx *ctx, tp_store_counts *o), (INNER(b), ctx, o))
+
+static const tp_store_ops fault_ops = {
+	.version = TP_STORE_OPS_VERSION,
+	.name = "fault",
+	.close = f_close,
+	.begin = f_begin,
+	.commit = f_commit,
+	.rollback = f_rollback,
+	.event_exists = f_event_exists,
+	.event_insert = f_event_insert,
+	.events_adopt = f_events_adopt,
+	.events_reassign = f_events_reassign,
+	.events_restore = f_events_restore,
+	.events_of_contact = f_events_of_contact,
+	.visitor_get = f_visitor_get,
+	.visitor_put = f_visitor_put,
+	.visitors_of_contact = f_visitors_of_contact,
+	.contact_get = f_contact_get,
+	.contact_find = f_contact_find,
+	.contact_put = f_contact_put,
+	.contacts_list = f_contacts_list,
+	.contacts_merged_into = f_contacts_merged_into,
+	.account_get = f_account_get,
+	.account_find = f_account_find,
+	.account_put = f_account_put,
+	.accounts_list = f_accounts_list,
+	.merge_put = f_merge_put,
+	.merge_active = f_merge_active,
+	.merges_of_contact = f_merges_of_contact,
+	.note_insert = f_note_insert,
+	.notes_of_contact = f_notes_of_contact,
+	.stage_change_insert = f_stage_change_insert,
+	.spend_insert = f_spend_insert,
+	.opportunity_insert = f_opportunity_insert,
+	.revenue_insert = f_revenue_insert,
+	.sites_get = f_sites_get,
+	.sites_set = f_sites_set,
+	.counts = f_counts,
+};
+
+tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)
+{
+	fault_store *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->base.ops = &fault_ops;
+	f->base.workspace_id = inner->workspace_id;
+	f->base.workspace = inner->workspace;
+	f->inner = inner;
+	f->fail_at = fail_at_write;
+	return &f->base;
+}

@@ -1,0 +1,140 @@
+/* Core helpers: time, e-mail normalization, CSV in and out, status table. */
+#include "helpers.h"
+
+static void test_time_parse_and_format(void **state)
+{
+	(void)state;
+	int64_t t;
+	assert_int_equal(tp_time_parse("1970-01-01T00:00:00Z", &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(tp_time_parse("2024-02-29T23:59:59.999Z", &t), 0);
+	char buf[25];
+	tp_time_format(t, buf);
+	assert_string_equal(buf, "2024-02-29T23:59:59.999Z");
+	assert_int_equal(tp_time_parse("2026-03-01T07:00:00+07:00", &t), 0);
+	tp_time_format(t, buf);
+	assert_string_equal(buf, "2026-03-01T00:00:00.000Z");
+	assert_int_equal(tp_time_parse("2026-03-01T00:00:00-0530", &t), 0);
+	tp_time_format(t, buf);
+	assert_string_equal(buf, "2026-03-01T05:30:00.000Z");
+	assert_int_equal(tp_time_parse("2026-03-01", &t), 0);
+	assert_int_equal(t % 86400000, 0);
+	const char *bad[] = {"2023-02-29", "2026-13-01", "2026-01-32T00:00Z", "2026-01-01T24:00:00Z",
+	                     "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00Zjunk", "26-01-01", "", "1969-12-31"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (tp_time_parse(bad[i], &t) == 0)
+			fail_msg("accepted %s", bad[i]);
+	/* Round trip over a range of days, against days_from_civil. */
+	for (int64_t d = 0; d < 200000; d += 97) {
+		int64_t ms = d * 86400000 + 12345;
+		tp_time_format(ms, buf);
+		assert_int_equal(tp_time_parse(buf, &t), 0);
+		assert_int_equal(t, ms);
+	}
+}
+
+static void test_email(void **state)
+{
+	(void)state;
+	char out[TP_MAX_EMAIL_BYTES + 1];
+	const char *why;
+	assert_int_equal(tp_email_normalize("  Ana.Nguyen+Tag@Example.COM\t", out, &why), 0);
+	assert_string_equal(out, "ana.nguyen+tag@example.com"); /* +tag kept */
+	assert_string_equal(tp_email_domain(out), "example.com");
+	const char *bad[] = {"", "plain", "@x.com", "a@b@c.com", "a@nodot", "a b@c.com", "a@.com",
+	                     "a@c..com", "a@c.com."};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (tp_email_normalize(bad[i], out, &why) == 0)
+			fail_msg("accepted %s", bad[i]);
+	assert_true(tp_domain_is_freemail("gmail.com"));
+	assert_true(tp_domain_is_freemail("QQ.com"));
+	assert_true(tp_domain_is_freemail("163.com"));
+	assert_false(tp_domain_is_freemail("acme.com"));
+}
+
+typedef struct rows {
+	int n;
+	char cells[8][8][64];
+	size_t width[8];
+} rows;
+
+static int collect_row(void *user, int64_t row, const char *const *fields, size_t n)
+{
+	rows *r = user;
+	(void)row;
+	if (r->n < 8) {
+		r->width[r->n] = n;
+		for (size_t i = 0; i < n && i < 8; i++)
+			snprintf(r->cells[r->n][i], 64, "%s", fields[i] ? fields[i] : "");
+	}
+	r->n++;
+	return 0;
+}
+
+static void test_csv_reader(void **state)
+{
+	(void)state;
+	tp_ctx *ctx = tp_ctx_create();
+	rows r = {0};
+	tp_csv_reader *rd = tp_csv_reader_create(collect_row, &r);
+	const char *text = "\xEF\xBB\xBF" "Email,Note\r\na@b.com,\"two\nlines, \"\"quoted\"\"\"\nc@d.com,last";
+	/* Fed in awkward pieces: the reader must not care where chunks split. */
+	for (size_t i = 0; i < strlen(text); i += 5)
+		assert_int_equal(tp_csv_feed(rd, ctx, text + i, strlen(text) - i < 5 ? strlen(text) - i : 5),
+		                 TP_OK);
+	assert_int_equal(tp_csv_finish(rd, ctx), TP_OK);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.cells[0][0], "Email");
+	assert_string_equal(r.cells[1][1], "two\nlines, \"quoted\"");
+	assert_string_equal(r.cells[2][1], "last");
+	tp_csv_reader_destroy(rd);
+
+	/* A field over the cap is an error, not a crash or a truncation. */
+	rows r2 = {0};
+	rd = tp_csv_reader_create(collect_row, &r2);
+	char *huge = malloc(TP_MAX_CSV_FIELD_BYTES + 100);
+	huge[0] = '"';
+	memset(huge + 1, 'x', TP_MAX_CSV_FIELD_BYTES + 98);
+	huge[TP_MAX_CSV_FIELD_BYTES + 99] = '\0';
+	assert_int_equal(tp_csv_feed(rd, ctx, huge, strlen(huge)), TP_ERR_TOO_BIG);
+	free(huge);
+	tp_csv_reader_destroy(rd);
+	tp_ctx_destroy(ctx);
+}
+
+static void test_csv_writer_neutralises_formulas(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	const char *cells[] = {"=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "plain", "a,b", "say \"hi\""};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		tp_csv_write_cell(out, cells[i]);
+		fputc('|', out);
+	}
+	fclose(out);
+	assert_string_equal(buf, "\"'=HYPERLINK(\"\"x\"\")\"|\"'+1\"|\"'-2\"|\"'@SUM(A1)\"|plain|\"a,b\"|"
+	                         "\"say \"\"hi\"\"\"|");
+	free(buf);
+}
+
+static void test_status_table(void **state)
+{
+	(void)state;
+	assert_string_equal(tp_status_name(TP_ERR_INVALID), "TP_ERR_INVALID");
+	assert_string_equal(tp_strerror(TP_OK), "success");
+	assert_int_equal(TP_DUPLICATE, 12); /* codes are never renumbered */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_parse_and_format),
+		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_csv_reader),
+		cmocka_unit_test(test_csv_writer_neutralises_formulas),
+		cmocka_unit_test(test_status_table),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

@@ -1,0 +1,230 @@
+/* Identity resolution against a real SQLite store: each documented rule. */
+#include "helpers.h"
+
+#define T(s) "\"timestamp\":\"2026-01-0" s "Z\""
+
+static void imp(fixture *f, const char *text)
+{
+	tp_import_stats st;
+	rejects r = {0};
+	if (import_text(f, NULL, text, 0, &st, &r) != TP_OK)
+		fail_msg("import: %s", tp_ctx_message(f->ctx));
+	if (r.n)
+		fail_msg("line %lld refused: %s %s", (long long)r.line[0], r.field[0], r.message[0]);
+}
+
+static void test_identify_adopts_anonymous_touches(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"page\",\"anonymousId\":\"a1\"," T("1T10:00:00") ",\"properties\":{\"url\":\"https://x.com/blog/a\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"a1\"," T("1T10:01:00") ",\"properties\":{\"url\":\"https://x.com/pricing\",\"referrer\":\"https://x.com/blog/a\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"other\"," T("1T10:02:00") "}\n");
+	assert_int_equal(counts(f).contacts, 0);
+	assert_int_equal(counts(f).anonymous_visitors, 2);
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"a1\"," T("2T09:00:00") ",\"traits\":{\"email\":\"Ana@Acme.com\"}}\n");
+	int64_t ana = contact_by_email(f, "ana@acme.com");
+	assert_true(ana > 0);
+	touch_list l = touches_of(f, ana);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.type[0], "page_view");
+	assert_string_equal(l.type[2], "identify");
+	assert_int_equal(counts(f).anonymous_visitors, 1);
+	assert_int_equal(counts(f).by_stage[TP_STAGE_LEAD], 1);
+}
+
+static void test_email_dedup_across_browsers(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"a1\"," T("1T10:00:00") ",\"traits\":{\"email\":\"ana@acme.com\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"phone\"," T("2T10:00:00") "}\n"
+	       "{\"type\":\"track\",\"anonymousId\":\"phone\",\"event\":\"Form Submitted\"," T("2T10:01:00")
+	       ",\"properties\":{\"email\":\" ANA@acme.com \",\"phone\":\"+84 90 000\"}}\n");
+	assert_int_equal(counts(f).contacts, 1);
+	int64_t ana = contact_by_email(f, "ana@acme.com");
+	assert_int_equal(touches_of(f, ana).n, 3);
+	tp_contact c;
+	int found;
+	assert_int_equal(f->store->ops->contact_get(f->store, f->ctx, ana, &c, &found), TP_OK);
+	assert_string_equal(c.phone, "+84 90 000");
+	/* +tags are kept: a plus-address is its own contact */
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"a7\"," T("3T10:00:00") ",\"traits\":{\"email\":\"ana+events@acme.com\"}}\n");
+	assert_int_equal(counts(f).contacts, 2);
+}
+
+static void test_shared_browser_does_not_fuse(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"kiosk\"," T("1T10:00:00") ",\"traits\":{\"email\":\"a@acme.com\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"kiosk\"," T("1T10:05:00") "}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"kiosk\"," T("1T11:00:00") ",\"traits\":{\"email\":\"b@acme.com\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"kiosk\"," T("1T11:05:00") "}\n");
+	int64_t a = contact_by_email(f, "a@acme.com"), b = contact_by_email(f, "b@acme.com");
+	assert_true(a > 0 && b > 0 && a != b);
+	assert_int_equal(counts(f).merges, 0);
+	assert_int_equal(touches_of(f, a).n, 2);
+	assert_int_equal(touches_of(f, b).n, 2);
+}
+
+typedef struct note_count {
+	int n;
+	char kind[64];
+} note_count;
+
+static int count_note(void *user, const tp_identity_note *n)
+{
+	note_count *c = user;
+	c->n++;
+	snprintf(c->kind, sizeof c->kind, "%s", n->kind);
+	return 0;
+}
+
+static void test_shared_browser_is_logged(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"kiosk\"," T("1T10:00:00") ",\"traits\":{\"email\":\"a@acme.com\"}}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"kiosk\"," T("1T11:00:00") ",\"traits\":{\"email\":\"b@acme.com\"}}\n");
+	note_count nc = {0};
+	assert_int_equal(f->store->ops->notes_of_contact(f->store, f->ctx,
+	                 contact_by_email(f, "b@acme.com"), count_note, &nc), TP_OK);
+	assert_int_equal(nc.n, 1);
+	assert_string_equal(nc.kind, "shared_browser");
+}
+
+static void test_merge_and_unmerge_restore_everything(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"w1\"," T("1T10:00:00") ",\"traits\":{\"email\":\"ana@acme.com\",\"title\":\"CMO\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"w1\"," T("1T10:01:00") "}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"w2\"," T("2T10:00:00") ",\"traits\":{\"email\":\"ana.n@gmail.com\",\"phone\":\"123\"}}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"w2\"," T("2T10:01:00") "}\n"
+	       "{\"type\":\"page\",\"anonymousId\":\"w2\"," T("2T10:02:00") "}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"w3\"," T("3T10:00:00") ",\"traits\":{\"email\":\"ana@home.example\",\"country\":\"VN\"}}\n");
+	int64_t a = contact_by_email(f, "ana@acme.com"), b = contact_by_email(f, "ana.n@gmail.com"),
+	        c = contact_by_email(f, "ana@home.example");
+	tp_identity *id = tp_identity_create(f->store);
+	int64_t m1, m2, moved;
+	/* c into b, then b into a: a chain */
+	assert_int_equal(f->store->ops->begin(f->store, f->ctx), TP_OK);
+	assert_int_equal(tp_identity_merge(id, f->ctx, b, c, "manual", "test", &m1), TP_OK);
+	assert_int_equal(tp_identity_merge(id, f->ctx, a, b, "manual", "test", &m2), TP_OK);
+	assert_int_equal(f->store->ops->commit(f->store, f->ctx), TP_OK);
+	assert_int_equal(touches_of(f, a).n, 6);
+	assert_int_equal(touches_of(f, b).n, 0);
+	assert_int_equal(counts(f).contacts, 1);
+	/* Merging into a merged contact is refused, with the way out in the message. */
+	assert_int_equal(tp_identity_merge(id, f->ctx, b, a, "manual", "x", NULL), TP_ERR_CONFLICT);
+	assert_non_null(strstr(tp_ctx_message(f->ctx), "merge that one"));
+	tp_contact p;
+	assert_int_equal(tp_identity_profile(id, f->ctx, a, &p), TP_OK);
+	assert_string_equal(p.email, "ana@acme.com");   /* own field wins */
+	assert_string_equal(p.phone, "123");            /* gap filled from b */
+	assert_string_equal(p.country, "VN");           /* and from c, two levels down */
+	assert_string_equal(p.title, "CMO");
+	/* A new touch on b's browser goes to a while merged. */
+	imp(f, "{\"type\":\"page\",\"anonymousId\":\"w2\"," T("4T10:00:00") "}\n");
+	assert_int_equal(touches_of(f, a).n, 7);
+	/* Unmerge b: b and c (still merged into b) get their touches back. */
+	assert_int_equal(f->store->ops->begin(f->store, f->ctx), TP_OK);
+	assert_int_equal(tp_identity_unmerge(id, f->ctx, b, &moved), TP_OK);
+	assert_int_equal(f->store->ops->commit(f->store, f->ctx), TP_OK);
+	assert_int_equal(moved, 5);
+	assert_int_equal(touches_of(f, a).n, 2);
+	assert_int_equal(touches_of(f, b).n, 5);
+	assert_int_equal(counts(f).contacts, 2);
+	assert_int_equal(tp_identity_profile(id, f->ctx, a, &p), TP_OK);
+	assert_null(p.phone);
+	assert_null(p.country);
+	/* Undoing again fails clearly. */
+	assert_int_equal(tp_identity_unmerge(id, f->ctx, b, &moved), TP_ERR_NOT_FOUND);
+	tp_identity_destroy(id);
+}
+
+static void test_user_id_and_email_merge(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"Trial Started\"," T("1T10:00:00") "}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"x\"," T("1T11:00:00") ",\"traits\":{\"email\":\"e@acme.com\"}}\n"
+	       "{\"type\":\"identify\",\"userId\":\"u1\"," T("1T12:00:00") ",\"traits\":{\"email\":\"e@acme.com\"}}\n");
+	assert_int_equal(counts(f).contacts, 1);
+	assert_int_equal(counts(f).merges, 1);
+}
+
+static void test_user_id_attaches_to_browser_contact(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"b\"," T("1T10:00:00") ",\"traits\":{\"email\":\"e@acme.com\"}}\n"
+	       "{\"type\":\"track\",\"anonymousId\":\"b\",\"userId\":\"u7\",\"event\":\"Trial Started\"," T("1T10:05:00") "}\n");
+	assert_int_equal(counts(f).contacts, 1);
+	assert_int_equal(counts(f).merges, 0);
+	int64_t id;
+	assert_int_equal(f->store->ops->contact_find(f->store, f->ctx, TP_KEY_USER_ID, "u7", &id), TP_OK);
+	assert_int_equal(id, contact_by_email(f, "e@acme.com"));
+}
+
+static void test_alias_links_anonymous_history(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"page\",\"anonymousId\":\"anon9\"," T("1T10:00:00") "}\n"
+	       "{\"type\":\"alias\",\"previousId\":\"anon9\",\"userId\":\"u9\"," T("1T10:01:00") "}\n");
+	int64_t id;
+	assert_int_equal(f->store->ops->contact_find(f->store, f->ctx, TP_KEY_USER_ID, "u9", &id), TP_OK);
+	assert_true(id > 0);
+	assert_int_equal(touches_of(f, id).n, 2);
+}
+
+typedef struct acc {
+	int n;
+	char domain[8][64], name[8][64];
+	int64_t people[8], employees[8];
+} acc;
+
+static int collect_account(void *user, const tp_account *a, int64_t n)
+{
+	acc *x = user;
+	if (x->n < 8) {
+		snprintf(x->domain[x->n], 64, "%s", a->domain ? a->domain : "");
+		snprintf(x->name[x->n], 64, "%s", a->name ? a->name : "");
+		x->people[x->n] = n;
+		x->employees[x->n] = a->employees;
+	}
+	x->n++;
+	return 0;
+}
+
+static void test_accounts_by_domain_and_group(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"identify\",\"anonymousId\":\"1\"," T("1T10:00:00") ",\"traits\":{\"email\":\"a@acme.com\"}}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"2\"," T("1T10:00:00") ",\"traits\":{\"email\":\"b@ACME.com\"}}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"3\"," T("1T10:00:00") ",\"traits\":{\"email\":\"c@gmail.com\"}}\n"
+	       "{\"type\":\"identify\",\"anonymousId\":\"4\"," T("1T10:00:00") ",\"traits\":{\"email\":\"d@qq.com\"}}\n"
+	       "{\"type\":\"group\",\"anonymousId\":\"1\",\"groupId\":\"g-1\"," T("1T10:01:00")
+	       ",\"traits\":{\"name\":\"Acme Corp\",\"website\":\"https://www.acme.com/about\",\"employees\":120}}\n"
+	       "{\"type\":\"group\",\"anonymousId\":\"3\",\"groupId\":\"g-2\"," T("1T10:02:00")
+	       ",\"traits\":{\"name\":\"Solo LLC\"}}\n");
+	acc x = {0};
+	assert_int_equal(f->store->ops->accounts_list(f->store, f->ctx, collect_account, &x), TP_OK);
+	assert_int_equal(x.n, 2);
+	assert_string_equal(x.domain[0], "acme.com");
+	assert_string_equal(x.name[0], "Acme Corp");
+	assert_int_equal(x.employees[0], 120);
+	assert_int_equal(x.people[0], 2);
+	assert_string_equal(x.name[1], "Solo LLC");   /* the gmail user, by group call */
+	assert_int_equal(x.people[1], 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_identify_adopts_anonymous_touches, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_email_dedup_across_browsers, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_browser_does_not_fuse, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_browser_is_logged, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_and_unmerge_restore_everything, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_user_id_and_email_merge, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_user_id_attaches_to_browser_contact, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alias_links_anonymous_history, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_accounts_by_domain_and_group, fixture_setup, fixture_teardown),
+	};
+	return cmocka_run_group_tests_name("identity", tests, NULL, NULL);
+}
