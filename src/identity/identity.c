@@ -262,11 +262,27 @@ static tp_status update_account(tp_identity *id, tp_ctx *ctx, int64_t aid, const
 	tp_status rc = OPS(id)->account_get(id->store, ctx, aid, &a, &found);
 	if (rc != TP_OK || !found)
 		return rc;
+	/* A domain or group id is an account's key: it is set only where none is,
+	 * and only when no other account holds it (two accounts claiming one key
+	 * stay apart; merging accounts is a decision, not a side effect). */
+	int64_t holder = 0;
+	if (!a.domain && domain && (rc = OPS(id)->account_find(id->store, ctx, domain, NULL, &holder)) != TP_OK)
+		return rc;
+	if (holder && holder != aid)
+		domain = NULL;
+	holder = 0;
+	if (!a.group_id && group_id &&
+	    (rc = OPS(id)->account_find(id->store, ctx, NULL, group_id, &holder)) != TP_OK)
+		return rc;
+	if (holder && holder != aid)
+		group_id = NULL;
+	/* account_find may have reused the store's scratch: read the row again. */
+	if ((rc = OPS(id)->account_get(id->store, ctx, aid, &a, &found)) != TP_OK || !found)
+		return rc;
 	int changed = 0;
 	const char **fields[] = {&a.domain, &a.group_id, &a.name, &a.industry, &a.country};
 	const char *given[] = {domain, group_id, tr->company, tr->industry, tr->country};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		/* A domain or group id already set is the account's key: keep it. */
 		int key = i < 2;
 		if (given[i] && (!*fields[i] || (!key && strcmp(*fields[i], given[i]) != 0))) {
 			*fields[i] = given[i];

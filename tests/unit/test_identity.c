@@ -213,6 +213,19 @@ static void test_accounts_by_domain_and_group(void **state)
 	assert_int_equal(x.people[1], 1);
 }
 
+/* Found by fuzzing: a group call whose website is one account's domain and
+ * whose groupId is another account's must not collide on either key. */
+static void test_group_keys_held_by_two_accounts(void **state)
+{
+	fixture *f = *state;
+	imp(f, "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"g1\"," T("1T10:00:00")
+	       ",\"traits\":{\"website\":\"https://first.com\"}}\n"
+	       "{\"type\":\"identify\",\"userId\":\"u2\"," T("1T10:01:00") ",\"traits\":{\"email\":\"x@second.com\"}}\n"
+	       "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"g1\"," T("1T10:02:00")
+	       ",\"traits\":{\"website\":\"second.com\",\"industry\":\"Retail\"}}\n");
+	assert_int_equal(counts(f).accounts, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +238,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_user_id_attaches_to_browser_contact, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_alias_links_anonymous_history, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_accounts_by_domain_and_group, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_group_keys_held_by_two_accounts, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests_name("identity", tests, NULL, NULL);
 }
