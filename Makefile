@@ -33,42 +33,55 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all test unit e2e demo deps bench fuzz fuzz-build clean check-style format
+.PHONY: all test unit e2e demo deps bench fuzz fuzz-build clean clean-san check-style format
+
+# `make V=1` shows the full compiler lines.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1) $(2)"
+endif
 
 all: $(B)/touchpoint
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 # Unit tests reach TP_STATIC helpers through a second build of the library.
 $(B)/t/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DTP_TESTING -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -DTP_TESTING -MMD -MP -c $< -o $@
 
 $(B)/libtouchpoint.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/libtouchpoint-test.a: $(TLIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/touchpoint: $(CLI_OBJ) $(B)/libtouchpoint.a
-	$(CC) $(CFLAGS_ALL) $(CLI_OBJ) $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(CLI_OBJ) $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libtouchpoint-test.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DTP_TESTING $< $(B)/libtouchpoint-test.a $(LDLIBS_ALL) -lcmocka -o $@
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -DTP_TESTING $< $(B)/libtouchpoint-test.a $(LDLIBS_ALL) -lcmocka -o $@
 
 $(B)/bench/%: bench/%.c $(B)/libtouchpoint.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $< $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
+	$(call say,BENCH,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
 
 unit: $(UNIT_BIN)
 
 test: all unit fuzz-build
-	@B=$(B) tests/run.sh
+	@B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS_TEST) tests/run.sh
 
 demo:
 	@scripts/deps.sh
@@ -81,15 +94,18 @@ deps:
 bench: all $(BENCH_BIN)
 	@B=$(B) bench/run.sh
 
-# libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS.
+# libFuzzer targets (clang). `make fuzz` runs each for FUZZ_SECONDS; `make test`
+# runs each for FUZZ_SECONDS_TEST over its corpus.
 FUZZ_SECONDS ?= 300
+FUZZ_SECONDS_TEST ?= 10
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -lpthread -lm -o $@
+	$(call say,FUZZ,$@)
+	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -lpthread -lm -o $@
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
@@ -104,5 +120,8 @@ format:
 
 clean:
 	rm -rf build
+
+clean-san:
+	rm -rf build/san
 
 -include $(LIB_OBJ:.o=.d) $(TLIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

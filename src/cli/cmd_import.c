@@ -70,10 +70,14 @@ static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
 		return EXIT_FAILED;
 	}
 	printf("%lld lines: %lld calls stored, %lld duplicates skipped, %lld refused;"
-	       " %lld new contacts, %lld merges, %lld identity conflicts logged (%.2f s)\n",
+	       " %lld new contacts, %lld merges, %lld identity conflicts logged\n",
 	       (long long)st.records, (long long)st.accepted, (long long)st.duplicates,
 	       (long long)st.rejected, (long long)st.contacts_created, (long long)st.merges,
-	       (long long)st.conflicts, sec);
+	       (long long)st.conflicts);
+	/* Timing only where progress was shown: short runs keep stderr for problems. */
+	if (p.shown)
+		fprintf(stderr, "%.2f s, %.0f calls/s\n", sec,
+		        sec > 0 ? (double)(st.accepted + st.duplicates) / sec : 0.0);
 	return st.rejected ? EXIT_PARTIAL : EXIT_OK;
 }
 

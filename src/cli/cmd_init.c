@@ -10,8 +10,9 @@ int cmd_init(tp_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (o.nargs) {
+		rc = cli_usage("init", "unexpected argument \"%s\"", o.args[0]);
 		cli_opts_free(&o);
-		return cli_usage("init", "unexpected argument \"%s\"", o.args[0]);
+		return rc;
 	}
 	tp_store *s = NULL;
 	tp_status st = tp_store_open_sqlite(ctx, o.db, o.workspace, TP_OPEN_CREATE, &s);

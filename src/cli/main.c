@@ -1,5 +1,6 @@
 /* touchpoint: dispatches to the subcommand named by argv[1]. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -24,6 +25,11 @@ const cli_command cli_commands[] = {
 	 "--db FILE [--contacts N] [--seed S] [--days D] [--events-out FILE]", cmd_demo},
 	{NULL, NULL, NULL, NULL},
 };
+
+static int64_t fixed_now(void *user)
+{
+	return *(const int64_t *)user;
+}
 
 static void help(FILE *out)
 {
@@ -67,6 +73,17 @@ int main(int argc, char **argv)
 		if (!ctx) {
 			fputs("touchpoint: out of memory\n", stderr);
 			return EXIT_FAILED;
+		}
+		/* TOUCHPOINT_NOW pins the clock, for reproducible runs and tests. */
+		static int64_t now;
+		const char *pinned = getenv("TOUCHPOINT_NOW");
+		if (pinned && *pinned) {
+			if (tp_time_parse(pinned, &now) != 0) {
+				fprintf(stderr, "touchpoint: TOUCHPOINT_NOW=%s is not an ISO 8601 time\n", pinned);
+				tp_ctx_destroy(ctx);
+				return EXIT_USAGE;
+			}
+			tp_ctx_set_clock(ctx, fixed_now, &now);
 		}
 		int rc = c->run(ctx, argc - 1, argv + 1);
 		tp_ctx_destroy(ctx);

@@ -182,7 +182,17 @@ static int number(const char *command, const char *name, const char *v, long lon
 	return 0;
 }
 
+static int parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o);
+
 int cli_parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o)
+{
+	int rc = parse(command, argc, argv, allowed, o);
+	if (rc)
+		cli_opts_free(o);
+	return rc;
+}
+
+static int parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o)
 {
 	static const struct {
 		const char *name;

@@ -821,7 +821,9 @@ tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 			return rc;
 	} else if (email || user) {
 		/* Rule: a new email or user id is a new contact (stage lead). */
-		if (v && v->first_channel != TP_CH_UNASSIGNED)
+		/* A browser that already belongs to someone else says nothing of
+		 * this person's first touch. */
+		if (v && !v->contact_id && v->first_channel != TP_CH_UNASSIGNED)
 			channel = tp_channel_name(v->first_channel);
 		char reason[128];
 		snprintf(reason, sizeof reason, "identified by a %s call", tp_call_name(ev->call));

@@ -144,7 +144,10 @@ static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *e
 		if (!v->visit_source || !v->visit_medium)
 			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	} else {
+		/* No source and no visit: not a touch of any channel, and not
+		 * activity that keeps a visit alive. */
 		row->channel = TP_CH_UNASSIGNED;
+		return TP_OK;
 	}
 	if (ev->ts > v->last_seen)
 		v->last_seen = ev->ts;

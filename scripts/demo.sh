@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make demo`: a demo workspace in one SQLite file, its funnel, and what to try next.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${DB:-demo/touchpoint-demo.db}
+CONTACTS=${CONTACTS:-2000}
+SEED=${SEED:-42}
+TP=build/touchpoint
+mkdir -p "$(dirname "$DB")"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+echo "== building a demo world: $CONTACTS people, seed $SEED, into $DB"
+$TP demo --db "$DB" --contacts "$CONTACTS" --seed "$SEED" --events-out "${DB%.db}-events.jsonl"
+echo
+$TP status --db "$DB"
+first=$($TP contacts list --db "$DB" --stage customer --csv --limit 1 | sed -n 2p | cut -d, -f2)
+cat <<MSG
+
+== go on
+  export TOUCHPOINT_DB=$DB
+  $TP contacts list --stage mql                 # who marketing qualified
+  $TP contacts show $first     # one customer's journey, touch by touch
+  $TP accounts list                             # companies, matched by email domain
+  $TP channels classify google cpc brand        # the GA4 channel rules
+  $TP import events ${DB%.db}-events.jsonl      # the same events again: all duplicates
+The dashboard and HTTP API come with \`touchpoint serve\` (not built yet: issue 5).
+MSG
