@@ -26,6 +26,9 @@ typedef struct tp_import_opts {
 	int strict;               /* stop at the first bad call and store nothing */
 	const char *actor;        /* who acts, in the stage history; "import" when NULL */
 	int64_t commit_every;     /* calls per transaction; 0 = 50,000 */
+	int no_bulk;              /* never use the store's bulk load (see tp_store_ops.bulk_begin):
+	                           * by default a workspace with no events yet is loaded in
+	                           * one transaction with its indexes built at the end */
 	tp_reject_fn on_reject;   /* each refused call, with its line */
 	tp_progress_fn on_progress; /* about once a second */
 	void *user;

@@ -140,6 +140,14 @@ typedef struct tp_store_ops {
 	                       const char *const *sites, size_t n);
 
 	tp_status (*counts)(tp_store *s, tp_ctx *ctx, tp_store_counts *out);
+
+	/* Bulk loading, inside one transaction the caller has begun: when the
+	 * store holds no events at all it may stop maintaining event indexes
+	 * until bulk_end, which rebuilds them and applies the event updates
+	 * (adopt, reassign, restore) it queued meanwhile, in order. *entered
+	 * says whether it did; when not, nothing changes. NULL = unsupported. */
+	tp_status (*bulk_begin)(tp_store *s, tp_ctx *ctx, int *entered);
+	tp_status (*bulk_end)(tp_store *s, tp_ctx *ctx);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */
@@ -162,6 +170,11 @@ TP_API tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char 
                                       tp_open_mode mode, tp_store **out);
 /* Accepts NULL. */
 TP_API void tp_store_close(tp_store *s);
+
+/* Returns a new in-memory store that keeps what identity resolution reads
+ * back (contacts, accounts, visitors, message ids) and no history; for
+ * benchmarks of the engine without a database. NULL when out of memory. */
+TP_API tp_store *tp_store_open_memory(void);
 
 /* Wraps `inner` (borrowed; close it after the wrapper) in a store whose
  * `fail_at_write`-th write — event insert, contact or visitor write, or

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "identity/identity_int.h"
 #include "touchpoint/channel.h"
 #include "touchpoint/identity.h"
@@ -25,6 +26,8 @@ struct tp_importer {
 	tp_import_stats committed;  /* what the store holds for sure */
 	tp_import_stats pending;    /* taken since the last commit */
 	int in_tx;
+	int bulk_tried, bulk;       /* bulk load: one transaction, indexes at the end */
+	tp_strmap channels;         /* "source\x1fmedium\x1fcampaign" → channel: sources repeat */
 	int64_t since_commit;
 };
 
@@ -41,6 +44,7 @@ tp_status tp_importer_create(tp_ctx *ctx, tp_store *store, const tp_import_opts 
 		imp->opts.actor = "import";
 	if (imp->opts.commit_every <= 0)
 		imp->opts.commit_every = 50000;
+	tp__strmap_init(&imp->channels);
 	imp->parser = tp_segment_parser_create();
 	imp->identity = tp_identity_create(store);
 	tp_status rc = TP_OK;
@@ -65,6 +69,7 @@ void tp_importer_destroy(tp_importer *imp)
 	tp_segment_parser_destroy(imp->parser);
 	tp_identity_destroy(imp->identity);
 	tp_channel_rules_destroy(imp->rules);
+	tp__strmap_free(&imp->channels);
 	free(imp);
 }
 
@@ -90,7 +95,10 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 {
 	tp_status rc = TP_OK;
 	if (imp->in_tx) {
-		if ((rc = tp_identity_flush(imp->identity, ctx)) == TP_OK)
+		if ((rc = tp_identity_flush(imp->identity, ctx)) == TP_OK && imp->bulk)
+			rc = imp->store->ops->bulk_end(imp->store, ctx);
+		imp->bulk = 0;
+		if (rc == TP_OK)
 			rc = imp->store->ops->commit(imp->store, ctx);
 		if (rc != TP_OK) {
 			tp_store_rollback_quiet(imp->store);
@@ -103,6 +111,23 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 	memset(&imp->pending, 0, sizeof imp->pending);
 	imp->since_commit = 0;
 	return rc;
+}
+
+/* tp_channel_classify with a memo: the rules are fixed for an import and
+ * a workspace has few distinct source/medium/campaign triples. */
+static tp_channel classify(tp_importer *imp, const char *source, const char *medium,
+                           const char *campaign)
+{
+	char key[512];
+	int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", source, medium, campaign);
+	int64_t ch;
+	if (n > 0 && (size_t)n < sizeof key && tp__strmap_get(&imp->channels, key, &ch))
+		return (tp_channel)ch;
+	tp_channel c = tp_channel_classify(imp->rules, source, medium, campaign);
+	/* A full memo is only slower, never wrong: stop adding past a bound. */
+	if (n > 0 && (size_t)n < sizeof key && imp->channels.len < 100000)
+		tp__strmap_put(&imp->channels, key, c);
+	return c;
 }
 
 /* Channel of a touch, following GA4 sessions: a touch with a new traffic
@@ -123,9 +148,8 @@ static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *e
 	row->medium = t.medium;
 	row->campaign = campaign_set ? t.campaign : NULL;
 	if (!v) {
-		row->channel = external || page || ev->url
-			? tp_channel_classify(imp->rules, t.source, t.medium, t.campaign)
-			: TP_CH_UNASSIGNED;
+		row->channel = external || page || ev->url ? classify(imp, t.source, t.medium, t.campaign)
+		                                           : TP_CH_UNASSIGNED;
 		return TP_OK;
 	}
 	int64_t gap = ev->ts - v->last_seen;
@@ -136,7 +160,7 @@ static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *e
 		row->medium = v->visit_medium;
 		row->campaign = v->visit_campaign;
 	} else if (external || page || ev->url) {
-		row->channel = tp_channel_classify(imp->rules, t.source, t.medium, t.campaign);
+		row->channel = classify(imp, t.source, t.medium, t.campaign);
 		v->visit_channel = row->channel;
 		v->visit_source = tp__identity_keep(imp->identity, t.source);
 		v->visit_medium = tp__identity_keep(imp->identity, t.medium);
@@ -214,6 +238,11 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 		if ((rc = imp->store->ops->begin(imp->store, ctx)) != TP_OK)
 			return rc;
 		imp->in_tx = 1;
+		if (!imp->bulk_tried && !imp->opts.no_bulk && imp->store->ops->bulk_begin) {
+			imp->bulk_tried = 1;
+			if ((rc = imp->store->ops->bulk_begin(imp->store, ctx, &imp->bulk)) != TP_OK)
+				return rc;
+		}
 	}
 	imp->pending.records++;
 	imp->pending.bytes += (int64_t)len;
@@ -245,8 +274,9 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 			return rc;
 		imp->since_commit++;
 	}
-	/* Strict mode is all or nothing: one transaction, committed at the end. */
-	if (!imp->opts.strict && imp->since_commit >= imp->opts.commit_every)
+	/* Strict mode is all or nothing, and a bulk load is one transaction:
+	 * both commit at the end only. */
+	if (!imp->opts.strict && !imp->bulk && imp->since_commit >= imp->opts.commit_every)
 		return tp_importer_commit(imp, ctx);
 	return TP_OK;
 }

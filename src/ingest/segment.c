@@ -53,16 +53,20 @@ void tp_segment_parser_destroy(tp_segment_parser *p)
 	free(p);
 }
 
-static int fail(item_state *st, tp_status status, const char *field, const char *fmt, ...)
-	TP_PRINTF(4, 5);
-static int fail(item_state *st, tp_status status, const char *field, const char *fmt, ...)
+/* Field names are (where, key) pairs, "context.page" + "url", joined only
+ * here: building them for every value would cost more than parsing it. */
+static int fail_at(item_state *st, tp_status status, const char *where, const char *key,
+                   const char *fmt, ...) TP_PRINTF(5, 6);
+static int fail_at(item_state *st, tp_status status, const char *where, const char *key,
+                   const char *fmt, ...)
 {
 	char msg[512], name[256];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(name, sizeof name, "%s%s", st->prefix, field);
+	snprintf(name, sizeof name, "%s%s%s%s", st->prefix, where ? where : "", where ? "." : "",
+	         key);
 	st->item->status = status;
 	st->item->field = tp__arena_strndup(st->arena, name, strlen(name));
 	st->item->message = tp__arena_strndup(st->arena, msg, strlen(msg));
@@ -74,6 +78,8 @@ static int fail(item_state *st, tp_status status, const char *field, const char 
 	return -1;
 }
 
+#define fail(st, status, field, ...) fail_at(st, status, NULL, field, __VA_ARGS__)
+
 static int nomem(item_state *st)
 {
 	st->item->status = TP_ERR_NOMEM;
@@ -83,8 +89,8 @@ static int nomem(item_state *st)
 }
 
 /* A copy of s, trimmed, optionally lower-cased; NULL result for empty. */
-static int copy_text(item_state *st, const char *field, const char *s, size_t max,
-                     int lower, const char **out)
+static int copy_text(item_state *st, const char *where, const char *key, const char *s,
+                     size_t max, int lower, const char **out)
 {
 	size_t n;
 	s = tp__trim(s, &n);
@@ -93,7 +99,7 @@ static int copy_text(item_state *st, const char *field, const char *s, size_t ma
 		return 0;
 	}
 	if (n > max)
-		return fail(st, TP_ERR_TOO_BIG, field, "is %zu bytes; the limit is %zu", n, max);
+		return fail_at(st, TP_ERR_TOO_BIG, where, key, "is %zu bytes; the limit is %zu", n, max);
 	char *c = tp__arena_strndup(st->arena, s, n);
 	if (!c)
 		return nomem(st);
@@ -103,7 +109,7 @@ static int copy_text(item_state *st, const char *field, const char *s, size_t ma
 
 /* A string member (trimmed); numbers are accepted and written in decimal.
  * Absent, null and "" give NULL. */
-static int get_text(item_state *st, const cJSON *obj, const char *key, const char *field,
+static int get_text(item_state *st, const cJSON *obj, const char *where, const char *key,
                     size_t max, int lower, const char **out)
 {
 	const cJSON *v = tp__json_get(obj, key);
@@ -117,15 +123,15 @@ static int get_text(item_state *st, const cJSON *obj, const char *key, const cha
 			snprintf(num, sizeof num, "%.0f", d);
 		else
 			snprintf(num, sizeof num, "%.17g", d);
-		return copy_text(st, field, num, max, lower, out);
+		return copy_text(st, where, key, num, max, lower, out);
 	}
 	if (!cJSON_IsString(v))
-		return fail(st, TP_ERR_INVALID, field, "must be a string");
-	return copy_text(st, field, v->valuestring, max, lower, out);
+		return fail_at(st, TP_ERR_INVALID, where, key, "must be a string");
+	return copy_text(st, where, key, v->valuestring, max, lower, out);
 }
 
 /* Non-negative integer from a number or a numeric string; -1 when absent. */
-static int get_count(item_state *st, const cJSON *obj, const char *key, const char *field,
+static int get_count(item_state *st, const cJSON *obj, const char *where, const char *key,
                      int64_t *out)
 {
 	const cJSON *v = tp__json_get(obj, key);
@@ -139,13 +145,13 @@ static int get_count(item_state *st, const cJSON *obj, const char *key, const ch
 		char *end;
 		d = strtod(v->valuestring, &end);
 		if (end == v->valuestring || *end)
-			return fail(st, TP_ERR_INVALID, field, "must be a number, not \"%.40s\"",
-			            v->valuestring);
+			return fail_at(st, TP_ERR_INVALID, where, key, "must be a number, not \"%.40s\"",
+			               v->valuestring);
 	} else {
-		return fail(st, TP_ERR_INVALID, field, "must be a number");
+		return fail_at(st, TP_ERR_INVALID, where, key, "must be a number");
 	}
 	if (!(d >= 0 && d < 9.0e15))
-		return fail(st, TP_ERR_INVALID, field, "must be between 0 and 9e15");
+		return fail_at(st, TP_ERR_INVALID, where, key, "must be between 0 and 9e15");
 	*out = (int64_t)d;
 	return 0;
 }
@@ -154,20 +160,19 @@ static int get_count(item_state *st, const cJSON *obj, const char *key, const ch
 static int trait_text(item_state *st, const cJSON *t, const char *where, const char *k1,
                       const char *k2, const char **out)
 {
-	char f[96];
-	snprintf(f, sizeof f, "%s.%s", where, k1);
-	if (get_text(st, t, k1, f, TP_MAX_TEXT_BYTES, 0, out))
+	if (get_text(st, t, where, k1, TP_MAX_TEXT_BYTES, 0, out))
 		return -1;
 	if (*out || !k2)
 		return 0;
-	snprintf(f, sizeof f, "%s.%s", where, k2);
-	return get_text(st, t, k2, f, TP_MAX_TEXT_BYTES, 0, out);
+	return get_text(st, t, where, k2, TP_MAX_TEXT_BYTES, 0, out);
 }
 
 static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_traits *tr)
 {
-	char f[96];
-#define FIELD(name) (snprintf(f, sizeof f, "%s.%s", where, name), f)
+	/* Nested objects name their fields "traits.company" + "name"; built only
+	 * when such an object is there. */
+	char sub[96];
+#define SUB(name) (snprintf(sub, sizeof sub, "%s.%s", where, name), sub)
 #define TEXT(dst, k1, k2)                                        \
 	do {                                                     \
 		if (trait_text(st, t, where, k1, k2, &tr->dst)) \
@@ -176,13 +181,13 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 	if (!cJSON_IsObject(t))
 		return 0;
 	const char *email = NULL;
-	if (get_text(st, t, "email", FIELD("email"), TP_MAX_EMAIL_BYTES + 64, 0, &email))
+	if (get_text(st, t, where, "email", TP_MAX_EMAIL_BYTES + 64, 0, &email))
 		return -1;
 	if (email) {
 		char norm[TP_MAX_EMAIL_BYTES + 1];
 		const char *why;
 		if (tp_email_normalize(email, norm, &why) != 0)
-			return fail(st, TP_ERR_INVALID, FIELD("email"), "\"%.80s\" %s", email, why);
+			return fail_at(st, TP_ERR_INVALID, where, "email", "\"%.80s\" %s", email, why);
 		tr->email = tp__arena_strndup(st->arena, norm, strlen(norm));
 		if (!tr->email)
 			return nomem(st);
@@ -191,7 +196,7 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 	TEXT(last_name, "lastName", "last_name");
 	if (!tr->first_name && !tr->last_name) {
 		const char *name = NULL;
-		if (get_text(st, t, "name", FIELD("name"), TP_MAX_TEXT_BYTES, 0, &name))
+		if (get_text(st, t, where, "name", TP_MAX_TEXT_BYTES, 0, &name))
 			return -1;
 		if (name) {
 			/* "Ana María Lopez" → first "Ana María", last "Lopez". */
@@ -214,37 +219,36 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 	TEXT(owner, "owner", NULL);
 	if (!tr->country) {
 		const cJSON *addr = tp__json_get(t, "address");
-		if (get_text(st, addr, "country", FIELD("address.country"), TP_MAX_TEXT_BYTES, 0,
-		             &tr->country))
+		if (cJSON_IsObject(addr) &&
+		    get_text(st, addr, SUB("address"), "country", TP_MAX_TEXT_BYTES, 0, &tr->country))
 			return -1;
 	}
 	/* Segment's company trait is a string or an object {name, industry, employee_count}. */
 	const cJSON *company = tp__json_get(t, "company");
 	if (cJSON_IsObject(company)) {
-		if (get_text(st, company, "name", FIELD("company.name"), TP_MAX_TEXT_BYTES, 0,
-		             &tr->company))
+		SUB("company");
+		if (get_text(st, company, sub, "name", TP_MAX_TEXT_BYTES, 0, &tr->company))
 			return -1;
-		if (!tr->industry && get_text(st, company, "industry", FIELD("company.industry"),
-		                              TP_MAX_TEXT_BYTES, 0, &tr->industry))
+		if (!tr->industry &&
+		    get_text(st, company, sub, "industry", TP_MAX_TEXT_BYTES, 0, &tr->industry))
 			return -1;
-		if (get_count(st, company, "employee_count", FIELD("company.employee_count"),
-		              &tr->employees))
+		if (get_count(st, company, sub, "employee_count", &tr->employees))
 			return -1;
 	} else {
 		TEXT(company, "company", "company_name");
 	}
-	if (tr->employees < 0 && get_count(st, t, "employees", FIELD("employees"), &tr->employees))
+	if (tr->employees < 0 && get_count(st, t, where, "employees", &tr->employees))
 		return -1;
 	int64_t revenue;
-	if (get_count(st, t, "annualRevenue", FIELD("annualRevenue"), &revenue))
+	if (get_count(st, t, where, "annualRevenue", &revenue))
 		return -1;
-	if (revenue < 0 && get_count(st, t, "annual_revenue", FIELD("annual_revenue"), &revenue))
+	if (revenue < 0 && get_count(st, t, where, "annual_revenue", &revenue))
 		return -1;
 	/* Revenue arrives in whole currency units; we keep minor units. */
 	tr->annual_revenue = revenue >= 0 && revenue < INT64_MAX / 100 ? revenue * 100 : -1;
 	return 0;
 #undef TEXT
-#undef FIELD
+#undef SUB
 }
 
 static int hexval(char c)
@@ -322,7 +326,7 @@ static int read_query(item_state *st, tp_event *ev)
 					char *v = url_decode(st->arena, eq + 1, (size_t)(pe - eq - 1));
 					if (!v)
 						return nomem(st);
-					if (copy_text(st, key, v, TP_MAX_TEXT_BYTES, lower, slot))
+					if (copy_text(st, "context.page.url", key, v, TP_MAX_TEXT_BYTES, lower, slot))
 						return -1;
 				}
 			}
@@ -354,18 +358,15 @@ static int parse_campaign(item_state *st, const cJSON *campaign, tp_event *ev)
 {
 	/* Segment names utm_campaign "name" in context.campaign. */
 	static const char *const keys[TP_UTM__COUNT] = {"source", "medium", "name", "term", "content"};
-	char f[64];
-	for (int i = 0; i < TP_UTM__COUNT; i++) {
-		snprintf(f, sizeof f, "context.campaign.%s", keys[i]);
-		if (get_text(st, campaign, keys[i], f, TP_MAX_TEXT_BYTES, 1, &ev->utm[i]))
+	if (!cJSON_IsObject(campaign))
+		return 0;
+	for (int i = 0; i < TP_UTM__COUNT; i++)
+		if (get_text(st, campaign, "context.campaign", keys[i], TP_MAX_TEXT_BYTES, 1, &ev->utm[i]))
 			return -1;
-	}
-	for (int i = 0; i < TP_CLICK__COUNT; i++) {
-		snprintf(f, sizeof f, "context.campaign.%s", tp_click_name((tp_click)i));
-		if (get_text(st, campaign, tp_click_name((tp_click)i), f, TP_MAX_TEXT_BYTES, 0,
-		             &ev->click_id[i]))
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		if (get_text(st, campaign, "context.campaign", tp_click_name((tp_click)i),
+		             TP_MAX_TEXT_BYTES, 0, &ev->click_id[i]))
 			return -1;
-	}
 	return 0;
 }
 
@@ -445,9 +446,9 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		            "\"%.40s\" is not one of identify, track, page, screen, group, alias", type);
 	ev->call = (tp_call)call;
 
-	if (get_text(st, o, "messageId", "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
-	    get_text(st, o, "anonymousId", "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
-	    get_text(st, o, "userId", "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
+	if (get_text(st, o, NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
+	    get_text(st, o, NULL, "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
+	    get_text(st, o, NULL, "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
 	    parse_time(st, o, now_ms, &ev->ts))
 		return -1;
 
@@ -463,7 +464,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 
 	switch (ev->call) {
 	case TP_CALL_ALIAS:
-		if (get_text(st, o, "previousId", "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
+		if (get_text(st, o, NULL, "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
 			return -1;
 		if (!ev->previous_id)
 			return fail(st, TP_ERR_INVALID, "previousId", "is required in an alias call");
@@ -471,7 +472,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			return fail(st, TP_ERR_INVALID, "userId", "is required in an alias call");
 		break;
 	case TP_CALL_GROUP:
-		if (get_text(st, o, "groupId", "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
+		if (get_text(st, o, NULL, "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
 			return -1;
 		if (!ev->group_id)
 			return fail(st, TP_ERR_INVALID, "groupId", "is required in a group call");
@@ -482,12 +483,12 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			            "a call needs a userId or an anonymousId");
 	}
 	if (ev->call == TP_CALL_TRACK) {
-		if (get_text(st, o, "event", "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (get_text(st, o, NULL, "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 		if (!ev->name)
 			return fail(st, TP_ERR_INVALID, "event", "is required in a track call");
 	} else if (ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN) {
-		if (get_text(st, o, "name", "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (get_text(st, o, NULL, "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 	}
 
@@ -498,7 +499,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		/* A group's "name" is the company's (Segment Group spec), not a person's. */
 		if (ev->call == TP_CALL_GROUP) {
 			ev->traits.first_name = ev->traits.last_name = NULL;
-			if (get_text(st, traits, "name", "traits.name", TP_MAX_TEXT_BYTES, 0,
+			if (get_text(st, traits, "traits", "name", TP_MAX_TEXT_BYTES, 0,
 			             &ev->traits.company))
 				return -1;
 		}
@@ -506,7 +507,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		return -1;
 	}
 	/* A form submitted with an email identifies its sender, like identify. */
-	if (!ev->traits.email && ev->call == TP_CALL_TRACK && cJSON_IsObject(props)) {
+	if (!ev->traits.email && ev->call == TP_CALL_TRACK && tp__json_get(props, "email")) {
 		tp_traits form = {.employees = -1, .annual_revenue = -1};
 		if (parse_traits(st, props, "properties", &form))
 			return -1;
@@ -518,13 +519,13 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	 * and in context.page. */
 	const cJSON *page = tp__json_get(ctx, "page");
 	const char *url = NULL, *ref = NULL, *title = NULL;
-	if (get_text(st, props, "url", "properties.url", TP_MAX_URL_BYTES, 0, &url) ||
-	    (!url && get_text(st, page, "url", "context.page.url", TP_MAX_URL_BYTES, 0, &url)) ||
-	    get_text(st, props, "referrer", "properties.referrer", TP_MAX_URL_BYTES, 0, &ref) ||
-	    (!ref && get_text(st, page, "referrer", "context.page.referrer", TP_MAX_URL_BYTES, 0,
+	if (get_text(st, props, "properties", "url", TP_MAX_URL_BYTES, 0, &url) ||
+	    (!url && get_text(st, page, "context.page", "url", TP_MAX_URL_BYTES, 0, &url)) ||
+	    get_text(st, props, "properties", "referrer", TP_MAX_URL_BYTES, 0, &ref) ||
+	    (!ref && get_text(st, page, "context.page", "referrer", TP_MAX_URL_BYTES, 0,
 	                      &ref)) ||
-	    get_text(st, props, "title", "properties.title", TP_MAX_TEXT_BYTES, 0, &title) ||
-	    (!title && get_text(st, page, "title", "context.page.title", TP_MAX_TEXT_BYTES, 0,
+	    get_text(st, props, "properties", "title", TP_MAX_TEXT_BYTES, 0, &title) ||
+	    (!title && get_text(st, page, "context.page", "title", TP_MAX_TEXT_BYTES, 0,
 	                        &title)))
 		return -1;
 	ev->url = url;
@@ -536,8 +537,8 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		return -1;
 	if (!ev->path) {
 		const char *path = NULL;
-		if (get_text(st, props, "path", "properties.path", TP_MAX_URL_BYTES, 0, &path) ||
-		    (!path && get_text(st, page, "path", "context.page.path", TP_MAX_URL_BYTES, 0,
+		if (get_text(st, props, "properties", "path", TP_MAX_URL_BYTES, 0, &path) ||
+		    (!path && get_text(st, page, "context.page", "path", TP_MAX_URL_BYTES, 0,
 		                       &path)))
 			return -1;
 		ev->path = path;

@@ -81,15 +81,22 @@ static void collect_reject(void *user, int64_t line, const char *field, const ch
 	r->n++;
 }
 
-static inline tp_status import_text(fixture *f, tp_store *store, const char *text, int strict,
-                                    tp_import_stats *st, rejects *rej)
+/* Chunked commits of 3 calls unless `bulk` (one transaction, indexes at the end). */
+static inline tp_status import_mode(fixture *f, tp_store *store, const char *text, int strict,
+                                    int bulk, tp_import_stats *st, rejects *rej)
 {
 	FILE *in = fmemopen((void *)text, strlen(text), "r");
 	tp_import_opts o = {.strict = strict, .on_reject = rej ? collect_reject : NULL, .user = rej,
-	                    .commit_every = 3};
+	                    .commit_every = 3, .no_bulk = !bulk};
 	tp_status rc = tp_import_events(f->ctx, store ? store : f->store, in, &o, st);
 	fclose(in);
 	return rc;
+}
+
+static inline tp_status import_text(fixture *f, tp_store *store, const char *text, int strict,
+                                    tp_import_stats *st, rejects *rej)
+{
+	return import_mode(f, store, text, strict, 0, st, rej);
 }
 
 static inline tp_store_counts counts(fixture *f)

@@ -70,8 +70,9 @@ static void test_strict_is_all_or_nothing(void **state)
 }
 
 /* An import interrupted at any write: what it reported as accepted is
- * stored, nothing is stored twice, and a second run completes the set. */
-static void test_nothing_lost_under_faults(void **state)
+ * stored, nothing is stored twice, and a second run completes the set.
+ * Both ways of loading: chunked commits, and one bulk transaction. */
+static void nothing_lost_under_faults(void **state, int bulk)
 {
 	fixture *f = *state;
 	tp_demo_opts d = {.contacts = 12, .seed = 7, .days = 60};
@@ -93,19 +94,63 @@ static void test_nothing_lost_under_faults(void **state)
 		g = gs;
 		tp_store *faulty = tp_store_fault_wrap(g->store, fail_at);
 		tp_import_stats st;
-		tp_status rc = import_text(g, faulty, text, 0, &st, NULL);
+		tp_status rc = import_mode(g, faulty, text, 0, bulk, &st, NULL);
 		tp_store_close(faulty);
 		tried += rc != TP_OK;
 		/* Exactly what was reported is there. */
 		assert_int_equal(counts(g).events, st.accepted);
 		tp_import_stats again;
-		assert_int_equal(import_text(g, NULL, text, 0, &again, NULL), TP_OK);
+		assert_int_equal(import_mode(g, NULL, text, 0, bulk, &again, NULL), TP_OK);
 		assert_int_equal(st.accepted + again.accepted, want_events);
 		assert_int_equal(counts(g).events, want_events);
 		assert_int_equal(counts(g).contacts, want_contacts);
 		fixture_teardown(&gs);
 	}
 	assert_true(tried > 10); /* the faults really hit */
+	free(text);
+}
+
+static void test_nothing_lost_under_faults(void **state)
+{
+	nothing_lost_under_faults(state, 0);
+}
+
+static void test_nothing_lost_under_faults_bulk(void **state)
+{
+	nothing_lost_under_faults(state, 1);
+}
+
+/* A bulk load ends in the same workspace as a chunked one: same events,
+ * owners, origins and visitors. */
+static void test_bulk_equals_chunked(void **state)
+{
+	fixture *f = *state;
+	tp_demo_opts d = {.contacts = 80, .seed = 11, .days = 90};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(tp_demo_write_events(f->ctx, &d, out, NULL), TP_OK);
+	fclose(out);
+	tp_import_stats a, b;
+	assert_int_equal(import_mode(f, NULL, text, 0, 0, &a, NULL), TP_OK);
+	void *gs = NULL;
+	assert_int_equal(fixture_setup(&gs), 0);
+	fixture *g = gs;
+	assert_int_equal(import_mode(g, NULL, text, 0, 1, &b, NULL), TP_OK);
+	assert_int_equal(a.accepted, b.accepted);
+	assert_int_equal(a.duplicates, b.duplicates);
+	tp_store_counts ca = counts(f), cb = counts(g);
+	assert_memory_equal(&ca, &cb, sizeof ca);
+	/* Every contact's timeline, touch by touch. */
+	for (int64_t id = 1; id <= ca.contacts + ca.merges; id++) {
+		touch_list ta = touches_of(f, id), tb = touches_of(g, id);
+		assert_int_equal(ta.n, tb.n);
+		for (int i = 0; i < ta.n && i < 64; i++) {
+			assert_string_equal(ta.type[i], tb.type[i]);
+			assert_string_equal(ta.channel[i], tb.channel[i]);
+		}
+	}
+	fixture_teardown(&gs);
 	free(text);
 }
 
@@ -197,6 +242,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_visits_and_channels, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_strict_is_all_or_nothing, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_lost_under_faults, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_lost_under_faults_bulk, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_equals_chunked, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_contacts_csv, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_is_deterministic, fixture_setup, fixture_teardown),
 	};

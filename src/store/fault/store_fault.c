@@ -109,6 +109,8 @@ PASS(sites_get, (tp_store *b, tp_ctx *ctx, tp_site_list l, tp_text_fn fn, void *
 PASS(sites_set, (tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s, size_t n),
      (INNER(b), ctx, l, s, n))
 PASS(counts, (tp_store *b, tp_ctx *ctx, tp_store_counts *o), (INNER(b), ctx, o))
+PASS(bulk_begin, (tp_store *b, tp_ctx *ctx, int *e), (INNER(b), ctx, e))
+PASS(bulk_end, (tp_store *b, tp_ctx *ctx), (INNER(b), ctx))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -147,6 +149,8 @@ static const tp_store_ops fault_ops = {
 	.sites_get = f_sites_get,
 	.sites_set = f_sites_set,
 	.counts = f_counts,
+	.bulk_begin = f_bulk_begin,
+	.bulk_end = f_bulk_end,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/strmap.h"
 #include "store/sqlite/schema.h"
 #include "touchpoint/store.h"
 
@@ -165,12 +166,29 @@ static const char *const sql_text[ST__COUNT] = {
 		" AND merged_into IS NULL AND source_channel IS NOT NULL GROUP BY source_channel",
 };
 
+/* An event update held back during a bulk load (see bulk_begin). */
+typedef struct queued_update {
+	int which;          /* ST_EVENTS_ADOPT, _REASSIGN or _RESTORE */
+	char *key;          /* anonymous id, for adopt */
+	int64_t id2, id3, id4;
+} queued_update;
+
+typedef struct bulk_state {
+	int active;
+	tp_strmap seen;          /* message ids inserted during the load */
+	char **index_sql;        /* the event indexes, to rebuild */
+	size_t n_index;
+	queued_update *q;
+	size_t n_q, cap_q;
+} bulk_state;
+
 typedef struct sqlite_store {
 	tp_store base;
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
 	tp_arena scratch;   /* strings of records handed out; reset per call */
 	char *workspace_name;
+	bulk_state bulk;
 } sqlite_store;
 
 static const tp_store_ops sqlite_ops;
@@ -181,6 +199,10 @@ static tp_status db_fail(sqlite_store *s, tp_ctx *ctx, const char *what)
 	tp_status st = (code & 0xff) == SQLITE_CONSTRAINT ? TP_ERR_CONFLICT : TP_ERR_STORE;
 	return tp_ctx_fail(ctx, st, NULL, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
 }
+
+static tp_status exec_sql(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *what);
+static tp_status query_int(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *text,
+                           int64_t *out);
 
 /* The cached statement `which`, reset and with the workspace bound to ?1. */
 static sqlite3_stmt *stmt(sqlite_store *s, tp_ctx *ctx, int which, tp_status *rc)
@@ -262,9 +284,13 @@ static tp_status exec_simple(tp_store *base, tp_ctx *ctx, int which, const char 
 static tp_status s_begin(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_BEGIN, "begin"); }
 static tp_status s_commit(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_COMMIT, "commit"); }
 
+static void bulk_clear(bulk_state *bk);
+
 static tp_status s_rollback(tp_store *b, tp_ctx *c)
 {
 	sqlite_store *s = (sqlite_store *)b;
+	/* The dropped indexes come back with the rollback: DDL is transactional. */
+	bulk_clear(&s->bulk);
 	if (sqlite3_get_autocommit(s->db))
 		return TP_OK; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
 	return exec_simple(b, c, ST_ROLLBACK, "rollback");
@@ -274,6 +300,12 @@ static tp_status s_event_exists(tp_store *b, tp_ctx *ctx, const char *message_id
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
+	if (s->bulk.active) {
+		/* The table was empty when the load began: only the load's own ids exist. */
+		int64_t one;
+		*exists = tp__strmap_get(&s->bulk.seen, message_id, &one);
+		return TP_OK;
+	}
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_EXISTS, &rc);
 	if (!st)
 		return rc;
@@ -321,7 +353,10 @@ static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *ro
 	for (int i = 0; i < TP_CLICK__COUNT; i++)
 		bind_text(st, 29 + i, ev->click_id[i]);
 	bind_text(st, 37, ev->properties);
-	return exec(s, ctx, st, "event insert");
+	rc = exec(s, ctx, st, "event insert");
+	if (rc == TP_OK && s->bulk.active && tp__strmap_put(&s->bulk.seen, ev->message_id, 1) != 0)
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	return rc;
 }
 
 static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *key,
@@ -329,6 +364,25 @@ static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
+	if (s->bulk.active) {
+		/* Without indexes these would scan the table: apply them after the rebuild. */
+		bulk_state *bk = &s->bulk;
+		if (bk->n_q == bk->cap_q) {
+			size_t cap = bk->cap_q ? bk->cap_q * 2 : 1024;
+			queued_update *q = realloc(bk->q, cap * sizeof *q);
+			if (!q)
+				return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+			bk->q = q;
+			bk->cap_q = cap;
+		}
+		char *copy = key ? strdup(key) : NULL;
+		if (key && !copy)
+			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+		bk->q[bk->n_q++] = (queued_update){which, copy, id2, id3, id4};
+		if (changed)
+			*changed = 0;
+		return TP_OK;
+	}
 	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
 	if (!st)
 		return rc;
@@ -1021,9 +1075,100 @@ static tp_status s_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
 	return TP_OK;
 }
 
+/* ---- bulk loading --------------------------------------------------------
+ * A large import into an empty event table appends rows without index
+ * upkeep: random B-tree inserts cost more than the rows themselves, and
+ * CREATE INDEX over the finished table sorts once. Measured in
+ * docs/PERFORMANCE.md. */
+
+static void bulk_clear(bulk_state *bk)
+{
+	if (bk->active)
+		tp__strmap_free(&bk->seen);
+	for (size_t i = 0; i < bk->n_index; i++)
+		sqlite3_free(bk->index_sql[i]);
+	free(bk->index_sql);
+	for (size_t i = 0; i < bk->n_q; i++)
+		free(bk->q[i].key);
+	free(bk->q);
+	memset(bk, 0, sizeof *bk);
+}
+
+static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	int64_t any;
+	*entered = 0;
+	if (s->bulk.active)
+		return TP_OK;
+	tp_status rc = query_int(s, ctx, "SELECT EXISTS (SELECT 1 FROM event)", NULL, &any);
+	if (rc != TP_OK || any)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+	                              " AND tbl_name = 'event' AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, ctx, "bulk: list indexes");
+	bulk_state *bk = &s->bulk;
+	char **names = NULL;
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char **ns = realloc(names, (n + 1) * sizeof *ns);
+		char **sq = realloc(bk->index_sql, (n + 1) * sizeof *sq);
+		if (ns)
+			names = ns;
+		if (sq)
+			bk->index_sql = sq;
+		if (!ns || !sq)
+			break;
+		names[n] = sqlite3_mprintf("DROP INDEX \"%w\"", sqlite3_column_text(st, 0));
+		bk->index_sql[n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 1));
+		n++;
+		bk->n_index = n;
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n && rc == TP_OK; i++)
+		if (!names[i] || !bk->index_sql[i])
+			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+		else
+			rc = exec_sql(s, ctx, names[i], "bulk: drop index");
+	for (size_t i = 0; i < n; i++)
+		sqlite3_free(names[i]);
+	free(names);
+	if (rc != TP_OK) {
+		bulk_clear(bk);
+		return rc;
+	}
+	tp__strmap_init(&bk->seen);
+	bk->active = 1;
+	*entered = 1;
+	return TP_OK;
+}
+
+static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	bulk_state *bk = &s->bulk;
+	tp_status rc = TP_OK;
+	if (!bk->active)
+		return TP_OK;
+	bk->active = 0;
+	tp__strmap_free(&bk->seen);
+	for (size_t i = 0; i < bk->n_index && rc == TP_OK; i++)
+		rc = exec_sql(s, ctx, bk->index_sql[i], "bulk: rebuild index");
+	/* Replayed in order: each touches only rows that, as when it was
+	 * queued, still carry the old owner (or none). */
+	for (size_t i = 0; i < bk->n_q && rc == TP_OK; i++) {
+		queued_update *q = &bk->q[i];
+		rc = update_events(b, ctx, q->which, q->key, q->id2, q->id3, q->id4, NULL);
+	}
+	bulk_clear(bk);
+	return rc;
+}
+
 static void s_close(tp_store *b)
 {
 	sqlite_store *s = (sqlite_store *)b;
+	bulk_clear(&s->bulk);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
@@ -1069,6 +1214,8 @@ static const tp_store_ops sqlite_ops = {
 	.sites_get = s_sites_get,
 	.sites_set = s_sites_set,
 	.counts = s_counts,
+	.bulk_begin = s_bulk_begin,
+	.bulk_end = s_bulk_end,
 };
 
 int tp_store_schema_version(void)

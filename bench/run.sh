@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, with its figures on stdout. The machine is
+# shared and noisy: compare modes within one run (the "vs" column), and copy
+# the figures with this command into docs/PERFORMANCE.md.
+set -eu
+B=${B:-build}
+echo "== import (bench/bench_import.c), $(nproc) cores, $(date -u +%Y-%m-%d)"
+"$B/bench/bench_import" --events "${BENCH_EVENTS:-1000000}"

@@ -1,0 +1,374 @@
+/* An in-memory store holding what identity resolution reads back (contacts,
+ * accounts, visitors, message ids) and counting the rest. It measures the
+ * engine without a database (bench/) and backs quick experiments; reports
+ * and timelines are not its job: those calls answer TP_ERR_UNSUPPORTED. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/strmap.h"
+#include "touchpoint/store.h"
+
+typedef struct mem_store {
+	tp_store base;
+	tp_arena strings;
+	tp_strmap messages, emails, users, domains, groups, anons;
+	tp_contact *contacts;
+	size_t n_contacts, cap_contacts;
+	tp_account *accounts;
+	size_t n_accounts, cap_accounts;
+	tp_visitor *visitors;
+	size_t n_visitors, cap_visitors;
+	int64_t events, merges;
+} mem_store;
+
+#define M(b) ((mem_store *)(b))
+
+static const char *keep(mem_store *m, const char *s)
+{
+	return s ? tp__arena_strndup(&m->strings, s, strlen(s)) : NULL;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 1024;
+	void *p = realloc(*arr, c * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static tp_status nomem(tp_ctx *ctx)
+{
+	return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+}
+
+static tp_status unsupported(tp_ctx *ctx)
+{
+	return tp_ctx_fail(ctx, TP_ERR_UNSUPPORTED, NULL, "the memory store keeps no history");
+}
+
+static tp_status ok(tp_store *b, tp_ctx *c)
+{
+	(void)b;
+	(void)c;
+	return TP_OK;
+}
+
+static tp_status m_event_exists(tp_store *b, tp_ctx *ctx, const char *id, int *exists)
+{
+	int64_t v;
+	(void)ctx;
+	*exists = tp__strmap_get(&M(b)->messages, id, &v);
+	return TP_OK;
+}
+
+static tp_status m_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
+{
+	M(b)->events++;
+	return tp__strmap_put(&M(b)->messages, row->ev->message_id, 1) ? nomem(ctx) : TP_OK;
+}
+
+static tp_status m_events_adopt(tp_store *b, tp_ctx *ctx, const char *a, int64_t c, int64_t o,
+                                int64_t *moved)
+{
+	(void)b, (void)ctx, (void)a, (void)c, (void)o;
+	*moved = 0;
+	return TP_OK;
+}
+
+static tp_status m_events_reassign(tp_store *b, tp_ctx *ctx, int64_t f, int64_t t)
+{
+	(void)b, (void)ctx, (void)f, (void)t;
+	return TP_OK;
+}
+
+static tp_status m_visitor_get(tp_store *b, tp_ctx *ctx, const char *anon, tp_visitor *out,
+                               int *found)
+{
+	int64_t i;
+	(void)ctx;
+	*found = tp__strmap_get(&M(b)->anons, anon, &i);
+	if (*found)
+		*out = M(b)->visitors[i];
+	return TP_OK;
+}
+
+static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
+{
+	mem_store *m = M(b);
+	if (!v->id) {
+		if (grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
+			return nomem(ctx);
+		v->id = (int64_t)++m->n_visitors;
+		if (tp__strmap_put(&m->anons, v->anonymous_id, v->id - 1))
+			return nomem(ctx);
+	}
+	tp_visitor copy = *v;
+	copy.anonymous_id = keep(m, v->anonymous_id);
+	m->visitors[v->id - 1] = copy;
+	return TP_OK;
+}
+
+static tp_status m_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact *out, int *found)
+{
+	(void)ctx;
+	*found = id >= 1 && (size_t)id <= M(b)->n_contacts;
+	if (*found)
+		*out = M(b)->contacts[id - 1];
+	return TP_OK;
+}
+
+static tp_status m_contact_find(tp_store *b, tp_ctx *ctx, tp_contact_key key, const char *value,
+                                int64_t *id)
+{
+	(void)ctx;
+	if (!tp__strmap_get(key == TP_KEY_EMAIL ? &M(b)->emails : &M(b)->users, value, id))
+		*id = 0;
+	return TP_OK;
+}
+
+static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
+{
+	mem_store *m = M(b);
+	if (!c->id) {
+		if (grow((void **)&m->contacts, &m->cap_contacts, m->n_contacts + 1, sizeof *c))
+			return nomem(ctx);
+		c->id = (int64_t)++m->n_contacts;
+	}
+	tp_contact copy = *c;
+	const char **f[] = {&copy.email, &copy.user_id, &copy.first_name, &copy.last_name,
+		&copy.title, &copy.phone, &copy.company, &copy.country, &copy.lead_source, &copy.owner,
+		&copy.source_channel};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		*f[i] = keep(m, *f[i]);
+	m->contacts[c->id - 1] = copy;
+	if ((c->email && tp__strmap_put(&m->emails, c->email, c->id)) ||
+	    (c->user_id && tp__strmap_put(&m->users, c->user_id, c->id)))
+		return nomem(ctx);
+	return TP_OK;
+}
+
+static tp_status m_account_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_account *out, int *found)
+{
+	(void)ctx;
+	*found = id >= 1 && (size_t)id <= M(b)->n_accounts;
+	if (*found)
+		*out = M(b)->accounts[id - 1];
+	return TP_OK;
+}
+
+static tp_status m_account_find(tp_store *b, tp_ctx *ctx, const char *domain, const char *group,
+                                int64_t *id)
+{
+	(void)ctx;
+	*id = 0;
+	if (domain && tp__strmap_get(&M(b)->domains, domain, id))
+		return TP_OK;
+	if (group && !tp__strmap_get(&M(b)->groups, group, id))
+		*id = 0;
+	return TP_OK;
+}
+
+static tp_status m_account_put(tp_store *b, tp_ctx *ctx, tp_account *a)
+{
+	mem_store *m = M(b);
+	if (!a->id) {
+		if (grow((void **)&m->accounts, &m->cap_accounts, m->n_accounts + 1, sizeof *a))
+			return nomem(ctx);
+		a->id = (int64_t)++m->n_accounts;
+	}
+	tp_account copy = *a;
+	const char **f[] = {&copy.domain, &copy.group_id, &copy.name, &copy.industry, &copy.country};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		*f[i] = keep(m, *f[i]);
+	m->accounts[a->id - 1] = copy;
+	if ((a->domain && tp__strmap_put(&m->domains, a->domain, a->id)) ||
+	    (a->group_id && tp__strmap_put(&m->groups, a->group_id, a->id)))
+		return nomem(ctx);
+	return TP_OK;
+}
+
+static tp_status m_merge_put(tp_store *b, tp_ctx *ctx, tp_merge *mg)
+{
+	(void)ctx;
+	if (!mg->id)
+		mg->id = ++M(b)->merges;
+	return TP_OK;
+}
+
+static tp_status m_note_insert(tp_store *b, tp_ctx *ctx, const tp_identity_note *n)
+{
+	(void)b, (void)ctx, (void)n;
+	return TP_OK;
+}
+
+static tp_status m_stage_insert(tp_store *b, tp_ctx *ctx, const tp_stage_change_row *r)
+{
+	(void)b, (void)ctx, (void)r;
+	return TP_OK;
+}
+
+static tp_status m_sites_get(tp_store *b, tp_ctx *ctx, tp_site_list l, tp_text_fn fn, void *u,
+                             int *stored)
+{
+	(void)b, (void)ctx, (void)l, (void)fn, (void)u;
+	*stored = 0;
+	return TP_OK;
+}
+
+static tp_status m_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
+{
+	(void)ctx;
+	memset(out, 0, sizeof *out);
+	out->events = M(b)->events;
+	out->contacts = (int64_t)M(b)->n_contacts;
+	out->accounts = (int64_t)M(b)->n_accounts;
+	out->visitors = (int64_t)M(b)->n_visitors;
+	out->merges = M(b)->merges;
+	return TP_OK;
+}
+
+/* The history calls: this store keeps none. */
+static tp_status m_no_restore(tp_store *b, tp_ctx *ctx, int64_t o, int64_t f, int64_t t, int64_t *m)
+{
+	(void)b, (void)o, (void)f, (void)t, (void)m;
+	return unsupported(ctx);
+}
+static tp_status m_no_touches(tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u)
+{
+	(void)b, (void)c, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_visitors(tp_store *b, tp_ctx *ctx, int64_t c,
+                               void (*fn)(void *, const tp_visitor *), void *u)
+{
+	(void)b, (void)c, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_list(tp_store *b, tp_ctx *ctx, const tp_contact_filter *f, tp_contact_fn fn,
+                           void *u)
+{
+	(void)b, (void)f, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_merged(tp_store *b, tp_ctx *ctx, int64_t i, tp_contact_fn fn, void *u)
+{
+	(void)b, (void)i, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_accounts(tp_store *b, tp_ctx *ctx, tp_account_fn fn, void *u)
+{
+	(void)b, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_merge_active(tp_store *b, tp_ctx *ctx, int64_t l, tp_merge *mg, int *found)
+{
+	(void)b, (void)ctx, (void)l, (void)mg;
+	*found = 0;
+	return TP_OK;
+}
+static tp_status m_no_merges(tp_store *b, tp_ctx *ctx, int64_t c, tp_merge_fn fn, void *u)
+{
+	(void)b, (void)c, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_notes(tp_store *b, tp_ctx *ctx, int64_t c, tp_note_fn fn, void *u)
+{
+	(void)b, (void)c, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_spend(tp_store *b, tp_ctx *ctx, const tp_spend_row *r)
+{
+	(void)b, (void)r;
+	return unsupported(ctx);
+}
+static tp_status m_no_opp(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r, int64_t *i)
+{
+	(void)b, (void)r, (void)i;
+	return unsupported(ctx);
+}
+static tp_status m_no_revenue(tp_store *b, tp_ctx *ctx, const tp_revenue_row *r)
+{
+	(void)b, (void)r;
+	return unsupported(ctx);
+}
+static tp_status m_no_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s,
+                                size_t n)
+{
+	(void)b, (void)l, (void)s, (void)n;
+	return unsupported(ctx);
+}
+
+static void m_close(tp_store *b)
+{
+	mem_store *m = M(b);
+	tp__arena_free(&m->strings);
+	tp_strmap *maps[] = {&m->messages, &m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		tp__strmap_free(maps[i]);
+	free(m->contacts);
+	free(m->accounts);
+	free(m->visitors);
+	free(m);
+}
+
+static const tp_store_ops memory_ops = {
+	.version = TP_STORE_OPS_VERSION,
+	.name = "memory",
+	.close = m_close,
+	.begin = ok,
+	.commit = ok,
+	.rollback = ok,
+	.event_exists = m_event_exists,
+	.event_insert = m_event_insert,
+	.events_adopt = m_events_adopt,
+	.events_reassign = m_events_reassign,
+	.events_restore = m_no_restore,
+	.events_of_contact = m_no_touches,
+	.visitor_get = m_visitor_get,
+	.visitor_put = m_visitor_put,
+	.visitors_of_contact = m_no_visitors,
+	.contact_get = m_contact_get,
+	.contact_find = m_contact_find,
+	.contact_put = m_contact_put,
+	.contacts_list = m_no_list,
+	.contacts_merged_into = m_no_merged,
+	.account_get = m_account_get,
+	.account_find = m_account_find,
+	.account_put = m_account_put,
+	.accounts_list = m_no_accounts,
+	.merge_put = m_merge_put,
+	.merge_active = m_merge_active,
+	.merges_of_contact = m_no_merges,
+	.note_insert = m_note_insert,
+	.notes_of_contact = m_no_notes,
+	.stage_change_insert = m_stage_insert,
+	.spend_insert = m_no_spend,
+	.opportunity_insert = m_no_opp,
+	.revenue_insert = m_no_revenue,
+	.sites_get = m_sites_get,
+	.sites_set = m_no_sites_set,
+	.counts = m_counts,
+	.bulk_begin = NULL,
+	.bulk_end = NULL,
+};
+
+tp_store *tp_store_open_memory(void)
+{
+	mem_store *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->base.ops = &memory_ops;
+	m->base.workspace_id = 1;
+	m->base.workspace = "memory";
+	tp__arena_init(&m->strings, 1 << 20);
+	tp_strmap *maps[] = {&m->messages, &m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		tp__strmap_init(maps[i]);
+	return &m->base;
+}
