@@ -73,6 +73,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtouchpoint-test.a
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) -DTP_TESTING $< $(B)/libtouchpoint-test.a $(LDLIBS_ALL) -lcmocka -o $@
 
+# The JSON comparison also links jansson, the library it is measured against.
+$(B)/bench/bench_json: LDLIBS_ALL += $(shell pkg-config --libs jansson 2>/dev/null)
+
 $(B)/bench/%: bench/%.c $(B)/libtouchpoint.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)

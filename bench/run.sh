@@ -6,3 +6,6 @@ set -eu
 B=${B:-build}
 echo "== import (bench/bench_import.c), $(nproc) cores, $(date -u +%Y-%m-%d)"
 "$B/bench/bench_import" --events "${BENCH_EVENTS:-1000000}"
+echo
+echo "== JSON libraries on demo lines (bench/bench_json.c)"
+"$B/bench/bench_json"

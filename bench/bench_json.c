@@ -1,0 +1,97 @@
+/* JSON libraries on our events: cJSON (with and without our arena hooks)
+ * against jansson, parsing demo Segment lines and printing `properties`
+ * back, as the import does. The baseline of the run is jansson. */
+#include <cjson/cJSON.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "touchpoint/touchpoint.h"
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Our arena, as src/ingest/json.c routes it, reproduced for the comparison. */
+static char *arena;
+static size_t used, cap;
+static void *arena_malloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (used + n > cap)
+		return malloc(n);
+	void *p = arena + used;
+	used += n;
+	return p;
+}
+static void arena_free(void *p)
+{
+	if ((char *)p >= arena && (char *)p < arena + cap)
+		return;
+	free(p);
+}
+
+int main(void)
+{
+	tp_ctx *ctx = tp_ctx_create();
+	tp_demo_opts d = {.contacts = 8000, .seed = 1, .days = 365};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	tp_demo_write_events(ctx, &d, out, NULL);
+	fclose(out);
+	size_t n = 0, bytes = 0;
+	char **lines = NULL;
+	for (char *p = text, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		*nl = '\0';
+		lines = realloc(lines, (n + 1) * sizeof *lines);
+		lines[n++] = p;
+		bytes += (size_t)(nl - p);
+	}
+	printf("%zu demo lines, %zu bytes on average\n", n, bytes / n);
+	double rate[3];
+	const char *names[] = {"jansson", "cJSON", "cJSON + arena"};
+	for (int lib = 0; lib < 3; lib++) {
+		size_t sink = 0;
+		if (lib == 2) {
+			cap = 1 << 20;
+			arena = malloc(cap);
+			cJSON_Hooks h = {arena_malloc, arena_free};
+			cJSON_InitHooks(&h);
+		}
+		double t0 = now();
+		for (size_t i = 0; i < n; i++) {
+			if (lib == 0) {
+				json_error_t e;
+				json_t *j = json_loads(lines[i], 0, &e);
+				char *s = json_dumps(json_object_get(j, "properties"), JSON_COMPACT);
+				sink += s ? strlen(s) : 0;
+				free(s);
+				json_decref(j);
+			} else {
+				used = 0;
+				cJSON *j = cJSON_Parse(lines[i]);
+				char *s = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "properties"));
+				sink += s ? strlen(s) : 0;
+				if (lib == 1) {
+					free(s);
+					cJSON_Delete(j);
+				}
+			}
+		}
+		double sec = now() - t0;
+		rate[lib] = (double)n / sec;
+		printf("%-14s %9.0f lines/s %6.0f MB/s  %5.2fx jansson  (%zu)\n", names[lib], rate[lib],
+		       (double)bytes / sec / 1e6, rate[lib] / rate[0], sink);
+	}
+	free(lines);
+	free(text);
+	tp_ctx_destroy(ctx);
+	return 0;
+}
