@@ -113,6 +113,21 @@ static inline int64_t contact_by_email(fixture *f, const char *email)
 	return id;
 }
 
+/* A demo world's events as one string; free() it. */
+static inline char *demo_text(fixture *f, int64_t contacts, uint64_t seed, int days)
+{
+	tp_demo_opts d = {.contacts = contacts, .seed = seed, .days = days};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	assert_int_equal(tp_demo_write_events(f->ctx, &d, out, NULL), TP_OK);
+	fclose(out);
+	return text;
+}
+
+/* A test with a fresh workspace of its own. */
+#define TEST_WITH_DB(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+
 typedef struct touch_list {
 	int n;
 	char type[64][32];

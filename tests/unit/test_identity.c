@@ -229,16 +229,16 @@ static void test_group_keys_held_by_two_accounts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_identify_adopts_anonymous_touches, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_email_dedup_across_browsers, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_shared_browser_does_not_fuse, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_shared_browser_is_logged, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_merge_and_unmerge_restore_everything, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_user_id_and_email_merge, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_user_id_attaches_to_browser_contact, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_alias_links_anonymous_history, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_accounts_by_domain_and_group, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_group_keys_held_by_two_accounts, fixture_setup, fixture_teardown),
+		TEST_WITH_DB(test_identify_adopts_anonymous_touches),
+		TEST_WITH_DB(test_email_dedup_across_browsers),
+		TEST_WITH_DB(test_shared_browser_does_not_fuse),
+		TEST_WITH_DB(test_shared_browser_is_logged),
+		TEST_WITH_DB(test_merge_and_unmerge_restore_everything),
+		TEST_WITH_DB(test_user_id_and_email_merge),
+		TEST_WITH_DB(test_user_id_attaches_to_browser_contact),
+		TEST_WITH_DB(test_alias_links_anonymous_history),
+		TEST_WITH_DB(test_accounts_by_domain_and_group),
+		TEST_WITH_DB(test_group_keys_held_by_two_accounts),
 	};
 	return cmocka_run_group_tests_name("identity", tests, NULL, NULL);
 }

@@ -75,12 +75,7 @@ static void test_strict_is_all_or_nothing(void **state)
 static void nothing_lost_under_faults(void **state, int bulk)
 {
 	fixture *f = *state;
-	tp_demo_opts d = {.contacts = 12, .seed = 7, .days = 60};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	assert_int_equal(tp_demo_write_events(f->ctx, &d, out, NULL), TP_OK);
-	fclose(out);
+	char *text = demo_text(f, 12, 7, 60);
 	/* The reference: the whole file into a clean store. */
 	tp_import_stats ref;
 	assert_int_equal(import_text(f, NULL, text, 0, &ref, NULL), TP_OK);
@@ -125,12 +120,7 @@ static void test_nothing_lost_under_faults_bulk(void **state)
 static void test_bulk_equals_chunked(void **state)
 {
 	fixture *f = *state;
-	tp_demo_opts d = {.contacts = 80, .seed = 11, .days = 90};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	assert_int_equal(tp_demo_write_events(f->ctx, &d, out, NULL), TP_OK);
-	fclose(out);
+	char *text = demo_text(f, 80, 11, 90);
 	tp_import_stats a, b;
 	assert_int_equal(import_mode(f, NULL, text, 0, 0, &a, NULL), TP_OK);
 	void *gs = NULL;
@@ -238,14 +228,14 @@ static void test_demo_is_deterministic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_counts_rejects_and_duplicates, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_visits_and_channels, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_strict_is_all_or_nothing, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_nothing_lost_under_faults, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_nothing_lost_under_faults_bulk, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_equals_chunked, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_contacts_csv, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_demo_is_deterministic, fixture_setup, fixture_teardown),
+		TEST_WITH_DB(test_counts_rejects_and_duplicates),
+		TEST_WITH_DB(test_visits_and_channels),
+		TEST_WITH_DB(test_strict_is_all_or_nothing),
+		TEST_WITH_DB(test_nothing_lost_under_faults),
+		TEST_WITH_DB(test_nothing_lost_under_faults_bulk),
+		TEST_WITH_DB(test_bulk_equals_chunked),
+		TEST_WITH_DB(test_contacts_csv),
+		TEST_WITH_DB(test_demo_is_deterministic),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
