@@ -109,10 +109,10 @@ static int copy_text(item_state *st, const char *where, const char *key, const c
 
 /* A string member (trimmed); numbers are accepted and written in decimal.
  * Absent, null and "" give NULL. */
-static int get_text(item_state *st, const cJSON *obj, const char *where, const char *key,
-                    size_t max, int lower, const char **out)
+/* The text of a value already found (`key` names it in messages). */
+static int item_text(item_state *st, const cJSON *v, const char *where, const char *key,
+                     size_t max, int lower, const char **out)
 {
-	const cJSON *v = tp__json_get(obj, key);
 	*out = NULL;
 	if (!v || cJSON_IsNull(v))
 		return 0;
@@ -128,6 +128,61 @@ static int get_text(item_state *st, const cJSON *obj, const char *where, const c
 	if (!cJSON_IsString(v))
 		return fail_at(st, TP_ERR_INVALID, where, key, "must be a string");
 	return copy_text(st, where, key, v->valuestring, max, lower, out);
+}
+
+static int get_text(item_state *st, const cJSON *obj, const char *where, const char *key,
+                    size_t max, int lower, const char **out)
+{
+	return item_text(st, tp__json_get(obj, key), where, key, max, lower, out);
+}
+
+/* The members of a call, found in one pass over the object: looking each
+ * up by name would scan the members once per field. The first of duplicate
+ * keys wins, as with cJSON_GetObjectItem. */
+typedef struct call_members {
+	const cJSON *type, *message_id, *anonymous_id, *user_id, *previous_id, *group_id;
+	const cJSON *event, *name, *context, *properties, *traits;
+	const cJSON *time[4];   /* timestamp, originalTimestamp, sentAt, receivedAt */
+} call_members;
+
+static const char *const time_keys[4] = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
+
+static void read_members(const cJSON *o, call_members *m)
+{
+	memset(m, 0, sizeof *m);
+#define TAKE(field, name)                                    \
+	if (!m->field && strcmp(k, name) == 0) {            \
+		m->field = c;                                \
+		continue;                                    \
+	}
+	for (const cJSON *c = o->child; c; c = c->next) {
+		const char *k = c->string;
+		if (!k)
+			continue;
+		switch (k[0]) {
+		case 't':
+			TAKE(type, "type");
+			TAKE(time[0], "timestamp");
+			TAKE(traits, "traits");
+			break;
+		case 'm': TAKE(message_id, "messageId"); break;
+		case 'a': TAKE(anonymous_id, "anonymousId"); break;
+		case 'u': TAKE(user_id, "userId"); break;
+		case 'p':
+			TAKE(properties, "properties");
+			TAKE(previous_id, "previousId");
+			break;
+		case 'g': TAKE(group_id, "groupId"); break;
+		case 'e': TAKE(event, "event"); break;
+		case 'n': TAKE(name, "name"); break;
+		case 'c': TAKE(context, "context"); break;
+		case 'o': TAKE(time[1], "originalTimestamp"); break;
+		case 's': TAKE(time[2], "sentAt"); break;
+		case 'r': TAKE(time[3], "receivedAt"); break;
+		default: break;
+		}
+	}
+#undef TAKE
 }
 
 /* Non-negative integer from a number or a numeric string; -1 when absent. */
@@ -360,13 +415,20 @@ static int parse_campaign(item_state *st, const cJSON *campaign, tp_event *ev)
 	static const char *const keys[TP_UTM__COUNT] = {"source", "medium", "name", "term", "content"};
 	if (!cJSON_IsObject(campaign))
 		return 0;
-	for (int i = 0; i < TP_UTM__COUNT; i++)
-		if (get_text(st, campaign, "context.campaign", keys[i], TP_MAX_TEXT_BYTES, 1, &ev->utm[i]))
+	/* One pass over the members; the first of duplicate keys wins. */
+	for (const cJSON *c = campaign->child; c; c = c->next) {
+		const char *k = c->string, **slot = NULL;
+		int lower = 0;
+		for (int i = 0; k && i < TP_UTM__COUNT && !slot; i++)
+			if (strcmp(k, keys[i]) == 0)
+				slot = &ev->utm[i], lower = 1;
+		for (int i = 0; k && i < TP_CLICK__COUNT && !slot; i++)
+			if (strcmp(k, tp_click_name((tp_click)i)) == 0)
+				slot = &ev->click_id[i];
+		if (slot && !*slot &&
+		    item_text(st, c, "context.campaign", k, TP_MAX_TEXT_BYTES, lower, slot))
 			return -1;
-	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		if (get_text(st, campaign, "context.campaign", tp_click_name((tp_click)i),
-		             TP_MAX_TEXT_BYTES, 0, &ev->click_id[i]))
-			return -1;
+	}
 	return 0;
 }
 
@@ -386,11 +448,11 @@ static int print_json(item_state *st, const cJSON *v, const char *field, const c
 	return 0;
 }
 
-static int parse_time(item_state *st, const cJSON *o, int64_t now_ms, int64_t *ts)
+static int parse_time(item_state *st, const call_members *m, int64_t now_ms, int64_t *ts)
 {
-	static const char *const keys[] = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const cJSON *v = tp__json_get(o, keys[i]);
+	const char *const *keys = time_keys;
+	for (size_t i = 0; i < 4; i++) {
+		const cJSON *v = m->time[i];
 		if (!v || cJSON_IsNull(v))
 			continue;
 		if (!cJSON_IsString(v))
@@ -433,7 +495,9 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 
 	if (!cJSON_IsObject(o))
 		return fail(st, TP_ERR_INVALID, "", "each call must be a JSON object");
-	const char *type = tp__json_str(o, "type");
+	call_members m;
+	read_members(o, &m);
+	const char *type = cJSON_IsString(m.type) ? m.type->valuestring : NULL;
 	if (!type)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "is required: one of identify, track, page, screen, group, alias");
@@ -446,25 +510,25 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		            "\"%.40s\" is not one of identify, track, page, screen, group, alias", type);
 	ev->call = (tp_call)call;
 
-	if (get_text(st, o, NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
-	    get_text(st, o, NULL, "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
-	    get_text(st, o, NULL, "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
-	    parse_time(st, o, now_ms, &ev->ts))
+	if (item_text(st, m.message_id, NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
+	    item_text(st, m.anonymous_id, NULL, "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
+	    item_text(st, m.user_id, NULL, "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
+	    parse_time(st, &m, now_ms, &ev->ts))
 		return -1;
 
-	const cJSON *ctx = tp__json_get(o, "context");
+	const cJSON *ctx = m.context;
 	if (ctx && !cJSON_IsObject(ctx) && !cJSON_IsNull(ctx))
 		return fail(st, TP_ERR_INVALID, "context", "must be an object");
-	const cJSON *props = tp__json_get(o, "properties");
+	const cJSON *props = m.properties;
 	if (props && !cJSON_IsObject(props) && !cJSON_IsNull(props))
 		return fail(st, TP_ERR_INVALID, "properties", "must be an object");
-	const cJSON *traits = tp__json_get(o, "traits");
+	const cJSON *traits = m.traits;
 	if (traits && !cJSON_IsObject(traits) && !cJSON_IsNull(traits))
 		return fail(st, TP_ERR_INVALID, "traits", "must be an object");
 
 	switch (ev->call) {
 	case TP_CALL_ALIAS:
-		if (get_text(st, o, NULL, "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
+		if (item_text(st, m.previous_id, NULL, "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
 			return -1;
 		if (!ev->previous_id)
 			return fail(st, TP_ERR_INVALID, "previousId", "is required in an alias call");
@@ -472,7 +536,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			return fail(st, TP_ERR_INVALID, "userId", "is required in an alias call");
 		break;
 	case TP_CALL_GROUP:
-		if (get_text(st, o, NULL, "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
+		if (item_text(st, m.group_id, NULL, "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
 			return -1;
 		if (!ev->group_id)
 			return fail(st, TP_ERR_INVALID, "groupId", "is required in a group call");
@@ -483,12 +547,12 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			            "a call needs a userId or an anonymousId");
 	}
 	if (ev->call == TP_CALL_TRACK) {
-		if (get_text(st, o, NULL, "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (item_text(st, m.event, NULL, "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 		if (!ev->name)
 			return fail(st, TP_ERR_INVALID, "event", "is required in a track call");
 	} else if (ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN) {
-		if (get_text(st, o, NULL, "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (item_text(st, m.name, NULL, "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 	}
 
