@@ -35,6 +35,23 @@ int cmd_demo(tp_ctx *ctx, int argc, char **argv)
 		rc = cli_usage("demo", "unexpected argument \"%s\"", o.args[0]);
 		goto out;
 	}
+	if ((st = tp_store_open_sqlite(ctx, o.db, o.workspace, TP_OPEN_CREATE, &s)) != TP_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	/* A demo world is written whole: into a workspace that has data, its
+	 * spend, deals and revenue would be counted twice. */
+	tp_store_counts have;
+	if ((st = s->ops->counts(s, ctx, &have)) != TP_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	if (have.events || have.contacts) {
+		fprintf(stderr, "touchpoint: workspace \"%s\" in %s already has data; the demo needs"
+		        " a new one (another --db FILE or --workspace NAME)\n", s->workspace, o.db);
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	if (o.events_out) {
 		events = fopen(o.events_out, "w+b");
 	} else if ((tmp_fd = mkstemp(tmp)) >= 0) {
@@ -53,10 +70,6 @@ int cmd_demo(tp_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	rewind(events);
-	if ((st = tp_store_open_sqlite(ctx, o.db, o.workspace, TP_OPEN_CREATE, &s)) != TP_OK) {
-		rc = cli_fail(ctx, st);
-		goto out;
-	}
 	int tty = isatty(fileno(stderr));
 	tp_import_opts io = {.actor = "demo", .on_progress = progress, .user = &tty};
 	tp_import_stats is;

@@ -7,3 +7,6 @@ $ sha256sum ev.jsonl | cut -c1-16
 > 218358bd38987a7b
 $ touchpoint status --db t.db --json
 < expected/demo_status.json
+$ touchpoint demo --db t.db --contacts 60 --seed 7 --days 120
+! touchpoint: workspace "default" in t.db already has data; the demo needs a new one (another --db FILE or --workspace NAME)
+? 1
