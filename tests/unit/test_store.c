@@ -1,0 +1,93 @@
+/* The SQLite store: migrations, opening rules, and workspace isolation
+ * (every row carries workspace_id; a store sees only its own). */
+#include <sqlite3.h>
+
+#include "helpers.h"
+
+static void test_open_rules(void **state)
+{
+	fixture *f = *state;
+	tp_store *s = NULL;
+	/* A missing file is not created unless asked, and the message says how. */
+	assert_int_equal(tp_store_open_sqlite(f->ctx, "/tmp/tp-no-such-dir/x.db", NULL,
+	                                      TP_OPEN_EXISTING, &s), TP_ERR_NOT_FOUND);
+	assert_non_null(strstr(tp_ctx_message(f->ctx), "touchpoint init"));
+	/* An unknown workspace in an existing file is named. */
+	assert_int_equal(tp_store_open_sqlite(f->ctx, f->path, "acme", TP_OPEN_EXISTING, &s),
+	                 TP_ERR_NOT_FOUND);
+	assert_non_null(strstr(tp_ctx_message(f->ctx), "\"acme\""));
+	/* Reopening applies nothing twice. */
+	assert_int_equal(tp_store_open_sqlite(f->ctx, f->path, NULL, TP_OPEN_EXISTING, &s), TP_OK);
+	tp_store_close(s);
+}
+
+static void test_newer_schema_is_refused(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", tp_store_schema_version() + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	tp_store *s = NULL;
+	assert_int_equal(tp_store_open_sqlite(f->ctx, f->path, NULL, TP_OPEN_EXISTING, &s),
+	                 TP_ERR_SCHEMA);
+	assert_non_null(strstr(tp_ctx_message(f->ctx), "upgrade touchpoint"));
+}
+
+static void test_workspaces_are_isolated(void **state)
+{
+	fixture *f = *state;
+	tp_store *b = NULL;
+	assert_int_equal(tp_store_open_sqlite(f->ctx, f->path, "other", TP_OPEN_CREATE, &b), TP_OK);
+	assert_int_not_equal(b->workspace_id, f->store->workspace_id);
+	const char *text = "{\"type\":\"identify\",\"messageId\":\"same\",\"anonymousId\":\"a\","
+	                   "\"timestamp\":\"2026-01-01T00:00:00Z\",\"traits\":{\"email\":\"ana@acme.com\"}}\n";
+	tp_import_stats st;
+	assert_int_equal(import_text(f, NULL, text, 0, &st, NULL), TP_OK);
+	assert_int_equal(st.accepted, 1);
+	/* The same messageId in another workspace is a different call. */
+	assert_int_equal(import_text(f, b, text, 0, &st, NULL), TP_OK);
+	assert_int_equal(st.accepted, 1);
+	assert_int_equal(counts(f).events, 1);
+	tp_store_counts cb;
+	assert_int_equal(b->ops->counts(b, f->ctx, &cb), TP_OK);
+	assert_int_equal(cb.events, 1);
+	assert_int_equal(cb.contacts, 1);
+	/* Each sees its own contact, by its own id. */
+	int64_t ia, ib;
+	assert_int_equal(f->store->ops->contact_find(f->store, f->ctx, TP_KEY_EMAIL, "ana@acme.com", &ia), TP_OK);
+	assert_int_equal(b->ops->contact_find(b, f->ctx, TP_KEY_EMAIL, "ana@acme.com", &ib), TP_OK);
+	assert_true(ia > 0 && ib > 0 && ia != ib);
+	tp_contact c;
+	int found;
+	assert_int_equal(b->ops->contact_get(b, f->ctx, ia, &c, &found), TP_OK);
+	assert_false(found);
+	tp_store_close(b);
+}
+
+static void test_channel_sites_roundtrip(void **state)
+{
+	fixture *f = *state;
+	tp_channel_rules *r;
+	assert_int_equal(tp_channel_rules_load(f->ctx, f->store, &r), TP_OK);
+	assert_int_equal(tp_channel_rules_add(r, TP_SITES_SOCIAL, "community.acme.io"), TP_OK);
+	assert_int_equal(tp_channel_rules_save(f->ctx, f->store, r, TP_SITES_SOCIAL), TP_OK);
+	tp_channel_rules_destroy(r);
+	assert_int_equal(tp_channel_rules_load(f->ctx, f->store, &r), TP_OK);
+	assert_true(tp_channel_site_in(r, TP_SITES_SOCIAL, "community.acme.io"));
+	assert_true(tp_channel_site_in(r, TP_SITES_SOCIAL, "linkedin.com")); /* built-ins kept */
+	tp_channel_rules_destroy(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST_WITH_DB(test_open_rules),
+		TEST_WITH_DB(test_newer_schema_is_refused),
+		TEST_WITH_DB(test_workspaces_are_isolated),
+		TEST_WITH_DB(test_channel_sites_roundtrip),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
