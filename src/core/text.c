@@ -42,6 +42,22 @@ int tp__iends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+const char *tp__url_host(const char *url, size_t *len)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, "/?#");
+	for (size_t i = n; i > 0; i--)
+		if (p[i - 1] == '@') {
+			p += i;
+			n -= i;
+			break;
+		}
+	size_t port = strcspn(p, ":");
+	*len = port < n ? port : n;
+	return p;
+}
+
 int tp__parse_i64(const char *s, long long *out)
 {
 	if (!s || !*s)

@@ -11,6 +11,10 @@ const char *tp__trim(const char *s, size_t *len);
 int tp__ieq(const char *a, const char *b);
 /* ASCII case-insensitive: does s end with suffix? */
 int tp__iends_with(const char *s, const char *suffix);
+/* The host of a URL, not copied: what follows "scheme://" and any "user@",
+ * up to the port, path, query or fragment. Returns its start; *len is set. */
+const char *tp__url_host(const char *url, size_t *len);
+
 /* Parses a non-negative decimal integer that fills s entirely. */
 int tp__parse_i64(const char *s, long long *out);
 

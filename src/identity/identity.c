@@ -310,11 +310,10 @@ static const char *website_domain(tp_identity *id, const char *website)
 {
 	if (!website)
 		return NULL;
-	const char *p = strstr(website, "://");
-	p = p ? p + 3 : website;
-	if (strncasecmp(p, "www.", 4) == 0)
-		p += 4;
-	size_t n = strcspn(p, "/:?#");
+	size_t n;
+	const char *p = tp__url_host(website, &n);
+	if (n >= 4 && strncasecmp(p, "www.", 4) == 0)
+		p += 4, n -= 4;
 	if (n == 0 || !memchr(p, '.', n))
 		return NULL;
 	char *d = tp__arena_strndup(&id->arena, p, n);

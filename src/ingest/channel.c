@@ -326,23 +326,11 @@ static const struct {
 	{TP_CLICK_TTCLID, "tiktok", "cpc"},      {TP_CLICK_FBCLID, "facebook.com", "referral"},
 };
 
-/* Host part of a URL, without "www."; written into buf. */
+/* Host of a URL, lower-cased, without "www.", copied into buf. */
 static const char *url_host(const char *url, char *buf, size_t cap)
 {
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	const char *at = NULL;
-	size_t n = strcspn(p, "/?#");
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '@')
-			at = p + i;
-	if (at) {
-		n -= (size_t)(at + 1 - p);
-		p = at + 1;
-	}
-	size_t colon = strcspn(p, ":/?#");
-	if (colon < n)
-		n = colon;
+	size_t n;
+	const char *p = tp__url_host(url, &n);
 	if (n >= cap)
 		n = cap - 1;
 	memcpy(buf, p, n);

@@ -393,17 +393,13 @@ static int read_query(item_state *st, tp_event *ev)
 
 static int split_url(item_state *st, tp_event *ev)
 {
-	const char *p = strstr(ev->url, "://");
-	p = p ? p + 3 : ev->url;
-	size_t hn = strcspn(p, "/?#");
-	size_t colon = strcspn(p, ":");
-	if (colon < hn)
-		hn = colon;
+	size_t hn;
+	const char *p = tp__url_host(ev->url, &hn);
 	char *host = tp__arena_strndup(st->arena, p, hn);
 	if (!host)
 		return nomem(st);
 	ev->host = tp__lower(host);
-	const char *path = p + strcspn(p, "/?#");
+	const char *path = p + hn + strcspn(p + hn, "/?#");
 	size_t pn = *path == '/' ? strcspn(path, "?#") : 0;
 	ev->path = pn ? tp__arena_strndup(st->arena, path, pn) : "/";
 	return ev->path ? 0 : nomem(st);
