@@ -76,6 +76,9 @@ void cli_csv_row(FILE *out, const char *const *cells, int n);
 struct cJSON;
 void cli_json_print(struct cJSON *v, FILE *out);
 
+/* "First Last", "First", "Last" or "" into buf. */
+const char *cli_full_name(const tp_contact *c, char *buf, size_t cap);
+
 /* "2026-03-01 10:00" for tables; "" for 0. */
 const char *cli_time(int64_t ms, char buf[32]);
 

@@ -43,8 +43,7 @@ static int acc_row(void *user, const tp_account *a, int64_t n)
 typedef struct find_state {
 	const char *key;
 	long long id;
-	tp_account found;
-	int64_t n;
+	int64_t found_id, n;
 	int hit;
 	cJSON *json;
 } find_state;
@@ -59,9 +58,9 @@ static int find_row(void *user, const tp_account *a, int64_t n)
 		return 0;
 	f->hit = 1;
 	f->n = n;
+	/* The row's strings die with it: the JSON keeps copies for printing. */
 	f->json = json_account(a, n);
-	f->found = *a;
-	f->found.name = NULL; /* borrowed strings die with the row; JSON keeps copies */
+	f->found_id = a->id;
 	return 1;
 }
 
@@ -71,8 +70,7 @@ static int member_row(void *user, const tp_contact *c)
 	cJSON_AddItemToArray(a[0], json_contact(c));
 	char id[32], name[512];
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
-	snprintf(name, sizeof name, "%s%s%s", c->first_name ? c->first_name : "",
-	         c->first_name && c->last_name ? " " : "", c->last_name ? c->last_name : "");
+	cli_full_name(c, name, sizeof name);
 	cli_table_add(a[1], (const char *const[]){id, c->email, name, c->title,
 	                                          tp_stage_name(c->stage)});
 	return 0;
@@ -98,7 +96,7 @@ static int accounts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	cli_table *table = cli_table_new(5);
 	cli_table_add(table, (const char *const[]){"ID", "EMAIL", "NAME", "TITLE", "STAGE"});
 	void *args[2] = {people, table};
-	tp_contact_filter filter = {.stage = -1, .account_id = f.found.id};
+	tp_contact_filter filter = {.stage = -1, .account_id = f.found_id};
 	if ((t = s->ops->contacts_list(s, ctx, &filter, member_row, args)) != TP_OK) {
 		cJSON_Delete(people);
 		cJSON_Delete(f.json);
@@ -113,7 +111,7 @@ static int accounts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		const char *name = cJSON_GetObjectItem(j, "name")->valuestring;
 		cJSON *dom = cJSON_GetObjectItem(j, "domain"), *ind = cJSON_GetObjectItem(j, "industry");
 		cJSON *emp = cJSON_GetObjectItem(j, "employees"), *cty = cJSON_GetObjectItem(j, "country");
-		printf("%s  account %lld\n", name ? name : "", (long long)f.found.id);
+		printf("%s  account %lld\n", name ? name : "", (long long)f.found_id);
 		if (cJSON_IsString(dom))
 			printf("domain %s\n", dom->valuestring);
 		if (cJSON_IsString(ind))

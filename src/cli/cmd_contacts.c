@@ -27,8 +27,7 @@ static int list_row(void *user, const tp_contact *c)
 	}
 	char id[32], name[512], created[32];
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
-	snprintf(name, sizeof name, "%s%s%s", c->first_name ? c->first_name : "",
-	         c->first_name && c->last_name ? " " : "", c->last_name ? c->last_name : "");
+	cli_full_name(c, name, sizeof name);
 	if (st->fmt == FMT_CSV) {
 		char iso[25] = "";
 		tp_time_format(c->created_at, iso);
@@ -202,8 +201,8 @@ static int contacts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		out = NULL;
 		goto done;
 	}
-	printf("%s%s%s <%s>  contact %lld\n", c.first_name ? c.first_name : "",
-	       c.first_name && c.last_name ? " " : "", c.last_name ? c.last_name : "",
+	char name[512];
+	printf("%s <%s>  contact %lld\n", cli_full_name(&c, name, sizeof name),
 	       c.email ? c.email : c.user_id ? c.user_id : "", (long long)c.id);
 	if (c.title || c.company)
 		printf("%s%s%s\n", c.title ? c.title : "", c.title && c.company ? ", " : "",

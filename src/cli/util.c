@@ -151,6 +151,13 @@ void cli_json_print(cJSON *v, FILE *out)
 	cJSON_Delete(v);
 }
 
+const char *cli_full_name(const tp_contact *c, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s", c->first_name ? c->first_name : "",
+	         c->first_name && c->last_name ? " " : "", c->last_name ? c->last_name : "");
+	return buf;
+}
+
 const char *cli_time(int64_t ms, char buf[32])
 {
 	if (!ms) {

@@ -1,6 +1,4 @@
 /* Growable buffer: doubles its capacity, refuses to pass its cap. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,30 +49,5 @@ int tp__buf_add(tp_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-	return 0;
-}
-
-int tp__buf_addc(tp_buf *b, char c)
-{
-	return tp__buf_add(b, &c, 1);
-}
-
-int tp__buf_adds(tp_buf *b, const char *s)
-{
-	return tp__buf_add(b, s, strlen(s));
-}
-
-int tp__buf_printf(tp_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || reserve(b, (size_t)n) != 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 	return 0;
 }

@@ -18,8 +18,5 @@ void tp__buf_free(tp_buf *b);
 void tp__buf_reset(tp_buf *b);
 /* Each returns 0, or -1 when out of memory or over the cap (nothing appended). */
 int tp__buf_add(tp_buf *b, const void *p, size_t n);
-int tp__buf_addc(tp_buf *b, char c);
-int tp__buf_adds(tp_buf *b, const char *s);
-int tp__buf_printf(tp_buf *b, const char *fmt, ...) TP_PRINTF(2, 3);
 
 #endif

@@ -37,12 +37,6 @@ void tp__strmap_free(tp_strmap *m)
 	m->cap = m->len = 0;
 }
 
-void tp__strmap_clear(tp_strmap *m)
-{
-	tp__strmap_free(m);
-	tp__strmap_init(m);
-}
-
 static tp_strmap_slot *find(tp_strmap_slot *slots, size_t cap, const char *key,
                             uint64_t h)
 {

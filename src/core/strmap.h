@@ -22,7 +22,6 @@ typedef struct tp_strmap {
 
 void tp__strmap_init(tp_strmap *m);
 void tp__strmap_free(tp_strmap *m);
-void tp__strmap_clear(tp_strmap *m);
 /* Returns 1 and sets *value when key is present, else 0. */
 int tp__strmap_get(const tp_strmap *m, const char *key, int64_t *value);
 /* Inserts or replaces; returns 0, or -1 when out of memory. */

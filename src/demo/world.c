@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "demo/world.h"
 #include "touchpoint/time.h"
 
@@ -101,10 +102,8 @@ void tp__demo_email(const demo_world *w, int32_t person, char *buf, size_t cap)
 	char first[32], last[32];
 	snprintf(first, sizeof first, "%s", tp__demo_first[p->first]);
 	snprintf(last, sizeof last, "%s", tp__demo_last[p->last]);
-	for (char *c = first; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	for (char *c = last; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	tp__lower(first);
+	tp__lower(last);
 	/* The person index keeps addresses unique in a world with repeated names. */
 	if (p->freemail || p->account < 0)
 		snprintf(buf, cap, "%s.%s%d@%s", first, last, person, freemail[person % 5]);
@@ -146,8 +145,7 @@ int tp__demo_world_build(demo_world *w, const tp_demo_opts *opts)
 		snprintf(a->name, sizeof a->name, "%s%s%s%s", name_a[x % na], name_b[x / na],
 		         round ? " " : "", nth);
 		snprintf(a->domain, sizeof a->domain, "%s%s%s.com", name_a[x % na], name_b[x / na], nth);
-		for (char *c = a->domain; *c; c++)
-			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		tp__lower(a->domain);
 		a->industry = (uint8_t)tp__demo_pick(&r, 8);
 		a->country = (uint8_t)tp__demo_pick(&r, 10);
 		/* Company sizes are roughly log-uniform from 10 to 20,000. */
