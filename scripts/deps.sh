@@ -4,11 +4,11 @@
 set -euo pipefail
 
 # Build and unit tests.
-build=(gcc make pkg-config libsqlite3-dev libcjson-dev libsodium-dev libcsv-dev libcmocka-dev)
+build=(gcc make pkg-config libsqlite3-dev libcjson-dev libsodium-dev libcsv-dev libcmocka-dev liblinear-dev)
 # Fuzzing (libFuzzer) and sanitizers: clang and its runtime.
 fuzz=(clang libclang-rt-14-dev)
 # Libraries of the later modules (server, SMTP, PostgreSQL, predictive scoring).
-later=(libpq-dev libmicrohttpd-dev libcurl4-openssl-dev liblinear-dev)
+later=(libpq-dev libmicrohttpd-dev libcurl4-openssl-dev)
 # Tools the tests and benchmarks call.
 tools=(sqlite3 python3 libjansson-dev)  # jansson: the JSON library bench_json compares against
 

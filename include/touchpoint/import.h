@@ -16,6 +16,7 @@ typedef struct tp_import_stats {
 	int64_t duplicates;       /* calls whose messageId was stored before: not stored again */
 	int64_t rejected;         /* calls (or whole records) refused */
 	int64_t contacts_created, merges, conflicts, adopted;
+	int64_t mqls;             /* contacts the MQL rule moved to mql */
 	int64_t bytes;
 } tp_import_stats;
 
@@ -29,6 +30,7 @@ typedef struct tp_import_opts {
 	int no_bulk;              /* never use the store's bulk load (see tp_store_ops.bulk_begin):
 	                           * by default a workspace with no events yet is loaded in
 	                           * one transaction with its indexes built at the end */
+	int no_lifecycle;         /* score, but never move stages (a CRM owns them: the demo) */
 	tp_reject_fn on_reject;   /* each refused call, with its line */
 	tp_progress_fn on_progress; /* about once a second */
 	void *user;

@@ -27,6 +27,7 @@ typedef struct tp_account {
 	const char *domain, *group_id, *name, *industry, *country;
 	int64_t employees, annual_revenue; /* -1 = unknown; revenue in minor units */
 	int64_t created_at;
+	int64_t customer_since;            /* 0 = not a customer */
 } tp_account;
 
 /* An anonymous visitor (a browser, an app install). Click ids and the

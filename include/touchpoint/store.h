@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 1
+#define TP_STORE_OPS_VERSION 2
 
 typedef struct tp_store tp_store;
 
@@ -42,8 +42,10 @@ typedef struct tp_spend_row {
 } tp_spend_row;
 
 typedef struct tp_opportunity_row {
+	int64_t id;           /* 0 for a new one */
 	int64_t account_id, contact_id, amount, created_at, closed_at; /* closed_at 0 = open */
-	const char *name, *stage, *currency, *close_date, *lost_reason, *source_channel;
+	int64_t updated_at;
+	const char *name, *stage, *currency, *close_date, *lost_reason, *source_channel, *owner;
 	int probability;
 } tp_opportunity_row;
 
@@ -58,6 +60,23 @@ typedef struct tp_stage_change_row {
 	tp_stage to_stage;
 	const char *actor, *reason;
 } tp_stage_change_row;
+
+/* A contact's rule score (and predictive probability) as last written. */
+typedef struct tp_score_row {
+	int64_t contact_id;
+	double fit;
+	double engagement;    /* decayed engagement as of engagement_at */
+	int64_t engagement_at;  /* 0 = nothing scored */
+	const char *caps;     /* daily cap counters: "slot:day:hits,..." */
+	double total;         /* as of updated_at */
+	int grade;
+	double probability;   /* predictive model's; -1 = none */
+	int64_t updated_at;
+} tp_score_row;
+
+typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
+typedef int (*tp_stage_change_fn)(void *user, const tp_stage_change_row *r);
+typedef int (*tp_opportunity_fn)(void *user, const tp_opportunity_row *r);
 
 typedef struct tp_store_counts {
 	int64_t events, contacts, accounts, visitors, anonymous_visitors, merges;
@@ -148,6 +167,27 @@ typedef struct tp_store_ops {
 	 * says whether it did; when not, nothing changes. NULL = unsupported. */
 	tp_status (*bulk_begin)(tp_store *s, tp_ctx *ctx, int *entered);
 	tp_status (*bulk_end)(tp_store *s, tp_ctx *ctx);
+
+	/* ---- version 2 ---- */
+	/* Workspace settings by key; *found = 0 when never set. */
+	tp_status (*setting_get)(tp_store *s, tp_ctx *ctx, const char *key, tp_text_fn fn,
+	                         void *user, int *found);
+	tp_status (*setting_set)(tp_store *s, tp_ctx *ctx, const char *key, const char *value);
+	/* Every event owned by a contact, by contact then time: for rescoring
+	 * and model training. */
+	tp_status (*events_scan)(tp_store *s, tp_ctx *ctx, tp_touch_fn fn, void *user);
+	tp_status (*score_get)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_score_row *out,
+	                       int *found);
+	tp_status (*score_put)(tp_store *s, tp_ctx *ctx, const tp_score_row *r);
+	tp_status (*score_delete)(tp_store *s, tp_ctx *ctx, int64_t contact_id);
+	tp_status (*scores_list)(tp_store *s, tp_ctx *ctx, tp_score_fn fn, void *user);
+	/* Stage history of one contact (0 = every contact), by contact then time. */
+	tp_status (*stage_changes)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                           tp_stage_change_fn fn, void *user);
+	tp_status (*opportunity_get)(tp_store *s, tp_ctx *ctx, int64_t id, tp_opportunity_row *out,
+	                             int *found);
+	tp_status (*opportunity_update)(tp_store *s, tp_ctx *ctx, const tp_opportunity_row *r);
+	tp_status (*opportunities_list)(tp_store *s, tp_ctx *ctx, tp_opportunity_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -34,6 +34,11 @@ int cmd_accounts(tp_ctx *ctx, int argc, char **argv);
 int cmd_demo(tp_ctx *ctx, int argc, char **argv);
 int cmd_status(tp_ctx *ctx, int argc, char **argv);
 int cmd_channels(tp_ctx *ctx, int argc, char **argv);
+int cmd_stage(tp_ctx *ctx, int argc, char **argv);
+int cmd_score(tp_ctx *ctx, int argc, char **argv);
+int cmd_queue(tp_ctx *ctx, int argc, char **argv);
+int cmd_opportunities(tp_ctx *ctx, int argc, char **argv);
+int cmd_report(tp_ctx *ctx, int argc, char **argv);
 
 /* Every subcommand, in help order. */
 extern const cli_command cli_commands[];
@@ -41,8 +46,10 @@ extern const cli_command cli_commands[];
 /* Options every subcommand may accept; each names which it takes. */
 typedef struct cli_opts {
 	const char *db, *workspace, *map, *stage, *reason, *events_out;
-	long long limit, contacts, seed, days;
-	int json, csv, strict, overwrite;
+	const char *by, *set, *owner, *account, *contact, *amount, *currency, *close_date;
+	const char *lost_reason, *name, *source, *label;
+	long long limit, contacts, seed, days, probability, window;
+	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */
 	int nargs;
 } cli_opts;
@@ -78,6 +85,13 @@ void cli_json_print(struct cJSON *v, FILE *out);
 
 /* "First Last", "First", "Last" or "" into buf. */
 const char *cli_full_name(const tp_contact *c, char *buf, size_t cap);
+
+/* Finds a contact by id, email or user id; prints the error and returns
+ * non-zero when there is none. */
+int cli_contact(tp_ctx *ctx, tp_store *s, const char *key, int64_t *id);
+
+/* Money in minor units as "12,500.00"; into buf. */
+const char *cli_money(int64_t minor, char *buf, size_t cap);
 
 /* "2026-03-01 10:00" for tables; "" for 0. */
 const char *cli_time(int64_t ms, char buf[32]);

@@ -71,7 +71,7 @@ int cmd_demo(tp_ctx *ctx, int argc, char **argv)
 	}
 	rewind(events);
 	int tty = isatty(fileno(stderr));
-	tp_import_opts io = {.actor = "demo", .on_progress = progress, .user = &tty};
+	tp_import_opts io = {.actor = "demo", .no_lifecycle = 1, .on_progress = progress, .user = &tty};
 	tp_import_stats is;
 	if ((st = tp_import_events(ctx, s, events, &io, &is)) != TP_OK ||
 	    (st = tp_demo_write_business(ctx, &d, s, &ds)) != TP_OK) {

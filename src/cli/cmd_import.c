@@ -74,6 +74,8 @@ static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
 	       (long long)st.records, (long long)st.accepted, (long long)st.duplicates,
 	       (long long)st.rejected, (long long)st.contacts_created, (long long)st.merges,
 	       (long long)st.conflicts);
+	if (st.mqls)
+		printf("%lld contacts reached the MQL threshold and moved to mql\n", (long long)st.mqls);
 	/* Timing only where progress was shown: short runs keep stderr for problems. */
 	if (p.shown)
 		fprintf(stderr, "%.2f s, %.0f calls/s\n", sec,

@@ -19,6 +19,15 @@ const cli_command cli_commands[] = {
 	{"channels", "show the GA4 channel rules' site lists, or edit them",
 	 "sites [LIST] | add LIST SITE | remove LIST SITE | classify SOURCE MEDIUM [CAMPAIGN]"
 	 "  [--db FILE]", cmd_channels},
+	{"stage", "move a contact along the lifecycle, or show its stage history",
+	 "set CONTACT STAGE [--reason TEXT] [--by NAME] | history CONTACT [--json]  [--db FILE]",
+	 cmd_stage},
+	{"score", "lead scoring: rules, explanations, rebuild, predictive model",
+	 "rules [--set FILE.json | --reset] | explain CONTACT [--json] | recompute"
+	 " | train [--label opportunity|customer] [--window DAYS] | predict  [--db FILE]", cmd_score},
+	{"queue", "the sales queue: MQLs not yet accepted, or accounts ranked for ABM",
+	 "[--owner NAME] [--limit N] [--json] | --accounts [--limit N] [--json]  [--db FILE]",
+	 cmd_queue},
 	{"status", "counts and a short funnel summary of a workspace",
 	 "[--db FILE] [--json]", cmd_status},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

@@ -158,6 +158,43 @@ const char *cli_full_name(const tp_contact *c, char *buf, size_t cap)
 	return buf;
 }
 
+int cli_contact(tp_ctx *ctx, tp_store *s, const char *key, int64_t *id)
+{
+	tp_identity *ident = tp_identity_create(s);
+	if (!ident)
+		return cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+	tp_status rc = tp_identity_lookup(ident, ctx, key, id);
+	int64_t root = *id;
+	if (rc == TP_OK && *id)
+		rc = tp_identity_root(ident, ctx, *id, &root);
+	tp_identity_destroy(ident);
+	if (rc != TP_OK)
+		return cli_fail(ctx, rc);
+	if (!*id) {
+		fprintf(stderr, "touchpoint: no contact \"%s\"\n", key);
+		return EXIT_FAILED;
+	}
+	*id = root;   /* a merged contact is the person it was merged into */
+	return 0;
+}
+
+const char *cli_money(int64_t minor, char *buf, size_t cap)
+{
+	char digits[32];
+	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	snprintf(digits, sizeof digits, "%llu", (unsigned long long)(v / 100));
+	size_t n = strlen(digits), o = 0;
+	if (minor < 0 && o + 1 < cap)
+		buf[o++] = '-';
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	snprintf(buf + o, cap > o ? cap - o : 0, ".%02llu", (unsigned long long)(v % 100));
+	return buf;
+}
+
 const char *cli_time(int64_t ms, char buf[32])
 {
 	if (!ms) {
@@ -216,6 +253,22 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"contacts", 2, offsetof(cli_opts, contacts)},
 		{"seed", 2, offsetof(cli_opts, seed)},
 		{"days", 2, offsetof(cli_opts, days)},
+		{"by", 1, offsetof(cli_opts, by)},
+		{"set", 1, offsetof(cli_opts, set)},
+		{"owner", 1, offsetof(cli_opts, owner)},
+		{"account", 1, offsetof(cli_opts, account)},
+		{"contact", 1, offsetof(cli_opts, contact)},
+		{"amount", 1, offsetof(cli_opts, amount)},
+		{"currency", 1, offsetof(cli_opts, currency)},
+		{"close-date", 1, offsetof(cli_opts, close_date)},
+		{"lost-reason", 1, offsetof(cli_opts, lost_reason)},
+		{"name", 1, offsetof(cli_opts, name)},
+		{"source", 1, offsetof(cli_opts, source)},
+		{"label", 1, offsetof(cli_opts, label)},
+		{"probability", 2, offsetof(cli_opts, probability)},
+		{"window", 2, offsetof(cli_opts, window)},
+		{"accounts", 0, offsetof(cli_opts, accounts)},
+		{"reset", 0, offsetof(cli_opts, reset)},
 		{"json", 0, offsetof(cli_opts, json)},
 		{"csv", 0, offsetof(cli_opts, csv)},
 		{"strict", 0, offsetof(cli_opts, strict)},

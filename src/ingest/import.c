@@ -12,6 +12,7 @@
 #include "touchpoint/identity.h"
 #include "touchpoint/import.h"
 #include "touchpoint/limits.h"
+#include "touchpoint/scorer.h"
 #include "touchpoint/segment.h"
 
 /* GA4 ends a session after 30 minutes without activity. */
@@ -23,6 +24,8 @@ struct tp_importer {
 	tp_segment_parser *parser;
 	tp_identity *identity;
 	tp_channel_rules *rules;
+	tp_score_config *score_cfg;
+	tp_scorer *scorer;
 	tp_import_stats committed;  /* what the store holds for sure */
 	tp_import_stats pending;    /* taken since the last commit */
 	int in_tx;
@@ -52,6 +55,10 @@ tp_status tp_importer_create(tp_ctx *ctx, tp_store *store, const tp_import_opts 
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	if (rc == TP_OK)
 		rc = tp_channel_rules_load(ctx, store, &imp->rules);
+	if (rc == TP_OK)
+		rc = tp_score_config_load(ctx, store, &imp->score_cfg);
+	if (rc == TP_OK)
+		rc = tp_scorer_create(ctx, store, imp->score_cfg, !imp->opts.no_lifecycle, &imp->scorer);
 	if (rc != TP_OK) {
 		tp_importer_destroy(imp);
 		return rc;
@@ -69,6 +76,8 @@ void tp_importer_destroy(tp_importer *imp)
 	tp_segment_parser_destroy(imp->parser);
 	tp_identity_destroy(imp->identity);
 	tp_channel_rules_destroy(imp->rules);
+	tp_scorer_destroy(imp->scorer);
+	tp_score_config_free(imp->score_cfg);
 	tp__strmap_free(&imp->channels);
 	free(imp);
 }
@@ -88,6 +97,7 @@ static void add_stats(tp_import_stats *to, const tp_import_stats *from)
 	to->merges += from->merges;
 	to->conflicts += from->conflicts;
 	to->adopted += from->adopted;
+	to->mqls += from->mqls;
 	to->bytes += from->bytes;
 }
 
@@ -95,14 +105,20 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 {
 	tp_status rc = TP_OK;
 	if (imp->in_tx) {
+		int64_t mqls = tp_scorer_mql_moves(imp->scorer);
 		if ((rc = tp_identity_flush(imp->identity, ctx)) == TP_OK && imp->bulk)
 			rc = imp->store->ops->bulk_end(imp->store, ctx);
 		imp->bulk = 0;
+		/* Scores last: replays read the events the bulk load just indexed. */
+		if (rc == TP_OK)
+			rc = tp_scorer_flush(imp->scorer, ctx);
+		imp->pending.mqls += tp_scorer_mql_moves(imp->scorer) - mqls;
 		if (rc == TP_OK)
 			rc = imp->store->ops->commit(imp->store, ctx);
 		if (rc != TP_OK) {
 			tp_store_rollback_quiet(imp->store);
 			tp_identity_reset(imp->identity);
+			tp_scorer_reset(imp->scorer);
 		}
 		imp->in_tx = 0;
 	}
@@ -214,6 +230,14 @@ static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, in
 	row.origin_contact_id = res.origin_contact_id;
 	if ((rc = s->ops->event_insert(s, ctx, &row)) != TP_OK)
 		return rc;
+	if (res.contact_id) {
+		/* Adopted touches or a merge change the history wholesale. */
+		rc = res.adopted || res.merged
+		             ? tp_scorer_rebuild(imp->scorer, ctx, res.contact_id)
+		             : tp_scorer_event(imp->scorer, ctx, res.contact_id, ev, row.channel);
+		if (rc != TP_OK)
+			return rc;
+	}
 	imp->pending.accepted++;
 	imp->pending.contacts_created += res.contact_created;
 	imp->pending.merges += res.merged;

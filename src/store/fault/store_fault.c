@@ -111,6 +111,23 @@ PASS(sites_set, (tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s,
 PASS(counts, (tp_store *b, tp_ctx *ctx, tp_store_counts *o), (INNER(b), ctx, o))
 PASS(bulk_begin, (tp_store *b, tp_ctx *ctx, int *e), (INNER(b), ctx, e))
 PASS(bulk_end, (tp_store *b, tp_ctx *ctx), (INNER(b), ctx))
+PASS(setting_get, (tp_store *b, tp_ctx *ctx, const char *k, tp_text_fn fn, void *u, int *f),
+     (INNER(b), ctx, k, fn, u, f))
+PASS(setting_set, (tp_store *b, tp_ctx *ctx, const char *k, const char *v), (INNER(b), ctx, k, v))
+PASS(events_scan, (tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u), (INNER(b), ctx, fn, u))
+PASS(score_get, (tp_store *b, tp_ctx *ctx, int64_t c, tp_score_row *r, int *f),
+     (INNER(b), ctx, c, r, f))
+PASS(score_put, (tp_store *b, tp_ctx *ctx, const tp_score_row *r), (INNER(b), ctx, r))
+PASS(score_delete, (tp_store *b, tp_ctx *ctx, int64_t c), (INNER(b), ctx, c))
+PASS(scores_list, (tp_store *b, tp_ctx *ctx, tp_score_fn fn, void *u), (INNER(b), ctx, fn, u))
+PASS(stage_changes, (tp_store *b, tp_ctx *ctx, int64_t c, tp_stage_change_fn fn, void *u),
+     (INNER(b), ctx, c, fn, u))
+PASS(opportunity_get, (tp_store *b, tp_ctx *ctx, int64_t i, tp_opportunity_row *r, int *f),
+     (INNER(b), ctx, i, r, f))
+PASS(opportunity_update, (tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r),
+     (INNER(b), ctx, r))
+PASS(opportunities_list, (tp_store *b, tp_ctx *ctx, tp_opportunity_fn fn, void *u),
+     (INNER(b), ctx, fn, u))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -151,6 +168,17 @@ static const tp_store_ops fault_ops = {
 	.counts = f_counts,
 	.bulk_begin = f_bulk_begin,
 	.bulk_end = f_bulk_end,
+	.setting_get = f_setting_get,
+	.setting_set = f_setting_set,
+	.events_scan = f_events_scan,
+	.score_get = f_score_get,
+	.score_put = f_score_put,
+	.score_delete = f_score_delete,
+	.scores_list = f_scores_list,
+	.stage_changes = f_stage_changes,
+	.opportunity_get = f_opportunity_get,
+	.opportunity_update = f_opportunity_update,
+	.opportunities_list = f_opportunities_list,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

@@ -239,10 +239,11 @@ static tp_status m_no_restore(tp_store *b, tp_ctx *ctx, int64_t o, int64_t f, in
 	(void)b, (void)o, (void)f, (void)t, (void)m;
 	return unsupported(ctx);
 }
+/* No history is kept: a contact has no stored touches to replay. */
 static tp_status m_no_touches(tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u)
 {
-	(void)b, (void)c, (void)fn, (void)u;
-	return unsupported(ctx);
+	(void)b, (void)ctx, (void)c, (void)fn, (void)u;
+	return TP_OK;
 }
 static tp_status m_no_visitors(tp_store *b, tp_ctx *ctx, int64_t c,
                                void (*fn)(void *, const tp_visitor *), void *u)
@@ -304,6 +305,31 @@ static tp_status m_no_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list l, const 
 	return unsupported(ctx);
 }
 
+/* Scores are computed and let go: the engine is what is measured. */
+static tp_status m_score_get(tp_store *b, tp_ctx *ctx, int64_t c, tp_score_row *r, int *f)
+{
+	(void)b, (void)ctx, (void)c, (void)r;
+	*f = 0;
+	return TP_OK;
+}
+static tp_status m_score_put(tp_store *b, tp_ctx *ctx, const tp_score_row *r)
+{
+	(void)b, (void)ctx, (void)r;
+	return TP_OK;
+}
+static tp_status m_score_delete(tp_store *b, tp_ctx *ctx, int64_t c)
+{
+	(void)b, (void)ctx, (void)c;
+	return TP_OK;
+}
+static tp_status m_setting_get(tp_store *b, tp_ctx *ctx, const char *k, tp_text_fn fn, void *u,
+                               int *f)
+{
+	(void)b, (void)ctx, (void)k, (void)fn, (void)u;
+	*f = 0;
+	return TP_OK;
+}
+
 static void m_close(tp_store *b)
 {
 	mem_store *m = M(b);
@@ -356,6 +382,10 @@ static const tp_store_ops memory_ops = {
 	.counts = m_counts,
 	.bulk_begin = NULL,
 	.bulk_end = NULL,
+	.setting_get = m_setting_get,
+	.score_get = m_score_get,
+	.score_put = m_score_put,
+	.score_delete = m_score_delete,
 };
 
 tp_store *tp_store_open_memory(void)

@@ -97,6 +97,17 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "CREATE TABLE channel_site ("
 	 "  workspace_id INTEGER NOT NULL, list TEXT NOT NULL, site TEXT NOT NULL,"
 	 "  PRIMARY KEY (workspace_id, list, site));"},
+
+	{2, "scores, customer accounts, opportunity owners and updates",
+	 "CREATE TABLE score ("
+	 "  workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, fit REAL NOT NULL,"
+	 "  engagement REAL NOT NULL, engagement_at INTEGER NOT NULL, caps TEXT,"
+	 "  total REAL NOT NULL, grade INTEGER NOT NULL, probability REAL,"
+	 "  updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, contact_id));"
+	 "ALTER TABLE account ADD COLUMN customer_since INTEGER;"
+	 "ALTER TABLE opportunity ADD COLUMN owner TEXT;"
+	 "ALTER TABLE opportunity ADD COLUMN updated_at INTEGER;"
+	 "UPDATE opportunity SET updated_at = coalesce(closed_at, created_at);"},
 };
 
 const int tp__sqlite_migration_count =

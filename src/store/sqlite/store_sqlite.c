@@ -16,12 +16,21 @@
 	" last_name, title, phone, company, country, lead_source, owner, stage,"          \
 	" source_channel, consent"
 #define ACCOUNT_COLS \
-	"id, domain, group_id, name, industry, country, employees, annual_revenue, created_at"
+	"id, domain, group_id, name, industry, country, employees, annual_revenue, created_at," \
+	" customer_since"
 #define VISITOR_COLS                                                                  \
 	"id, anonymous_id, contact_id, first_seen, last_seen, first_channel, landing_url," \
 	" gclid, gbraid, wbraid, dclid, fbclid, msclkid, li_fat_id, ttclid,"              \
 	" visit_channel, visit_source, visit_medium, visit_campaign"
 #define MERGE_COLS "id, winner_id, loser_id, at, undone_at, rule, detail"
+#define SCORE_COLS \
+	"contact_id, fit, engagement, engagement_at, caps, total, grade, probability, updated_at"
+#define OPP_COLS                                                                     \
+	"id, account_id, contact_id, amount, created_at, closed_at, updated_at, name, stage," \
+	" currency, close_date, lost_reason, source_channel, owner, probability"
+#define TOUCH_COLS                                                                     \
+	"id, ts, contact_id, message_id, anonymous_id, type, name, channel, source, medium," \
+	" campaign, page_category, search_term, asset, url, properties, video_percent"
 
 enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
@@ -38,6 +47,9 @@ enum {
 	ST_SITES_GET, ST_SETTING_GET, ST_SETTING_PUT, ST_SITES_DELETE, ST_SITE_INSERT,
 	ST_COUNT_EVENTS, ST_COUNT_CONTACTS, ST_COUNT_ACCOUNTS, ST_COUNT_VISITORS,
 	ST_COUNT_ANON_VISITORS, ST_COUNT_MERGES, ST_COUNT_STAGES, ST_COUNT_CHANNELS,
+	ST_EVENTS_SCAN, ST_SCORE_GET, ST_SCORE_PUT, ST_SCORE_DELETE, ST_SCORES_LIST,
+	ST_STAGES_OF_CONTACT, ST_STAGES_ALL, ST_OPP_GET, ST_OPP_UPDATE, ST_OPPS_LIST,
+	ST_SETTING_DELETE,
 	ST__COUNT
 };
 
@@ -63,11 +75,31 @@ static const char *const sql_text[ST__COUNT] = {
 	[ST_EVENTS_RESTORE] =
 		"UPDATE event SET contact_id = ?3"
 		" WHERE workspace_id = ?1 AND contact_id = ?4 AND origin_contact_id = ?2",
-	[ST_EVENTS_OF_CONTACT] =
-		"SELECT id, ts, contact_id, message_id, anonymous_id, type, name, channel, source,"
-		" medium, campaign, page_category, search_term, asset, url, properties,"
-		" video_percent FROM event WHERE workspace_id = ?1 AND contact_id = ?2"
-		" ORDER BY ts, id",
+	[ST_EVENTS_OF_CONTACT] = "SELECT " TOUCH_COLS
+		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
+	[ST_EVENTS_SCAN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
+		" AND contact_id IS NOT NULL ORDER BY contact_id, ts, id",
+	[ST_SCORE_GET] = "SELECT " SCORE_COLS " FROM score WHERE workspace_id = ?1 AND contact_id = ?2",
+	[ST_SCORE_PUT] = "INSERT INTO score (workspace_id, " SCORE_COLS ")"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" ON CONFLICT (workspace_id, contact_id) DO UPDATE SET fit = excluded.fit,"
+		" engagement = excluded.engagement, engagement_at = excluded.engagement_at,"
+		" caps = excluded.caps, total = excluded.total, grade = excluded.grade,"
+		" probability = excluded.probability, updated_at = excluded.updated_at",
+	[ST_SCORE_DELETE] = "DELETE FROM score WHERE workspace_id = ?1 AND contact_id = ?2",
+	[ST_SCORES_LIST] = "SELECT " SCORE_COLS " FROM score WHERE workspace_id = ?1 ORDER BY contact_id",
+	[ST_STAGES_OF_CONTACT] = "SELECT contact_id, at, from_stage, to_stage, actor, reason"
+		" FROM stage_change WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY at, id",
+	[ST_STAGES_ALL] = "SELECT contact_id, at, from_stage, to_stage, actor, reason"
+		" FROM stage_change WHERE workspace_id = ?1 ORDER BY contact_id, at, id",
+	[ST_OPP_GET] = "SELECT " OPP_COLS " FROM opportunity WHERE workspace_id = ?1 AND id = ?2",
+	[ST_OPP_UPDATE] =
+		"UPDATE opportunity SET account_id = ?3, contact_id = ?4, amount = ?5, created_at = ?6,"
+		" closed_at = ?7, updated_at = ?8, name = ?9, stage = ?10, currency = ?11,"
+		" close_date = ?12, lost_reason = ?13, source_channel = ?14, owner = ?15,"
+		" probability = ?16 WHERE workspace_id = ?1 AND id = ?2",
+	[ST_OPPS_LIST] = "SELECT " OPP_COLS " FROM opportunity WHERE workspace_id = ?1 ORDER BY id",
+	[ST_SETTING_DELETE] = "DELETE FROM setting WHERE workspace_id = ?1 AND key = ?2",
 	[ST_VISITOR_GET] = "SELECT " VISITOR_COLS
 		" FROM visitor WHERE workspace_id = ?1 AND anonymous_id = ?2",
 	[ST_VISITOR_INSERT] =
@@ -107,10 +139,11 @@ static const char *const sql_text[ST__COUNT] = {
 	[ST_ACCOUNT_BY_GROUP] = "SELECT id FROM account WHERE workspace_id = ?1 AND group_id = ?2",
 	[ST_ACCOUNT_INSERT] =
 		"INSERT INTO account (workspace_id, domain, group_id, name, industry, country,"
-		" employees, annual_revenue, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		" employees, annual_revenue, created_at, customer_since)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11)",
 	[ST_ACCOUNT_UPDATE] =
 		"UPDATE account SET domain = ?2, group_id = ?3, name = ?4, industry = ?5, country = ?6,"
-		" employees = ?7, annual_revenue = ?8, created_at = ?9"
+		" employees = ?7, annual_revenue = ?8, created_at = ?9, customer_since = ?11"
 		" WHERE workspace_id = ?1 AND id = ?10",
 	[ST_ACCOUNTS_LIST] = "SELECT " ACCOUNT_COLS ", (SELECT count(*) FROM contact c"
 		" WHERE c.workspace_id = account.workspace_id AND c.account_id = account.id"
@@ -139,7 +172,8 @@ static const char *const sql_text[ST__COUNT] = {
 	[ST_OPP_INSERT] =
 		"INSERT INTO opportunity (workspace_id, account_id, contact_id, name, stage, amount,"
 		" currency, probability, created_at, close_date, closed_at, lost_reason,"
-		" source_channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		" source_channel, owner, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_REVENUE_INSERT] =
 		"INSERT INTO revenue_movement (workspace_id, account_id, month, kind, mrr_delta,"
 		" currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -700,6 +734,7 @@ static void read_account(sqlite_store *s, sqlite3_stmt *st, tp_account *a)
 	a->employees = col_opt(st, 6);
 	a->annual_revenue = col_opt(st, 7);
 	a->created_at = sqlite3_column_int64(st, 8);
+	a->customer_since = sqlite3_column_int64(st, 9);
 }
 
 static tp_status s_account_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_account *out, int *found)
@@ -751,6 +786,7 @@ static tp_status s_account_put(tp_store *b, tp_ctx *ctx, tp_account *a)
 	sqlite3_bind_int64(st, 9, a->created_at);
 	if (a->id)
 		sqlite3_bind_int64(st, 10, a->id);
+	bind_id(st, 11, a->customer_since);
 	rc = exec(s, ctx, st, "account write");
 	if (rc == TP_OK && !a->id)
 		a->id = sqlite3_last_insert_rowid(s->db);
@@ -761,7 +797,7 @@ static int account_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 {
 	tp_account a;
 	read_account(s, st, &a);
-	return ((tp_account_fn)fn)(user, &a, sqlite3_column_int64(st, 9));
+	return ((tp_account_fn)fn)(user, &a, sqlite3_column_int64(st, 10));
 }
 
 static tp_status s_accounts_list(tp_store *b, tp_ctx *ctx, tp_account_fn fn, void *user)
@@ -944,6 +980,8 @@ static tp_status s_opportunity_insert(tp_store *b, tp_ctx *ctx, const tp_opportu
 	bind_id(st, 11, r->closed_at);
 	bind_text(st, 12, r->lost_reason);
 	bind_text(st, 13, r->source_channel);
+	bind_text(st, 14, r->owner);
+	sqlite3_bind_int64(st, 15, r->updated_at ? r->updated_at : r->created_at);
 	rc = exec(s, ctx, st, "opportunity");
 	if (rc == TP_OK && id)
 		*id = sqlite3_last_insert_rowid(s->db);
@@ -1022,6 +1060,245 @@ static tp_status s_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list list,
 	bind_text(st, 2, key);
 	bind_text(st, 3, "1");
 	return exec(s, ctx, st, "setting write");
+}
+
+/* ---- version 2: settings, scores, stage history, opportunities ---------- */
+
+static tp_status s_setting_get(tp_store *b, tp_ctx *ctx, const char *key, tp_text_fn fn,
+                               void *user, int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SETTING_GET, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, key);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		fn(user, v ? v : "");
+	} else if (r != SQLITE_DONE) {
+		rc = db_fail(s, ctx, "setting lookup");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_setting_set(tp_store *b, tp_ctx *ctx, const char *key, const char *value)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, value ? ST_SETTING_PUT : ST_SETTING_DELETE, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, key);
+	if (value)
+		bind_text(st, 3, value);
+	return exec(s, ctx, st, "setting write");
+}
+
+static tp_status s_events_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_SCAN, &rc);
+	if (!st)
+		return rc;
+	return iterate(s, ctx, st, "events scan", touch_row, (void *)fn, user);
+}
+
+static void read_score(sqlite_store *s, sqlite3_stmt *st, tp_score_row *r)
+{
+	r->contact_id = sqlite3_column_int64(st, 0);
+	r->fit = sqlite3_column_double(st, 1);
+	r->engagement = sqlite3_column_double(st, 2);
+	r->engagement_at = sqlite3_column_int64(st, 3);
+	r->caps = col_text(s, st, 4);
+	r->total = sqlite3_column_double(st, 5);
+	r->grade = sqlite3_column_int(st, 6);
+	r->probability = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 7);
+	r->updated_at = sqlite3_column_int64(st, 8);
+}
+
+static tp_status s_score_get(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_score_row *out,
+                             int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_SCORE_GET, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_score(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "score lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_score_put(tp_store *b, tp_ctx *ctx, const tp_score_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SCORE_PUT, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, r->contact_id);
+	sqlite3_bind_double(st, 3, r->fit);
+	sqlite3_bind_double(st, 4, r->engagement);
+	sqlite3_bind_int64(st, 5, r->engagement_at);
+	bind_text(st, 6, r->caps);
+	sqlite3_bind_double(st, 7, r->total);
+	sqlite3_bind_int(st, 8, r->grade);
+	if (r->probability >= 0)
+		sqlite3_bind_double(st, 9, r->probability);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int64(st, 10, r->updated_at);
+	return exec(s, ctx, st, "score write");
+}
+
+static tp_status s_score_delete(tp_store *b, tp_ctx *ctx, int64_t contact_id)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SCORE_DELETE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, contact_id);
+	return exec(s, ctx, st, "score delete");
+}
+
+static int score_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_score_row r;
+	read_score(s, st, &r);
+	return ((tp_score_fn)fn)(user, &r);
+}
+
+static tp_status s_scores_list(tp_store *b, tp_ctx *ctx, tp_score_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SCORES_LIST, &rc);
+	if (!st)
+		return rc;
+	return iterate(s, ctx, st, "scores list", score_row, (void *)fn, user);
+}
+
+static int stage_row_of(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_stage_change_row r = {.contact_id = sqlite3_column_int64(st, 0),
+	                         .at = sqlite3_column_int64(st, 1), .from_stage = -1};
+	tp_stage stage;
+	const char *from = (const char *)sqlite3_column_text(st, 2);
+	const char *to = (const char *)sqlite3_column_text(st, 3);
+	if (from && tp_stage_from_name(from, &stage) == 0)
+		r.from_stage = (int)stage;
+	if (!to || tp_stage_from_name(to, &r.to_stage) != 0)
+		return 0;   /* a stage this binary does not know: skipped, not misread */
+	r.actor = col_text(s, st, 4);
+	r.reason = col_text(s, st, 5);
+	return ((tp_stage_change_fn)fn)(user, &r);
+}
+
+static tp_status s_stage_changes(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                 tp_stage_change_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, contact_id ? ST_STAGES_OF_CONTACT : ST_STAGES_ALL, &rc);
+	if (!st)
+		return rc;
+	if (contact_id)
+		sqlite3_bind_int64(st, 2, contact_id);
+	return iterate(s, ctx, st, "stage history", stage_row_of, (void *)fn, user);
+}
+
+static void read_opportunity(sqlite_store *s, sqlite3_stmt *st, tp_opportunity_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->account_id = sqlite3_column_int64(st, 1);
+	r->contact_id = sqlite3_column_int64(st, 2);
+	r->amount = sqlite3_column_int64(st, 3);
+	r->created_at = sqlite3_column_int64(st, 4);
+	r->closed_at = sqlite3_column_int64(st, 5);
+	r->updated_at = sqlite3_column_int64(st, 6);
+	r->name = col_text(s, st, 7);
+	r->stage = col_text(s, st, 8);
+	r->currency = col_text(s, st, 9);
+	r->close_date = col_text(s, st, 10);
+	r->lost_reason = col_text(s, st, 11);
+	r->source_channel = col_text(s, st, 12);
+	r->owner = col_text(s, st, 13);
+	r->probability = sqlite3_column_int(st, 14);
+}
+
+static tp_status s_opportunity_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_opportunity_row *out,
+                                   int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_OPP_GET, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_opportunity(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "opportunity lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_opportunity_update(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_OPP_UPDATE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, r->id);
+	bind_id(st, 3, r->account_id);
+	bind_id(st, 4, r->contact_id);
+	sqlite3_bind_int64(st, 5, r->amount);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	bind_id(st, 7, r->closed_at);
+	sqlite3_bind_int64(st, 8, r->updated_at);
+	bind_text(st, 9, r->name);
+	bind_text(st, 10, r->stage);
+	bind_text(st, 11, r->currency);
+	bind_text(st, 12, r->close_date);
+	bind_text(st, 13, r->lost_reason);
+	bind_text(st, 14, r->source_channel);
+	bind_text(st, 15, r->owner);
+	sqlite3_bind_int(st, 16, r->probability);
+	return exec(s, ctx, st, "opportunity update");
+}
+
+static int opportunity_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_opportunity_row r;
+	read_opportunity(s, st, &r);
+	return ((tp_opportunity_fn)fn)(user, &r);
+}
+
+static tp_status s_opportunities_list(tp_store *b, tp_ctx *ctx, tp_opportunity_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_OPPS_LIST, &rc);
+	if (!st)
+		return rc;
+	return iterate(s, ctx, st, "opportunities list", opportunity_row, (void *)fn, user);
 }
 
 static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out)
@@ -1216,6 +1493,17 @@ static const tp_store_ops sqlite_ops = {
 	.counts = s_counts,
 	.bulk_begin = s_bulk_begin,
 	.bulk_end = s_bulk_end,
+	.setting_get = s_setting_get,
+	.setting_set = s_setting_set,
+	.events_scan = s_events_scan,
+	.score_get = s_score_get,
+	.score_put = s_score_put,
+	.score_delete = s_score_delete,
+	.scores_list = s_scores_list,
+	.stage_changes = s_stage_changes,
+	.opportunity_get = s_opportunity_get,
+	.opportunity_update = s_opportunity_update,
+	.opportunities_list = s_opportunities_list,
 };
 
 int tp_store_schema_version(void)

@@ -1,0 +1,117 @@
+/* touchpoint stage: move a contact along the lifecycle by hand, and show its
+ * stage history. The rules are in src/lifecycle. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int stage_set(tp_ctx *ctx, tp_store *s, const cli_opts *o)
+{
+	if (o->nargs != 3)
+		return cli_usage("stage", "set needs CONTACT and STAGE");
+	tp_stage to;
+	if (tp_stage_from_name(o->args[2], &to) != 0)
+		return cli_usage("stage", "\"%s\" is not a stage (visitor, lead, mql, sal, sql,"
+		                 " opportunity, customer, disqualified, recycled, churned)", o->args[2]);
+	int64_t cid;
+	int rc = cli_contact(ctx, s, o->args[1], &cid);
+	if (rc)
+		return rc;
+	tp_score_config *cfg = NULL;
+	char actor[160];
+	snprintf(actor, sizeof actor, "user%s%s", o->by ? ": " : "", o->by ? o->by : "");
+	tp_status st = tp_score_config_load(ctx, s, &cfg);
+	if (st == TP_OK && (st = s->ops->begin(s, ctx)) == TP_OK) {
+		st = tp_lifecycle_move(ctx, s, cfg, cid, to, tp_ctx_now(ctx), actor, o->reason);
+		if (st == TP_OK)
+			st = s->ops->commit(s, ctx);
+		else
+			tp_store_rollback_quiet(s);
+	}
+	tp_score_config_free(cfg);
+	if (st != TP_OK)
+		return cli_fail(ctx, st);
+	printf("contact %lld is now %s\n", (long long)cid, tp_stage_name(to));
+	return EXIT_OK;
+}
+
+typedef struct history {
+	cli_table *t;
+	cJSON *arr;
+} history;
+
+static int history_row(void *user, const tp_stage_change_row *r)
+{
+	history *h = user;
+	char when[32];
+	const char *from = r->from_stage >= 0 ? tp_stage_name((tp_stage)r->from_stage) : "";
+	if (h->arr) {
+		char iso[25];
+		tp_time_format(r->at, iso);
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "at", iso);
+		if (r->from_stage >= 0)
+			cJSON_AddStringToObject(j, "from", from);
+		else
+			cJSON_AddNullToObject(j, "from");
+		cJSON_AddStringToObject(j, "to", tp_stage_name(r->to_stage));
+		cJSON_AddStringToObject(j, "actor", r->actor ? r->actor : "");
+		if (r->reason)
+			cJSON_AddStringToObject(j, "reason", r->reason);
+		else
+			cJSON_AddNullToObject(j, "reason");
+		cJSON_AddItemToArray(h->arr, j);
+	} else {
+		cli_table_add(h->t, (const char *[]){cli_time(r->at, when), from,
+		                                     tp_stage_name(r->to_stage), r->actor, r->reason});
+	}
+	return 0;
+}
+
+static int stage_history(tp_ctx *ctx, tp_store *s, const cli_opts *o)
+{
+	if (o->nargs != 2)
+		return cli_usage("stage", "history needs CONTACT");
+	int64_t cid;
+	int rc = cli_contact(ctx, s, o->args[1], &cid);
+	if (rc)
+		return rc;
+	history h = {0};
+	if (o->json)
+		h.arr = cJSON_CreateArray();
+	else
+		h.t = cli_table_new(5);
+	if (h.t)
+		cli_table_add(h.t, (const char *[]){"WHEN", "FROM", "TO", "BY", "REASON"});
+	tp_status st = s->ops->stage_changes(s, ctx, cid, history_row, &h);
+	if (st != TP_OK) {
+		cJSON_Delete(h.arr);
+		cli_table_free(h.t);
+		return cli_fail(ctx, st);
+	}
+	if (h.arr)
+		cli_json_print(h.arr, stdout);
+	cli_table_print(h.t, stdout);
+	cli_table_free(h.t);
+	return EXIT_OK;
+}
+
+int cmd_stage(tp_ctx *ctx, int argc, char **argv)
+{
+	cli_opts o;
+	int rc = cli_parse("stage", argc, argv, "db workspace reason by json", &o);
+	if (rc)
+		return rc;
+	const char *verb = o.nargs ? o.args[0] : "";
+	tp_store *s = NULL;
+	if (strcmp(verb, "set") && strcmp(verb, "history"))
+		rc = cli_usage("stage", "say set or history");
+	else if (!(s = cli_open(ctx, o.db, o.workspace)))
+		rc = EXIT_FAILED;
+	else
+		rc = strcmp(verb, "set") == 0 ? stage_set(ctx, s, &o) : stage_history(ctx, s, &o);
+	tp_store_close(s);
+	cli_opts_free(&o);
+	return rc;
+}
