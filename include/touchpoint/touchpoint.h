@@ -17,6 +17,8 @@
 #include "touchpoint/lifecycle.h"
 #include "touchpoint/limits.h"
 #include "touchpoint/model.h"
+#include "touchpoint/opportunity.h"
+#include "touchpoint/pipeline.h"
 #include "touchpoint/predict.h"
 #include "touchpoint/score.h"
 #include "touchpoint/scorer.h"

@@ -28,6 +28,13 @@ const cli_command cli_commands[] = {
 	{"queue", "the sales queue: MQLs not yet accepted, or accounts ranked for ABM",
 	 "[--owner NAME] [--limit N] [--json] | --accounts [--limit N] [--json]  [--db FILE]",
 	 cmd_queue},
+	{"opportunities", "the sales pipeline: add, update, list and show deals",
+	 "add --amount N --currency CUR (--contact C | --account A) [--stage S] [--name T]"
+	 " [--close-date D] [--owner O] [--source CHANNEL] [--probability P]"
+	 " | update ID [--stage S] [--amount N] [--lost-reason T] [...] | list [--stage S] [--json]"
+	 " | show ID [--json] | stages [--set qualify=10,...]  [--db FILE]", cmd_opportunities},
+	{"report", "reports: pipeline (funnel, kpi, revenue, attribution, paths to come)",
+	 "pipeline [--by month|owner|channel] [--json]  [--db FILE]", cmd_report},
 	{"status", "counts and a short funnel summary of a workspace",
 	 "[--db FILE] [--json]", cmd_status},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

@@ -277,6 +277,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 	memset(o, 0, sizeof *o);
 	o->db = cli_default_db();
 	o->limit = -1;
+	o->probability = -1;
+	o->window = -1;
 	o->args = calloc((size_t)argc + 1, sizeof *o->args);
 	if (!o->args)
 		return EXIT_FAILED;

@@ -120,6 +120,15 @@ static tp_status write_deals(tp_ctx *ctx, const demo_world *w, tp_store *s, tp_d
 		st->lost += a->deal == DEAL_LOST;
 		if (a->deal != DEAL_WON)
 			continue;
+		tp_account acc;
+		int found;
+		if ((rc = s->ops->account_get(s, ctx, aid, &acc, &found)) != TP_OK)
+			return rc;
+		if (found && !acc.customer_since) {
+			acc.customer_since = a->close_at;
+			if ((rc = s->ops->account_put(s, ctx, &acc)) != TP_OK)
+				return rc;
+		}
 		/* MRR: new at close, then monthly chances of expansion, contraction, churn. */
 		int64_t mrr = a->deal_amount / 12;
 		for (int64_t t = a->close_at; t < w->end_ms && mrr > 0; t += 30 * DAY_MS) {
