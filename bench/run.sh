@@ -9,3 +9,6 @@ echo "== import (bench/bench_import.c), $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo
 echo "== JSON libraries on demo lines (bench/bench_json.c)"
 "$B/bench/bench_json"
+echo
+echo "== scoring engine (bench/bench_score.c): 1,000,000 contacts, 10,000,000 events, default rules"
+"$B/bench/bench_score"
