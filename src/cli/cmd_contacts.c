@@ -275,13 +275,28 @@ static int contacts_merge(tp_ctx *ctx, tp_store *s, const cli_opts *o, int undo)
 	tp_status t = TP_OK;
 	if (!rc && (t = s->ops->begin(s, ctx)) == TP_OK) {
 		if (undo) {
-			t = tp_identity_unmerge(id, ctx, a, &n);
+			/* b: the person a was part of, whose history shrinks. */
+			if ((t = tp_identity_root(id, ctx, a, &b)) == TP_OK)
+				t = tp_identity_unmerge(id, ctx, a, &n);
 		} else {
 			char detail[512];
 			snprintf(detail, sizeof detail, "by hand%s%s", o->reason ? ": " : "",
 			         o->reason ? o->reason : "");
 			t = tp_identity_merge(id, ctx, a, b, "manual", detail, &n);
 		}
+		/* Merged histories are scored again; the loser's score goes. */
+		tp_score_config *cfg = NULL;
+		tp_scorer *sc = NULL;
+		if (t == TP_OK && (t = tp_score_config_load(ctx, s, &cfg)) == TP_OK &&
+		    (t = tp_scorer_create(ctx, s, cfg, 1, &sc)) == TP_OK) {
+			t = tp_scorer_rebuild(sc, ctx, a);
+			if (t == TP_OK && b && b != a)
+				t = undo ? tp_scorer_rebuild(sc, ctx, b) : tp_scorer_forget(sc, ctx, b);
+			if (t == TP_OK)
+				t = tp_scorer_flush(sc, ctx);
+		}
+		tp_scorer_destroy(sc);
+		tp_score_config_free(cfg);
 		if (t == TP_OK)
 			t = s->ops->commit(s, ctx);
 		else

@@ -156,7 +156,7 @@ static int list_row(void *user, const tp_opportunity_row *r)
 		cJSON_AddItemToArray(l->arr, opp_json(r));
 		return 0;
 	}
-	char id[24], amount[40], prob[8], created[32], closed[32];
+	char id[24], amount[40], prob[16], created[32], closed[32];
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
 	cli_money(r->amount, amount, sizeof amount);
 	snprintf(prob, sizeof prob, "%d%%", r->probability);

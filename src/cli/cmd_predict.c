@@ -14,7 +14,7 @@ static void print_bins(const char *what, const tp_eval *e)
 	cli_table *t = cli_table_new(4);
 	cli_table_add(t, (const char *[]){"DECILE", "LEADS", "PREDICTED", "OBSERVED"});
 	for (int k = 0; k < 10; k++) {
-		char d[8], n[24], p[24], ob[24];
+		char d[16], n[24], p[24], ob[24];
 		snprintf(d, sizeof d, "%d", k + 1);
 		snprintf(n, sizeof n, "%lld", (long long)e->bins[k].n);
 		snprintf(p, sizeof p, "%.3f", e->bins[k].predicted);

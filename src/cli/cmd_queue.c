@@ -126,7 +126,7 @@ static int queue_contacts(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, 
 		cli_table_add(t, (const char *[]){"ID", "EMAIL", "NAME", "OWNER", "SCORE", "GRADE",
 		                                  "TOP REASONS"});
 		for (size_t i = 0; i < shown; i++) {
-			char id[24], score[24], grade[8];
+			char id[24], score[24], grade[16];
 			snprintf(id, sizeof id, "%lld", (long long)l.v[i].id);
 			snprintf(score, sizeof score, "%.2f", l.v[i].total);
 			snprintf(grade, sizeof grade, "%d", l.v[i].grade);
