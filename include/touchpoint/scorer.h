@@ -18,9 +18,12 @@ TP_API tp_status tp_score_config_save(tp_ctx *ctx, tp_store *s, const char *json
 /* A stored event as the rules see it. */
 TP_API void tp_score_event_of_record(const tp_touch_record *t, tp_score_event *out);
 TP_API void tp_score_event_of_event(const tp_event *ev, tp_channel channel, tp_score_event *out);
-/* A contact (and its account) as fit rules see it; strings copied into buf. */
+/* A contact (and its account) as fit rules see it; strings copied into buf.
+ * `stage` (may be NULL) gets the contact's stage, read in the same lookup
+ * (lead when there is no such contact). */
 TP_API tp_status tp_fit_input_of_contact(tp_ctx *ctx, tp_store *s, int64_t contact_id,
-                                         tp_fit_input *out, char *buf, size_t cap);
+                                         tp_fit_input *out, char *buf, size_t cap,
+                                         tp_stage *stage);
 
 typedef struct tp_scorer tp_scorer;
 

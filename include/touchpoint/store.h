@@ -224,6 +224,9 @@ TP_API tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write);
 /* Rolls back the open transaction, if any, keeping the caller's ctx
  * untouched: the message of the failure that led here survives. */
 TP_API void tp_store_rollback_quiet(tp_store *s);
+/* A workspace setting's value: *value is new (free() it), or NULL when the
+ * key was never set (or the store keeps no settings). */
+TP_API tp_status tp_store_setting(tp_ctx *ctx, tp_store *s, const char *key, char **value);
 /* The schema version this binary writes. */
 TP_API int tp_store_schema_version(void);
 

@@ -76,3 +76,16 @@ int tp__i64map_put(tp_i64map *m, int64_t key, int64_t value)
 	m->values[i] = value;
 	return 0;
 }
+
+size_t tp__i64_lower_bound(const int64_t *a, size_t n, int64_t key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -17,4 +17,7 @@ int tp__i64map_get(const tp_i64map *m, int64_t key, int64_t *value);
 /* key must not be 0. Returns 0, or -1 when out of memory. */
 int tp__i64map_put(tp_i64map *m, int64_t key, int64_t value);
 
+/* The first index of sorted a[0..n) whose value is >= key (n when none). */
+size_t tp__i64_lower_bound(const int64_t *a, size_t n, int64_t key);
+
 #endif

@@ -73,31 +73,21 @@ const char *tp_stage_legal_moves(tp_stage from, char *buf, size_t cap)
 	return buf;
 }
 
-typedef struct text_out {
-	char buf[32];
-} text_out;
-
-static int take_text(void *user, const char *text)
-{
-	snprintf(((text_out *)user)->buf, sizeof ((text_out *)user)->buf, "%s", text);
-	return 0;
-}
-
 static tp_status round_robin(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
                              const char **owner)
 {
 	static const char key[] = "assignment.round_robin.next";
-	text_out t = {""};
-	int found;
-	tp_status rc = s->ops->setting_get(s, ctx, key, take_text, &t, &found);
+	char *stored, turn[32];
+	tp_status rc = tp_store_setting(ctx, s, key, &stored);
 	if (rc != TP_OK)
 		return rc;
 	long long next = 0;
-	if (found && tp__parse_i64(t.buf, &next) != 0)
+	if (stored && tp__parse_i64(stored, &next) != 0)
 		next = 0;
+	free(stored);
 	*owner = cfg->owners[(size_t)next % cfg->n_owners];
-	snprintf(t.buf, sizeof t.buf, "%lld", (long long)(((size_t)next + 1) % cfg->n_owners));
-	return s->ops->setting_set(s, ctx, key, t.buf);
+	snprintf(turn, sizeof turn, "%lld", (long long)(((size_t)next + 1) % cfg->n_owners));
+	return s->ops->setting_set(s, ctx, key, turn);
 }
 
 tp_status tp_assign_owner(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,

@@ -65,25 +65,15 @@ static tp_status parse_probabilities(tp_ctx *ctx, const char *spec, int out[TP_O
 	return TP_OK;
 }
 
-typedef struct text_copy {
-	char buf[256];
-} text_copy;
-
-static int copy_text(void *user, const char *text)
-{
-	snprintf(((text_copy *)user)->buf, sizeof ((text_copy *)user)->buf, "%s", text);
-	return 0;
-}
-
 tp_status tp_opp_probabilities(tp_ctx *ctx, tp_store *s, int out[TP_OPP__COUNT])
 {
 	memcpy(out, opp_default_prob, sizeof opp_default_prob);
-	text_copy t = {""};
-	int found;
-	tp_status rc = s->ops->setting_get(s, ctx, PROB_KEY, copy_text, &t, &found);
-	if (rc != TP_OK || !found)
-		return rc;
-	return parse_probabilities(ctx, t.buf, out);
+	char *spec;
+	tp_status rc = tp_store_setting(ctx, s, PROB_KEY, &spec);
+	if (rc == TP_OK && spec)
+		rc = parse_probabilities(ctx, spec, out);
+	free(spec);
+	return rc;
 }
 
 tp_status tp_opp_probabilities_set(tp_ctx *ctx, tp_store *s, const char *spec)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i64map.h"
 #include "touchpoint/email.h"
 #include "touchpoint/predict.h"
 #include "touchpoint/scorer.h"
@@ -110,15 +111,8 @@ static int take_account(void *user, const tp_account *a, int64_t n_contacts)
 
 static size_t find_account(const dataset *d, int64_t id)
 {
-	size_t lo = 0, hi = d->n_acc;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->acc_id[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->n_acc && d->acc_id[lo] == id ? lo : (size_t)-1;
+	size_t i = tp__i64_lower_bound(d->acc_id, d->n_acc, id);
+	return i < d->n_acc && d->acc_id[i] == id ? i : (size_t)-1;
 }
 
 static int take_contact(void *user, const tp_contact *c)
@@ -524,20 +518,16 @@ tp_status tp_predict_train(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
 
 /* ---- applying ------------------------------------------------------------- */
 
-static int take_model(void *user, const char *text)
-{
-	*(cJSON **)user = cJSON_Parse(text);
-	return 0;
-}
-
 tp_status tp_predict_apply(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, int64_t *n)
 {
-	cJSON *m = NULL;
-	int found;
+	char *text;
 	*n = 0;
-	tp_status rc = s->ops->setting_get(s, ctx, MODEL_KEY, take_model, &m, &found);
+	tp_status rc = tp_store_setting(ctx, s, MODEL_KEY, &text);
 	if (rc != TP_OK)
 		return rc;
+	int found = text != NULL;
+	cJSON *m = found ? cJSON_Parse(text) : NULL;
+	free(text);
 	const cJSON *weights = cJSON_GetObjectItemCaseSensitive(m, "weights");
 	const cJSON *bias = cJSON_GetObjectItemCaseSensitive(m, "bias");
 	if (!found || !cJSON_IsArray(weights) || cJSON_GetArraySize(weights) != F__COUNT ||

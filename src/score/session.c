@@ -19,28 +19,14 @@
 
 /* ---- configuration in the workspace ------------------------------------ */
 
-typedef struct grow_text {
-	char *text;
-} grow_text;
-
-static int take_copy(void *user, const char *text)
-{
-	((grow_text *)user)->text = strdup(text);
-	return 0;
-}
-
 tp_status tp_score_config_load(tp_ctx *ctx, tp_store *s, tp_score_config **out)
 {
-	grow_text t = {NULL};
-	int found = 0;
-	tp_status rc = s->ops->setting_get ? s->ops->setting_get(s, ctx, CONFIG_KEY, take_copy, &t, &found)
-	                                   : TP_OK;
+	char *json;
+	tp_status rc = tp_store_setting(ctx, s, CONFIG_KEY, &json);
 	if (rc != TP_OK)
 		return rc;
-	if (found && !t.text)
-		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-	rc = tp_score_config_parse(ctx, found ? t.text : tp_score_default_json(), out);
-	free(t.text);
+	rc = tp_score_config_parse(ctx, json ? json : tp_score_default_json(), out);
+	free(json);
 	return rc;
 }
 
@@ -90,16 +76,20 @@ static const char *copy_in(const char *s, char *buf, size_t cap, size_t *used)
 }
 
 tp_status tp_fit_input_of_contact(tp_ctx *ctx, tp_store *s, int64_t contact_id,
-                                  tp_fit_input *out, char *buf, size_t cap)
+                                  tp_fit_input *out, char *buf, size_t cap, tp_stage *stage)
 {
 	tp_contact c;
 	int found;
 	size_t used = 0;
 	memset(out, 0, sizeof *out);
 	out->employees = -1;
+	if (stage)
+		*stage = TP_STAGE_LEAD;
 	tp_status rc = s->ops->contact_get(s, ctx, contact_id, &c, &found);
 	if (rc != TP_OK || !found)
 		return rc;
+	if (stage)
+		*stage = c.stage;
 	out->title = copy_in(c.title, buf, cap, &used);
 	out->email = copy_in(c.email, buf, cap, &used);
 	out->country = copy_in(c.country, buf, cap, &used);
@@ -119,11 +109,11 @@ tp_status tp_fit_input_of_contact(tp_ctx *ctx, tp_store *s, int64_t contact_id,
 }
 
 static tp_status fit_of(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, int64_t contact_id,
-                        double *fit)
+                        double *fit, tp_stage *stage)
 {
 	tp_fit_input in;
 	char buf[1024];
-	tp_status rc = tp_fit_input_of_contact(ctx, s, contact_id, &in, buf, sizeof buf);
+	tp_status rc = tp_fit_input_of_contact(ctx, s, contact_id, &in, buf, sizeof buf, stage);
 	if (rc == TP_OK)
 		*fit = tp_score_fit(cfg, &in, 0, NULL, NULL);
 	return rc;
@@ -304,13 +294,12 @@ static tp_status entry_of(tp_scorer *sc, tp_ctx *ctx, int64_t cid, entry **out)
 	if (!e.state.caps)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	memset(e.state.caps, 0, ((size_t)sc->cfg->n_capped + 1) * sizeof *e.state.caps);
-	tp_contact c;
-	int found;
-	tp_status rc = s->ops->contact_get(s, ctx, cid, &c, &found);
+	/* One contact lookup gives both the stage and the fit. */
+	tp_status rc = fit_of(ctx, s, sc->cfg, cid, &e.fit, &e.stage);
 	if (rc != TP_OK)
 		return rc;
-	e.stage = found ? c.stage : TP_STAGE_LEAD;
 	tp_score_row row;
+	int found;
 	if ((rc = s->ops->score_get(s, ctx, cid, &row, &found)) != TP_OK)
 		return rc;
 	if (found) {
@@ -323,8 +312,6 @@ static tp_status entry_of(tp_scorer *sc, tp_ctx *ctx, int64_t cid, entry **out)
 		 * version, a contacts import): rebuild it rather than start at 0. */
 		e.rebuild = 1;
 	}
-	if ((rc = fit_of(ctx, s, sc->cfg, cid, &e.fit)) != TP_OK)
-		return rc;
 	if (tp__i64map_put(&sc->index, cid, (int64_t)sc->len) != 0)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	sc->entries[sc->len] = e;
@@ -340,7 +327,7 @@ tp_status tp_scorer_event(tp_scorer *sc, tp_ctx *ctx, int64_t contact_id, const 
 	if (rc != TP_OK)
 		return rc;
 	int traits = ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP || ev->traits.email;
-	if (traits && (rc = fit_of(ctx, sc->store, sc->cfg, contact_id, &e->fit)) != TP_OK)
+	if (traits && (rc = fit_of(ctx, sc->store, sc->cfg, contact_id, &e->fit, NULL)) != TP_OK)
 		return rc;
 	e->dirty = 1;
 	if (e->rebuild)
@@ -482,15 +469,7 @@ static tp_status finish_upto(recompute *x, int64_t upto)
 
 static size_t find_id(const recompute *x, int64_t cid)
 {
-	size_t lo = x->at, hi = x->n_ids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (x->ids[mid] < cid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return x->at + tp__i64_lower_bound(x->ids + x->at, x->n_ids - x->at, cid);
 }
 
 static int recompute_touch(void *user, const tp_touch_record *t)
@@ -546,7 +525,7 @@ tp_status tp_score_recompute(tp_ctx *ctx, tp_store *s, const tp_score_config *cf
 	/* Fit first, in one pass: the event scan below must not be interleaved
 	 * with lookups that reuse the store's record buffers. */
 	for (size_t i = 0; rc == TP_OK && i < x.n_ids; i++)
-		rc = fit_of(ctx, s, cfg, x.ids[i], &x.fit[i]);
+		rc = fit_of(ctx, s, cfg, x.ids[i], &x.fit[i], NULL);
 	if (rc == TP_OK) {
 		rc = s->ops->events_scan(s, ctx, recompute_touch, &x);
 		if (rc == TP_OK && x.rc != TP_OK)
@@ -578,7 +557,7 @@ tp_status tp_score_explain(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
 {
 	tp_fit_input in;
 	char buf[1024];
-	tp_status rc = tp_fit_input_of_contact(ctx, s, contact_id, &in, buf, sizeof buf);
+	tp_status rc = tp_fit_input_of_contact(ctx, s, contact_id, &in, buf, sizeof buf, NULL);
 	if (rc != TP_OK)
 		return rc;
 	tp_explainer *x = tp_explainer_create(cfg, &in);

@@ -1,5 +1,39 @@
 /* Backend-independent helpers of the storage interface. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "touchpoint/store.h"
+
+typedef struct setting_copy {
+	char *value;
+	int nomem;
+} setting_copy;
+
+static int copy_setting(void *user, const char *text)
+{
+	setting_copy *c = user;
+	c->value = strdup(text);
+	c->nomem = !c->value;
+	return 0;
+}
+
+tp_status tp_store_setting(tp_ctx *ctx, tp_store *s, const char *key, char **value)
+{
+	setting_copy c = {NULL, 0};
+	int found = 0;
+	*value = NULL;
+	if (!s->ops->setting_get)
+		return TP_OK;
+	tp_status rc = s->ops->setting_get(s, ctx, key, copy_setting, &c, &found);
+	if (rc == TP_OK && c.nomem)
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	if (rc != TP_OK) {
+		free(c.value);
+		return rc;
+	}
+	*value = c.value;
+	return TP_OK;
+}
 
 void tp_store_rollback_quiet(tp_store *s)
 {
