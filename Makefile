@@ -19,7 +19,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -fvisibility=hidden \
               -Iinclude -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
-LDLIBS_ALL := $(PKG_LIBS) -lcsv -llinear -lpthread -lm $(LDLIBS)
+LDLIBS_ALL := $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm $(LDLIBS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/ingest/*.c src/identity/*.c \
               src/lifecycle/*.c src/score/*.c src/analytics/*.c src/store/*.c src/store/sqlite/*.c src/store/fault/*.c src/store/memory/*.c \
@@ -108,7 +108,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)
-	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -llinear -lpthread -lm -o $@
+	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

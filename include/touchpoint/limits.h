@@ -15,5 +15,6 @@
 #define TP_MAX_CSV_COLUMNS     256
 #define TP_MAX_CSV_ROW_BYTES   (1024 * 1024)
 #define TP_MAX_SITE_LIST       4096         /* entries in one channel site list */
+#define TP_MAX_PATH_STEPS      10000        /* touches in one attribution path */
 
 #endif

@@ -6,6 +6,7 @@
 #define TOUCHPOINT_VERSION "0.1.0"
 
 #include "touchpoint/api.h"
+#include "touchpoint/attribution.h"
 #include "touchpoint/channel.h"
 #include "touchpoint/csv.h"
 #include "touchpoint/ctx.h"

@@ -48,7 +48,8 @@ typedef struct cli_opts {
 	const char *db, *workspace, *map, *stage, *reason, *events_out;
 	const char *by, *set, *owner, *account, *contact, *amount, *currency, *close_date;
 	const char *lost_reason, *name, *source, *label;
-	long long limit, contacts, seed, days, probability, window;
+	const char *model, *lookback, *conversion, *paths, *half_life, *as_of;
+	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */
 	int nargs;
@@ -93,6 +94,11 @@ int cli_contact(tp_ctx *ctx, tp_store *s, const char *key, int64_t *id);
 /* Money in minor units as "12,500.00"; into buf. */
 const char *cli_money(int64_t minor, char *buf, size_t cap);
 
+/* "90d", "12h", "2w" (a bare number is days) into ms; prints a usage
+ * error naming --opt and returns non-zero when it is not one. */
+int cli_duration(const char *command, const char *opt, const char *v, int64_t *ms);
+/* --as-of DATE: the last millisecond of that UTC day (or the moment given). */
+int cli_as_of(const char *command, const char *v, int64_t *ms);
 /* "2026-03-01 10:00" for tables; "" for 0. */
 const char *cli_time(int64_t ms, char buf[32]);
 

@@ -1,11 +1,12 @@
-/* touchpoint report: the reports. pipeline now; funnel, kpi, revenue,
- * attribution and paths come with the analytics module. */
+/* touchpoint report: the reports. pipeline here; attribution and paths in
+ * report_attribution.c. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/report.h"
 
 static void undefined_or(cJSON *j, const char *name, double v, int defined)
 {
@@ -95,18 +96,24 @@ static int report_pipeline(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 int cmd_report(tp_ctx *ctx, int argc, char **argv)
 {
 	cli_opts o;
-	int rc = cli_parse("report", argc, argv, "db workspace by json", &o);
+	int rc = cli_parse("report", argc, argv,
+	                   "db workspace by json csv model lookback conversion paths order half-life "
+	                   "min-journeys as-of limit",
+	                   &o);
 	if (rc)
 		return rc;
 	const char *what = o.nargs ? o.args[0] : "";
-	tp_store *s = NULL;
-	if (strcmp(what, "pipeline") != 0)
-		rc = cli_usage("report", "say which report: pipeline");
-	else if (!(s = cli_open(ctx, o.db, o.workspace)))
-		rc = EXIT_FAILED;
-	else
-		rc = report_pipeline(ctx, s, &o);
-	tp_store_close(s);
+	if (strcmp(what, "attribution") == 0) {
+		rc = report_attribution(ctx, &o);
+	} else if (strcmp(what, "paths") == 0) {
+		rc = report_paths(ctx, &o);
+	} else if (strcmp(what, "pipeline") == 0) {
+		tp_store *s = cli_open(ctx, o.db, o.workspace);
+		rc = s ? report_pipeline(ctx, s, &o) : EXIT_FAILED;
+		tp_store_close(s);
+	} else {
+		rc = cli_usage("report", "say which report: pipeline, attribution or paths");
+	}
 	cli_opts_free(&o);
 	return rc;
 }

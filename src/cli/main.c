@@ -33,8 +33,13 @@ const cli_command cli_commands[] = {
 	 " [--close-date D] [--owner O] [--source CHANNEL] [--probability P]"
 	 " | update ID [--stage S] [--amount N] [--lost-reason T] [...] | list [--stage S] [--json]"
 	 " | show ID [--json] | stages [--set qualify=10,...]  [--db FILE]", cmd_opportunities},
-	{"report", "reports: pipeline (funnel, kpi, revenue, attribution, paths to come)",
-	 "pipeline [--by month|owner|channel] [--json]  [--db FILE]", cmd_report},
+	{"report", "reports: pipeline, attribution, paths (funnel, kpi, revenue to come)",
+	 "pipeline [--by month|owner|channel] [--json]\n"
+	 "       attribution [--model M|all] [--order 1-4] [--half-life 7d] [--min-journeys N]\n"
+	 "                   [--conversion customer|opportunity|sql|EVENT] [--lookback 90d]\n"
+	 "                   [--by channel|campaign] [--as-of DATE] [--paths FILE]\n"
+	 "       paths [--limit N] (and the journey options of attribution)\n"
+	 "       each with [--json|--csv]  [--db FILE]", cmd_report},
 	{"status", "counts and a short funnel summary of a workspace",
 	 "[--db FILE] [--json]", cmd_status},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

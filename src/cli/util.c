@@ -228,6 +228,29 @@ static int number(const char *command, const char *name, const char *v, long lon
 
 static int parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o);
 
+int cli_duration(const char *command, const char *opt, const char *v, int64_t *ms)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	long long unit = strcmp(end, "") == 0 || strcmp(end, "d") == 0 ? 86400000LL
+	               : strcmp(end, "h") == 0 ? 3600000LL
+	               : strcmp(end, "w") == 0 ? 7 * 86400000LL : 0;
+	if (end == v || *v == '-' || unit == 0 || n <= 0 || n > 100000)
+		return cli_usage(command, "--%s is a duration such as 90d, 12h or 2w, not \"%s\"", opt, v);
+	*ms = n * unit;
+	return 0;
+}
+
+int cli_as_of(const char *command, const char *v, int64_t *ms)
+{
+	int64_t t;
+	if (tp_time_parse(v, &t) != 0)
+		return cli_usage(command, "--as-of is a date (2026-03-31) or a time, not \"%s\"", v);
+	/* A bare date means the whole of that day. */
+	*ms = strlen(v) == 10 ? t + 86400000LL - 1 : t;
+	return 0;
+}
+
 int cli_parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o)
 {
 	int rc = parse(command, argc, argv, allowed, o);
@@ -267,6 +290,14 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"label", 1, offsetof(cli_opts, label)},
 		{"probability", 2, offsetof(cli_opts, probability)},
 		{"window", 2, offsetof(cli_opts, window)},
+		{"model", 1, offsetof(cli_opts, model)},
+		{"lookback", 1, offsetof(cli_opts, lookback)},
+		{"conversion", 1, offsetof(cli_opts, conversion)},
+		{"paths", 1, offsetof(cli_opts, paths)},
+		{"half-life", 1, offsetof(cli_opts, half_life)},
+		{"as-of", 1, offsetof(cli_opts, as_of)},
+		{"order", 2, offsetof(cli_opts, order)},
+		{"min-journeys", 2, offsetof(cli_opts, min_journeys)},
 		{"accounts", 0, offsetof(cli_opts, accounts)},
 		{"reset", 0, offsetof(cli_opts, reset)},
 		{"json", 0, offsetof(cli_opts, json)},
@@ -279,6 +310,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 	o->limit = -1;
 	o->probability = -1;
 	o->window = -1;
+	o->order = -1;
+	o->min_journeys = -1;
 	o->args = calloc((size_t)argc + 1, sizeof *o->args);
 	if (!o->args)
 		return EXIT_FAILED;

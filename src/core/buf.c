@@ -1,4 +1,5 @@
 /* Growable buffer: doubles its capacity, refuses to pass its cap. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,5 +50,23 @@ int tp__buf_add(tp_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+	return 0;
+}
+
+int tp__grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 64;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			return -1;
+		n *= 2;
+	}
+	void *p = realloc(*arr, n * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = n;
 	return 0;
 }

@@ -19,4 +19,8 @@ void tp__buf_reset(tp_buf *b);
 /* Each returns 0, or -1 when out of memory or over the cap (nothing appended). */
 int tp__buf_add(tp_buf *b, const void *p, size_t n);
 
+/* Makes the array *arr of elements of `size` bytes hold at least `need`,
+ * doubling *cap. Returns 0, or -1 when out of memory (nothing changed). */
+int tp__grow(void **arr, size_t *cap, size_t need, size_t size);
+
 #endif

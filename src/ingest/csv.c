@@ -155,11 +155,25 @@ tp_status tp_csv_read_file(tp_csv_reader *r, tp_ctx *ctx, FILE *in)
 	return rc;
 }
 
+/* "-12.5", "+3", "1e-3": a number a spreadsheet reads as a number and
+ * nothing else, so a leading sign needs no neutralising. */
+static int plain_number(const char *v)
+{
+	const char *p = v + (*v == '-' || *v == '+');
+	int digits = 0;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	return digits > 0 && *p == '\0';
+}
+
 int tp_csv_write_cell(FILE *out, const char *value)
 {
 	if (!value)
 		return 0;
-	int formula = strchr("=+-@\t\r", value[0]) != NULL && value[0] != '\0';
+	int formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL && !plain_number(value);
 	int quote = formula || strpbrk(value, ",\"\r\n") != NULL;
 	if (quote && fputc('"', out) == EOF)
 		return -1;

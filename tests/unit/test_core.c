@@ -108,14 +108,16 @@ static void test_csv_writer_neutralises_formulas(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	const char *cells[] = {"=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "plain", "a,b", "say \"hi\""};
+	const char *cells[] = {"=HYPERLINK(\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "plain",
+	                       "a,b", "say \"hi\"", "-12.50", "+3"};
 	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
 		tp_csv_write_cell(out, cells[i]);
 		fputc('|', out);
 	}
 	fclose(out);
-	assert_string_equal(buf, "\"'=HYPERLINK(\"\"x\"\")\"|\"'+1\"|\"'-2\"|\"'@SUM(A1)\"|plain|\"a,b\"|"
-	                         "\"say \"\"hi\"\"\"|");
+	/* Plain numbers keep their sign: a spreadsheet reads them as numbers. */
+	assert_string_equal(buf, "\"'=HYPERLINK(\"\"x\"\")\"|\"'+1+cmd|' /C calc'!A0\"|\"'-2+3\"|"
+	                         "\"'@SUM(A1)\"|plain|\"a,b\"|\"say \"\"hi\"\"\"|-12.50|+3|");
 	free(buf);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "touchpoint/store.h"
@@ -27,19 +28,6 @@ typedef struct mem_store {
 static const char *keep(mem_store *m, const char *s)
 {
 	return s ? tp__arena_strndup(&m->strings, s, strlen(s)) : NULL;
-}
-
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 1024;
-	void *p = realloc(*arr, c * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = c;
-	return 0;
 }
 
 static tp_status nomem(tp_ctx *ctx)
@@ -102,7 +90,7 @@ static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 {
 	mem_store *m = M(b);
 	if (!v->id) {
-		if (grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
+		if (tp__grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
 			return nomem(ctx);
 		v->id = (int64_t)++m->n_visitors;
 		if (tp__strmap_put(&m->anons, v->anonymous_id, v->id - 1))
@@ -136,7 +124,7 @@ static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 {
 	mem_store *m = M(b);
 	if (!c->id) {
-		if (grow((void **)&m->contacts, &m->cap_contacts, m->n_contacts + 1, sizeof *c))
+		if (tp__grow((void **)&m->contacts, &m->cap_contacts, m->n_contacts + 1, sizeof *c))
 			return nomem(ctx);
 		c->id = (int64_t)++m->n_contacts;
 	}
@@ -178,7 +166,7 @@ static tp_status m_account_put(tp_store *b, tp_ctx *ctx, tp_account *a)
 {
 	mem_store *m = M(b);
 	if (!a->id) {
-		if (grow((void **)&m->accounts, &m->cap_accounts, m->n_accounts + 1, sizeof *a))
+		if (tp__grow((void **)&m->accounts, &m->cap_accounts, m->n_accounts + 1, sizeof *a))
 			return nomem(ctx);
 		a->id = (int64_t)++m->n_accounts;
 	}

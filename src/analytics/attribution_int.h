@@ -1,0 +1,33 @@
+/* What the attribution models share inside the library. */
+#ifndef TP_ANALYTICS_ATTRIBUTION_INT_H
+#define TP_ANALYTICS_ATTRIBUTION_INT_H
+
+#include "touchpoint/attribution.h"
+
+#define TP_ATTR_DEFAULT_HALF_LIFE (7 * 86400000LL)
+#define TP_ATTR_MAX_ORDER 4
+
+/* A channel set (or, ordered, the distinct channels in first-touch order)
+ * with the journeys whose channels were exactly it. */
+typedef struct channel_set {
+	uint32_t *members;
+	uint32_t n;
+	double conversions, value, journeys;   /* journeys = conversions + nulls */
+} channel_set;
+
+typedef struct channel_sets {
+	channel_set *sets;     /* in order of first appearance */
+	size_t n;
+	uint32_t longest;
+} channel_sets;
+
+/* Groups the journeys that have touches by channel set. */
+tp_status tp__channel_sets(tp_ctx *ctx, const tp_journeys *j, int ordered, channel_sets *out);
+void tp__channel_sets_free(channel_sets *s);
+
+/* The Markov chain model of `order` (1..TP_ATTR_MAX_ORDER): fills the
+ * credits, removal effects and conversion probability of r (whose credit
+ * arrays and totals are set). */
+tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_result *r);
+
+#endif

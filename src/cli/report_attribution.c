@@ -1,0 +1,477 @@
+/* touchpoint report attribution | paths: journeys from the workspace or
+ * from a ChannelAttribution path file, credited by one model or all. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+
+/* Reads the journeys the options ask for; prints the error and returns
+ * non-zero when it cannot. */
+static int load_journeys(tp_ctx *ctx, const cli_opts *o, tp_journeys **out)
+{
+	tp_journey_opts jo = {.conversion = TP_CONVERT_CUSTOMER, .key = TP_KEY_CHANNEL};
+	if (o->by && strcmp(o->by, "channel") != 0) {
+		if (strcmp(o->by, "campaign") != 0)
+			return cli_usage("report", "--by is channel or campaign, not \"%s\"", o->by);
+		jo.key = TP_KEY_CAMPAIGN;
+	}
+	if (o->conversion) {
+		if (strcmp(o->conversion, "customer") == 0)
+			jo.conversion = TP_CONVERT_CUSTOMER;
+		else if (strcmp(o->conversion, "opportunity") == 0)
+			jo.conversion = TP_CONVERT_OPPORTUNITY;
+		else if (strcmp(o->conversion, "sql") == 0)
+			jo.conversion = TP_CONVERT_SQL;
+		else if (*o->conversion) {
+			jo.conversion = TP_CONVERT_EVENT;
+			jo.event = o->conversion;
+		} else {
+			return cli_usage("report", "--conversion is customer, opportunity, sql or an event name");
+		}
+	}
+	if (o->lookback && cli_duration("report", "lookback", o->lookback, &jo.lookback_ms) != 0)
+		return EXIT_USAGE;
+	if (o->as_of && cli_as_of("report", o->as_of, &jo.as_of) != 0)
+		return EXIT_USAGE;
+	if (o->paths && (o->by || o->conversion || o->lookback || o->as_of))
+		return cli_usage("report", "--paths gives the journeys: --by, --conversion, --lookback and "
+		                           "--as-of apply to the workspace's own");
+	tp_journeys *j = tp_journeys_create();
+	if (!j)
+		return cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+	tp_status rc;
+	if (o->paths) {
+		FILE *in = strcmp(o->paths, "-") == 0 ? stdin : fopen(o->paths, "r");
+		if (!in) {
+			fprintf(stderr, "touchpoint: cannot open %s: %s\n", o->paths, strerror(errno));
+			tp_journeys_free(j);
+			return EXIT_FAILED;
+		}
+		rc = tp_journeys_read_paths(ctx, in, j);
+		if (in != stdin)
+			fclose(in);
+	} else {
+		tp_store *s = cli_open(ctx, o->db, o->workspace);
+		if (!s) {
+			tp_journeys_free(j);
+			return EXIT_FAILED;
+		}
+		rc = tp_journeys_from_store(ctx, s, &jo, j);
+		tp_store_close(s);
+	}
+	if (rc != TP_OK) {
+		tp_journeys_free(j);
+		return cli_fail(ctx, rc);
+	}
+	*out = j;
+	return 0;
+}
+
+static double share(double part, double whole)
+{
+	return whole != 0 ? part / whole : 0;
+}
+
+/* ---- attribution ------------------------------------------------------------ */
+
+typedef struct run {
+	tp_attr_result r;
+	int ok;
+} run;
+
+static void fmt2(char *buf, size_t cap, double v)
+{
+	/* -0.00 would read as a debit. */
+	snprintf(buf, cap, "%.2f", v > -0.005 && v < 0.005 ? 0.0 : v);
+}
+
+static void fmt_pct(char *buf, size_t cap, double v)
+{
+	snprintf(buf, cap, "%.1f%%", 100 * v);
+}
+
+static int cmp_name(const void *a, const void *b, void *j)
+{
+	return strcmp(tp_journeys_channel_name(j, *(const uint32_t *)a),
+	              tp_journeys_channel_name(j, *(const uint32_t *)b));
+}
+
+typedef struct by_credit {
+	const tp_journeys *j;
+	const double *credit;
+} by_credit;
+
+static int cmp_credit(const void *a, const void *b, void *u)
+{
+	const by_credit *c = u;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (c->credit[x] != c->credit[y])
+		return c->credit[x] < c->credit[y] ? 1 : -1;
+	return strcmp(tp_journeys_channel_name(c->j, x), tp_journeys_channel_name(c->j, y));
+}
+
+static cJSON *result_json(const tp_journeys *j, const tp_attr_opts *ao, const tp_attr_result *r,
+                          const uint32_t *order)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "model", tp_attr_model_name(r->model));
+	if (r->model == TP_ATTR_MARKOV) {
+		cJSON_AddNumberToObject(m, "order", ao->markov_order ? ao->markov_order : 1);
+		cJSON_AddNumberToObject(m, "states", (double)r->markov_states);
+		cJSON_AddNumberToObject(m, "conversion_probability", r->conversion_probability);
+	}
+	if (r->model == TP_ATTR_SHAPLEY || r->model == TP_ATTR_SHAPLEY_ORDERED)
+		cJSON_AddNumberToObject(m, "min_journeys", ao->min_journeys);
+	cJSON_AddNumberToObject(m, "total_conversions", r->total_conversions);
+	cJSON_AddNumberToObject(m, "total_value", r->total_value);
+	cJSON_AddNumberToObject(m, "unattributed_conversions", r->unattributed_conversions);
+	cJSON_AddNumberToObject(m, "unattributed_value", r->unattributed_value);
+	cJSON *arr = cJSON_AddArrayToObject(m, "channels");
+	for (size_t k = 0; k < r->n_channels; k++) {
+		uint32_t c = order[k];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "channel", tp_journeys_channel_name(j, c));
+		cJSON_AddNumberToObject(o, "conversions", r->conversions[c]);
+		cJSON_AddNumberToObject(o, "conversion_share", share(r->conversions[c], r->total_conversions));
+		cJSON_AddNumberToObject(o, "value", r->value[c]);
+		cJSON_AddNumberToObject(o, "value_share", share(r->value[c], r->total_value));
+		if (r->removal_effect) {
+			cJSON_AddNumberToObject(o, "removal_effect", r->removal_effect[c]);
+			cJSON_AddNumberToObject(o, "removal_effect_value", r->removal_effect_value[c]);
+		}
+		if (r->by_position) {
+			cJSON *pos = cJSON_AddArrayToObject(o, "by_position");
+			for (size_t p = 0; p < r->n_positions; p++)
+				cJSON_AddItemToArray(pos, cJSON_CreateNumber(r->by_position[c * r->n_positions + p]));
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return m;
+}
+
+static void csv_rows(FILE *out, const tp_journeys *j, const tp_attr_result *r, const uint32_t *order)
+{
+	for (size_t k = 0; k <= r->n_channels; k++) {
+		int un = k == r->n_channels;
+		uint32_t c = un ? 0 : order[k];
+		double conv = un ? r->unattributed_conversions : r->conversions[c];
+		double val = un ? r->unattributed_value : r->value[c];
+		if (un && conv == 0 && val == 0)
+			break;
+		char a[40], b[40], d[40], e[40], f[40];
+		snprintf(a, sizeof a, "%.6f", conv);
+		snprintf(b, sizeof b, "%.6f", share(conv, r->total_conversions));
+		snprintf(d, sizeof d, "%.6f", val);
+		snprintf(e, sizeof e, "%.6f", share(val, r->total_value));
+		if (r->removal_effect && !un)
+			snprintf(f, sizeof f, "%.6f", r->removal_effect[c]);
+		else
+			f[0] = '\0';
+		cli_csv_row(out, (const char *[]){tp_attr_model_name(r->model),
+		                                  un ? "(unattributed)" : tp_journeys_channel_name(j, c),
+		                                  a, b, d, e, f}, 7);
+	}
+}
+
+/* One model: credit, shares, and what the model adds (removal effects,
+ * credit by position). */
+static void print_one(const tp_journeys *j, const tp_attr_opts *ao, const tp_attr_result *r,
+                      const uint32_t *order)
+{
+	if (r->model == TP_ATTR_MARKOV)
+		printf("markov, order %d: %zu states; conversion probability %.6f\n",
+		       ao->markov_order ? ao->markov_order : 1, r->markov_states,
+		       r->conversion_probability);
+	int markov = r->removal_effect != NULL;
+	cli_table *t = cli_table_new(markov ? 7 : 5);
+	cli_table_add(t, (const char *[]){"CHANNEL", "CONVERSIONS", "SHARE", "REVENUE", "SHARE",
+	                                  "REMOVAL EFFECT", "ON REVENUE"});
+	for (size_t k = 0; k <= r->n_channels + 1; k++) {
+		char a[40], b[16], d[48], e[16], f[16], g[16];
+		const char *name;
+		double conv, val;
+		f[0] = g[0] = '\0';
+		if (k < r->n_channels) {
+			uint32_t c = order[k];
+			name = tp_journeys_channel_name(j, c);
+			conv = r->conversions[c];
+			val = r->value[c];
+			if (markov) {
+				fmt_pct(f, sizeof f, r->removal_effect[c]);
+				fmt_pct(g, sizeof g, r->removal_effect_value[c]);
+			}
+		} else if (k == r->n_channels) {
+			if (r->unattributed_conversions == 0 && r->unattributed_value == 0)
+				continue;
+			name = "(unattributed)";
+			conv = r->unattributed_conversions;
+			val = r->unattributed_value;
+		} else {
+			name = "TOTAL";
+			conv = r->total_conversions;
+			val = r->total_value;
+		}
+		fmt2(a, sizeof a, conv);
+		fmt_pct(b, sizeof b, share(conv, r->total_conversions));
+		fmt2(d, sizeof d, val);
+		fmt_pct(e, sizeof e, share(val, r->total_value));
+		cli_table_add(t, (const char *[]){name, a, b, d, e, f, g});
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+	if (r->by_position) {
+		printf("\ncredit by position of first touch:\n");
+		size_t cols = r->n_positions + 1;
+		cli_table *p = cli_table_new((int)cols);
+		const char **cells = calloc(cols, sizeof *cells);
+		char (*buf)[32] = calloc(cols, sizeof *buf);
+		if (cells && buf) {
+			cells[0] = "CHANNEL";
+			for (size_t i = 1; i < cols; i++) {
+				snprintf(buf[i], sizeof buf[i], "#%zu", i);
+				cells[i] = buf[i];
+			}
+			cli_table_add(p, cells);
+			for (size_t k = 0; k < r->n_channels; k++) {
+				uint32_t c = order[k];
+				cells[0] = tp_journeys_channel_name(j, c);
+				for (size_t i = 1; i < cols; i++)
+					fmt2(buf[i], sizeof buf[i], r->by_position[c * r->n_positions + i - 1]);
+				cli_table_add(p, cells);
+			}
+			cli_table_print(p, stdout);
+		}
+		free(cells);
+		free(buf);
+		cli_table_free(p);
+	}
+}
+
+/* All models side by side, conversions then revenue. */
+static void print_all(const tp_journeys *j, const run *runs, const uint32_t *order)
+{
+	for (int value = 0; value < 2; value++) {
+		const tp_attr_result *any = NULL;
+		int cols = 1;
+		for (int m = 0; m < TP_ATTR__COUNT; m++)
+			if (runs[m].ok) {
+				any = &runs[m].r;
+				cols++;
+			}
+		if (!any || (value && any->total_value == 0))
+			return;
+		printf("%s%s\n", value ? "\n" : "", value ? "revenue credited:" : "conversions credited:");
+		cli_table *t = cli_table_new(cols);
+		const char *cells[TP_ATTR__COUNT + 1];
+		char buf[TP_ATTR__COUNT + 1][40];
+		cells[0] = "CHANNEL";
+		int c = 1;
+		for (int m = 0; m < TP_ATTR__COUNT; m++)
+			if (runs[m].ok)
+				cells[c++] = tp_attr_model_name((tp_attr_model)m);
+		cli_table_add(t, cells);
+		for (size_t k = 0; k <= any->n_channels + 1; k++) {
+			int unattributed = 0;
+			for (int m = 0; m < TP_ATTR__COUNT; m++)
+				if (runs[m].ok && (value ? runs[m].r.unattributed_value
+				                         : runs[m].r.unattributed_conversions) != 0)
+					unattributed = 1;
+			if (k == any->n_channels && !unattributed)
+				continue;
+			cells[0] = k < any->n_channels ? tp_journeys_channel_name(j, order[k])
+			         : k == any->n_channels ? "(unattributed)" : "TOTAL";
+			c = 1;
+			for (int m = 0; m < TP_ATTR__COUNT; m++) {
+				if (!runs[m].ok)
+					continue;
+				const tp_attr_result *r = &runs[m].r;
+				double v = k < any->n_channels ? (value ? r->value : r->conversions)[order[k]]
+				         : k == any->n_channels
+				                 ? (value ? r->unattributed_value : r->unattributed_conversions)
+				                 : (value ? r->total_value : r->total_conversions);
+				fmt2(buf[c], sizeof buf[c], v);
+				cells[c] = buf[c];
+				c++;
+			}
+			cli_table_add(t, cells);
+		}
+		cli_table_print(t, stdout);
+		cli_table_free(t);
+	}
+}
+
+int report_attribution(tp_ctx *ctx, const cli_opts *o)
+{
+	int all = !o->model || strcmp(o->model, "all") == 0;
+	tp_attr_model model = TP_ATTR_MARKOV;
+	if (!all && tp_attr_model_from_name(o->model, &model) != 0)
+		return cli_usage("report", "--model is first, last, last-non-direct, linear, time-decay, "
+		                           "position, w-shaped, markov, shapley, shapley-ordered or all, "
+		                           "not \"%s\"", o->model);
+	tp_attr_opts ao = {.model = model,
+	                   .markov_order = o->order >= 0 ? (int)o->order : 1,
+	                   .min_journeys = o->min_journeys >= 0 ? (double)o->min_journeys : 0};
+	if (o->order == 0 || o->order > 4)
+		return cli_usage("report", "--order is 1..4, not %lld", o->order);
+	if (o->half_life && cli_duration("report", "half-life", o->half_life, &ao.half_life_ms) != 0)
+		return EXIT_USAGE;
+	tp_journeys *j;
+	int rc = load_journeys(ctx, o, &j);
+	if (rc)
+		return rc;
+	run runs[TP_ATTR__COUNT];
+	memset(runs, 0, sizeof runs);
+	for (int m = 0; m < TP_ATTR__COUNT; m++) {
+		if (!all && m != (int)model)
+			continue;
+		ao.model = (tp_attr_model)m;
+		tp_status st = tp_attribute(ctx, j, &ao, &runs[m].r);
+		if (st == TP_OK) {
+			runs[m].ok = 1;
+		} else if (all && st == TP_ERR_UNSUPPORTED) {
+			fprintf(stderr, "touchpoint: %s left out: %s\n", tp_attr_model_name((tp_attr_model)m),
+			        tp_ctx_message(ctx));
+		} else {
+			rc = cli_fail(ctx, st);
+			break;
+		}
+	}
+	size_t nch = tp_journeys_n_channels(j);
+	uint32_t *order = malloc((nch ? nch : 1) * sizeof *order);
+	if (!rc && !order)
+		rc = cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+	if (!rc) {
+		for (size_t c = 0; c < nch; c++)
+			order[c] = (uint32_t)c;
+		/* One model: largest credit first; side by side: by name. */
+		by_credit bc = {j, runs[model].r.conversions};
+		if (all)
+			qsort_r(order, nch, sizeof *order, cmp_name, j);
+		else
+			qsort_r(order, nch, sizeof *order, cmp_credit, &bc);
+		cli_format f = cli_format_of(o);
+		if (f == FMT_JSON) {
+			cJSON *doc = cJSON_CreateObject();
+			cJSON_AddNumberToObject(doc, "journeys", (double)tp_journeys_count(j));
+			cJSON *models = cJSON_AddArrayToObject(doc, "models");
+			for (int m = 0; m < TP_ATTR__COUNT; m++)
+				if (runs[m].ok) {
+					ao.model = (tp_attr_model)m;
+					cJSON_AddItemToArray(models, result_json(j, &ao, &runs[m].r, order));
+				}
+			cli_json_print(doc, stdout);
+		} else if (f == FMT_CSV) {
+			cli_csv_row(stdout, (const char *[]){"model", "channel", "conversions", "conversion_share",
+			                                     "value", "value_share", "removal_effect"}, 7);
+			for (int m = 0; m < TP_ATTR__COUNT; m++)
+				if (runs[m].ok)
+					csv_rows(stdout, j, &runs[m].r, order);
+		} else if (all) {
+			print_all(j, runs, order);
+		} else {
+			print_one(j, &ao, &runs[model].r, order);
+		}
+	}
+	for (int m = 0; m < TP_ATTR__COUNT; m++)
+		tp_attr_result_free(&runs[m].r);
+	free(order);
+	tp_journeys_free(j);
+	return rc;
+}
+
+/* ---- paths -------------------------------------------------------------------- */
+
+static cJSON *rows_json(const tp_path_row *v, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", v[i].path);
+		cJSON_AddNumberToObject(o, "length", v[i].length);
+		cJSON_AddNumberToObject(o, "conversions", v[i].conversions);
+		cJSON_AddNumberToObject(o, "value", v[i].value);
+		cJSON_AddNumberToObject(o, "non_conversions", v[i].nulls);
+		if (v[i].conversion_rate >= 0)
+			cJSON_AddNumberToObject(o, "conversion_rate", v[i].conversion_rate);
+		else
+			cJSON_AddNullToObject(o, "conversion_rate");
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static void rows_print(const char *title, const char *first, const tp_path_row *v, size_t n)
+{
+	printf("%s\n", title);
+	cli_table *t = cli_table_new(5);
+	cli_table_add(t, (const char *[]){first, "CONVERSIONS", "NOT CONVERTED", "CONV RATE", "REVENUE"});
+	for (size_t i = 0; i < n; i++) {
+		char a[40], b[40], c[16], d[48];
+		fmt2(a, sizeof a, v[i].conversions);
+		fmt2(b, sizeof b, v[i].nulls);
+		if (v[i].conversion_rate >= 0)
+			fmt_pct(c, sizeof c, v[i].conversion_rate);
+		else
+			snprintf(c, sizeof c, "-");
+		fmt2(d, sizeof d, v[i].value);
+		cli_table_add(t, (const char *[]){v[i].path, a, b, c, d});
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+}
+
+static void rows_csv(const char *list, const tp_path_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char l[16], a[40], b[40], c[40], d[40];
+		snprintf(l, sizeof l, "%u", (unsigned)v[i].length);
+		snprintf(a, sizeof a, "%.6f", v[i].conversions);
+		snprintf(b, sizeof b, "%.6f", v[i].nulls);
+		if (v[i].conversion_rate >= 0)
+			snprintf(c, sizeof c, "%.6f", v[i].conversion_rate);
+		else
+			c[0] = '\0';
+		snprintf(d, sizeof d, "%.6f", v[i].value);
+		cli_csv_row(stdout, (const char *[]){list, v[i].path, l, a, b, c, d}, 7);
+	}
+}
+
+int report_paths(tp_ctx *ctx, const cli_opts *o)
+{
+	tp_journeys *j;
+	int rc = load_journeys(ctx, o, &j);
+	if (rc)
+		return rc;
+	tp_paths_report pr;
+	tp_status st = tp_paths_report_build(ctx, j, o->limit >= 0 ? (size_t)o->limit : 10, &pr);
+	tp_journeys_free(j);
+	if (st != TP_OK)
+		return cli_fail(ctx, st);
+	cli_format f = cli_format_of(o);
+	if (f == FMT_JSON) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON_AddItemToObject(doc, "converting", rows_json(pr.converting, pr.n_converting));
+		cJSON_AddItemToObject(doc, "non_converting", rows_json(pr.non_converting, pr.n_non_converting));
+		cJSON_AddItemToObject(doc, "combinations", rows_json(pr.sets, pr.n_sets));
+		cJSON_AddItemToObject(doc, "lengths", rows_json(pr.lengths, pr.n_lengths));
+		cli_json_print(doc, stdout);
+	} else if (f == FMT_CSV) {
+		cli_csv_row(stdout, (const char *[]){"list", "path", "length", "conversions",
+		                                     "non_conversions", "conversion_rate", "value"}, 7);
+		rows_csv("converting", pr.converting, pr.n_converting);
+		rows_csv("non_converting", pr.non_converting, pr.n_non_converting);
+		rows_csv("combinations", pr.sets, pr.n_sets);
+		rows_csv("lengths", pr.lengths, pr.n_lengths);
+	} else {
+		rows_print("top converting paths:", "PATH", pr.converting, pr.n_converting);
+		rows_print("\ntop non-converting paths:", "PATH", pr.non_converting, pr.n_non_converting);
+		rows_print("\nchannel combinations:", "CHANNELS", pr.sets, pr.n_sets);
+		rows_print("\npath length (touches):", "LENGTH", pr.lengths, pr.n_lengths);
+	}
+	tp_paths_report_free(&pr);
+	return EXIT_OK;
+}
