@@ -144,7 +144,8 @@ static int parse_number(const char *s, int allow_negative, double *out)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	double v = strtod(buf, &end);
-	if (*end || !isfinite(v) || (!allow_negative && v < 0))
+	/* Up to 10^15: sums over millions of rows stay exact enough to add up. */
+	if (*end || !isfinite(v) || (!allow_negative && v < 0) || fabs(v) > 1e15)
 		return -1;
 	*out = v;
 	return 0;
@@ -224,7 +225,7 @@ tp_status tp_journeys_read_paths(tp_ctx *ctx, FILE *in, tp_journeys *j)
 		else if (parse_number(nulls, 0, &u) != 0)
 			bad = "total_null";
 		if (bad)
-			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, bad, "line %lld: not a number%s",
+			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, bad, "line %lld: not a number%s up to 1e15",
 			                 (long long)no, strcmp(bad, "total_conversion_value") ? " >= 0" : "");
 		if (rc != TP_OK)
 			break;

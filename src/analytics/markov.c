@@ -140,17 +140,19 @@ static int state_has(const state *s, uint32_t channel)
 	return 0;
 }
 
+#define SOLVE_NOMEM (-1000)
+
 /* Solves the chain with the states containing `removed` (UINT32_MAX: none)
  * turned into NULL; sets the conversion probability and expected value
- * from START. Returns 0, or -1 when UMFPACK fails. */
+ * from START. Returns UMFPACK_OK, UMFPACK's status, or SOLVE_NOMEM. */
 static int solve(const chain *c, uint32_t removed, double *p_conv, double *v_conv)
 {
-	int rc = -1;
+	int rc = SOLVE_NOMEM;
 	size_t n = c->n_states;
 	int *col = malloc(n * sizeof *col);     /* state → unknown; -1 removed */
 	int m = 0;
 	if (!col)
-		return -1;
+		return SOLVE_NOMEM;
 	for (size_t i = 0; i < n; i++)
 		col[i] = (i == 0 || removed == UINT32_MAX || !state_has(&c->states[i], removed)) ? m++ : -1;
 	size_t nz_cap = (size_t)m + c->n_trans;
@@ -182,15 +184,14 @@ static int solve(const chain *c, uint32_t removed, double *p_conv, double *v_con
 		tj[nz] = k;
 		tx[nz++] = -c->weight[t] / c->states[c->from[t]].out;
 	}
-	if (umfpack_di_triplet_to_col(m, m, (int)nz, ti, tj, tx, ap, ai, ax, NULL) != UMFPACK_OK ||
-	    umfpack_di_symbolic(m, m, ap, ai, ax, &symbolic, NULL, NULL) != UMFPACK_OK ||
-	    umfpack_di_numeric(ap, ai, ax, symbolic, &numeric, NULL, NULL) != UMFPACK_OK ||
-	    umfpack_di_solve(UMFPACK_A, ap, ai, ax, x, b, numeric, NULL, NULL) != UMFPACK_OK ||
-	    umfpack_di_solve(UMFPACK_A, ap, ai, ax, xv, bv, numeric, NULL, NULL) != UMFPACK_OK)
+	if ((rc = umfpack_di_triplet_to_col(m, m, (int)nz, ti, tj, tx, ap, ai, ax, NULL)) ||
+	    (rc = umfpack_di_symbolic(m, m, ap, ai, ax, &symbolic, NULL, NULL)) ||
+	    (rc = umfpack_di_numeric(ap, ai, ax, symbolic, &numeric, NULL, NULL)) ||
+	    (rc = umfpack_di_solve(UMFPACK_A, ap, ai, ax, x, b, numeric, NULL, NULL)) ||
+	    (rc = umfpack_di_solve(UMFPACK_A, ap, ai, ax, xv, bv, numeric, NULL, NULL)))
 		goto out;
 	*p_conv = x[0];
 	*v_conv = xv[0];
-	rc = 0;
 out:
 	if (symbolic)
 		umfpack_di_free_symbolic(&symbolic);
@@ -208,6 +209,18 @@ out:
 	free(x);
 	free(xv);
 	return rc;
+}
+
+static tp_status solve_failed(tp_ctx *ctx, int status)
+{
+	if (status == UMFPACK_OK)
+		return TP_OK;
+	if (status == SOLVE_NOMEM || status == UMFPACK_ERROR_out_of_memory)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "markov: out of memory");
+	/* (I - Q) of an absorbing chain is never singular; a status here means
+	 * counts so uneven that the transition probabilities underflowed. */
+	return tp_ctx_fail(ctx, TP_ERR_INVALID, NULL, "markov: the chain could not be solved (UMFPACK %d)",
+	                   status);
 }
 
 tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_result *r)
@@ -237,15 +250,13 @@ tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_resul
 	tp_status rc = TP_OK;
 	if (!r->removal_effect || !r->removal_effect_value)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "markov: out of memory");
-	else if (solve(&c, UINT32_MAX, &p, &v) != 0)
-		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "markov: the linear solve failed");
+	else
+		rc = solve_failed(ctx, solve(&c, UINT32_MAX, &p, &v));
 	r->conversion_probability = p;
 	for (size_t ch = 0; rc == TP_OK && ch < nch && (p > 0 || v != 0); ch++) {
 		double pc, vc;
-		if (solve(&c, (uint32_t)ch, &pc, &vc) != 0) {
-			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "markov: the linear solve failed");
+		if ((rc = solve_failed(ctx, solve(&c, (uint32_t)ch, &pc, &vc))) != TP_OK)
 			break;
-		}
 		r->removal_effect[ch] = p > 0 ? 1 - pc / p : 0;
 		r->removal_effect_value[ch] = v != 0 ? 1 - vc / v : 0;
 		sum_re += r->removal_effect[ch];

@@ -68,7 +68,8 @@ static void finish(rows *r, int (*cmp)(const void *, const void *), size_t limit
 		double all = r->v[i].conversions + r->v[i].nulls;
 		r->v[i].conversion_rate = all > 0 ? r->v[i].conversions / all : -1;
 	}
-	qsort(r->v, r->n, sizeof *r->v, cmp);
+	if (r->n)
+		qsort(r->v, r->n, sizeof *r->v, cmp);
 	while (limit && r->n > limit)
 		free(r->v[--r->n].path);
 	*out = r->v;
