@@ -99,9 +99,10 @@ typedef struct tp_journey_opts {
 	int64_t as_of;         /* ms; only history up to this moment; 0 = now */
 } tp_journey_opts;
 
-/* One journey per contact: its touches (a new touch when the channel changes
- * or after 30 minutes without activity) within the lookback window before its
- * first conversion, or before `as_of` when it has not converted. Revenue is
+/* One journey per contact: its touches (sessions: a new touch after 30
+ * minutes without activity, credited to the channel of its first event)
+ * within the lookback window before its first conversion, or before its last
+ * touch up to `as_of` when it has not converted. Revenue is
  * the won amount of the contact's opportunities (customer conversions). */
 TP_API tp_status tp_journeys_from_store(tp_ctx *ctx, tp_store *s, const tp_journey_opts *o,
                                         tp_journeys *j);

@@ -225,8 +225,9 @@ tp_status tp_journeys_read_paths(tp_ctx *ctx, FILE *in, tp_journeys *j)
 		else if (parse_number(nulls, 0, &u) != 0)
 			bad = "total_null";
 		if (bad)
-			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, bad, "line %lld: not a number%s up to 1e15",
-			                 (long long)no, strcmp(bad, "total_conversion_value") ? " >= 0" : "");
+			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, bad, "line %lld: %s is not a number%s up to 1e15",
+			                 (long long)no, bad,
+			                 strcmp(bad, "total_conversion_value") ? " >= 0" : "");
 		if (rc != TP_OK)
 			break;
 		uint32_t n;

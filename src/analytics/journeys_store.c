@@ -111,7 +111,10 @@ static void finish_contact(builder *b)
 	person *p = b->who;
 	if (b->rc != TP_OK || !p)
 		return;
-	int64_t end = p->converted_at ? p->converted_at : b->as_of;
+	/* A person who has not converted is looked at over the same window,
+	 * ending at their last touch. */
+	int64_t end = p->converted_at ? p->converted_at
+	            : b->n_steps ? b->steps[b->n_steps - 1].ts : b->as_of;
 	size_t first = 0;
 	while (first < b->n_steps && b->steps[first].ts < end - b->lookback)
 		first++;

@@ -211,6 +211,12 @@ out:
 	return rc;
 }
 
+/* Removing a channel never adds conversions; a hair below zero is rounding. */
+static double not_below_zero(double x)
+{
+	return x < 0 && x > -1e-12 ? 0 : x;
+}
+
 static tp_status solve_failed(tp_ctx *ctx, int status)
 {
 	if (status == UMFPACK_OK)
@@ -257,8 +263,8 @@ tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_resul
 		double pc, vc;
 		if ((rc = solve_failed(ctx, solve(&c, (uint32_t)ch, &pc, &vc))) != TP_OK)
 			break;
-		r->removal_effect[ch] = p > 0 ? 1 - pc / p : 0;
-		r->removal_effect_value[ch] = v != 0 ? 1 - vc / v : 0;
+		r->removal_effect[ch] = p > 0 ? not_below_zero(1 - pc / p) : 0;
+		r->removal_effect_value[ch] = v != 0 ? not_below_zero(1 - vc / v) : 0;
 		sum_re += r->removal_effect[ch];
 		sum_rev += r->removal_effect_value[ch];
 	}

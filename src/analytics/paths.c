@@ -55,6 +55,11 @@ static int by_journeys(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int by_length(const void *a, const void *b)
 {
 	const tp_path_row *x = a, *y = b;
@@ -137,11 +142,21 @@ tp_status tp_paths_report_build(tp_ctx *ctx, const tp_journeys *j, size_t limit,
 	tp_status rc = oom ? TP_ERR_NOMEM : tp__channel_sets(ctx, j, 0, &cs);
 	for (size_t i = 0; rc == TP_OK && i < cs.n; i++) {
 		tp__buf_reset(&key);
+		/* Members by name, so that a combination reads the same everywhere. */
+		const char **names = malloc(cs.sets[i].n * sizeof *names);
+		if (!names) {
+			rc = TP_ERR_NOMEM;
+			break;
+		}
+		for (uint32_t m = 0; m < cs.sets[i].n; m++)
+			names[m] = tp_journeys_channel_name(j, cs.sets[i].members[m]);
+		qsort(names, cs.sets[i].n, sizeof *names, cmp_str);
 		for (uint32_t m = 0; m < cs.sets[i].n; m++) {
 			if (m)
 				puts_oom(&key, " + ", &oom);
-			puts_oom(&key, tp_journeys_channel_name(j, cs.sets[i].members[m]), &oom);
+			puts_oom(&key, names[m], &oom);
 		}
+		free(names);
 		tp_path_row *row = oom ? NULL : rows_add(&sets, key.data, cs.sets[i].n);
 		if (!row) {
 			rc = TP_ERR_NOMEM;

@@ -2,6 +2,7 @@
  * from a ChannelAttribution path file, credited by one model or all. */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,12 @@ static void fmt2(char *buf, size_t cap, double v)
 	snprintf(buf, cap, "%.2f", v > -0.005 && v < 0.005 ? 0.0 : v);
 }
 
+/* Revenue in tables: "12,500.00". */
+static void fmt_money(char *buf, size_t cap, double v)
+{
+	cli_money(llround(v * 100), buf, cap);
+}
+
 static void fmt_pct(char *buf, size_t cap, double v)
 {
 	snprintf(buf, cap, "%.1f%%", 100 * v);
@@ -153,6 +160,12 @@ static cJSON *result_json(const tp_journeys *j, const tp_attr_opts *ao, const tp
 	return m;
 }
 
+/* Six decimals, and no "-0.000000". */
+static void fmt6(char *buf, size_t cap, double v)
+{
+	snprintf(buf, cap, "%.6f", v > -5e-7 && v < 5e-7 ? 0.0 : v);
+}
+
 static void csv_rows(FILE *out, const tp_journeys *j, const tp_attr_result *r, const uint32_t *order)
 {
 	for (size_t k = 0; k <= r->n_channels; k++) {
@@ -163,12 +176,12 @@ static void csv_rows(FILE *out, const tp_journeys *j, const tp_attr_result *r, c
 		if (un && conv == 0 && val == 0)
 			break;
 		char a[40], b[40], d[40], e[40], f[40];
-		snprintf(a, sizeof a, "%.6f", conv);
-		snprintf(b, sizeof b, "%.6f", share(conv, r->total_conversions));
-		snprintf(d, sizeof d, "%.6f", val);
-		snprintf(e, sizeof e, "%.6f", share(val, r->total_value));
+		fmt6(a, sizeof a, conv);
+		fmt6(b, sizeof b, share(conv, r->total_conversions));
+		fmt6(d, sizeof d, val);
+		fmt6(e, sizeof e, share(val, r->total_value));
 		if (r->removal_effect && !un)
-			snprintf(f, sizeof f, "%.6f", r->removal_effect[c]);
+			fmt6(f, sizeof f, r->removal_effect[c]);
 		else
 			f[0] = '\0';
 		cli_csv_row(out, (const char *[]){tp_attr_model_name(r->model),
@@ -217,7 +230,7 @@ static void print_one(const tp_journeys *j, const tp_attr_opts *ao, const tp_att
 		}
 		fmt2(a, sizeof a, conv);
 		fmt_pct(b, sizeof b, share(conv, r->total_conversions));
-		fmt2(d, sizeof d, val);
+		fmt_money(d, sizeof d, val);
 		fmt_pct(e, sizeof e, share(val, r->total_value));
 		cli_table_add(t, (const char *[]){name, a, b, d, e, f, g});
 	}
@@ -293,7 +306,10 @@ static void print_all(const tp_journeys *j, const run *runs, const uint32_t *ord
 				         : k == any->n_channels
 				                 ? (value ? r->unattributed_value : r->unattributed_conversions)
 				                 : (value ? r->total_value : r->total_conversions);
-				fmt2(buf[c], sizeof buf[c], v);
+				if (value)
+					fmt_money(buf[c], sizeof buf[c], v);
+				else
+					fmt2(buf[c], sizeof buf[c], v);
 				cells[c] = buf[c];
 				c++;
 			}
@@ -417,8 +433,13 @@ static void rows_print(const char *title, const char *first, const tp_path_row *
 			fmt_pct(c, sizeof c, v[i].conversion_rate);
 		else
 			snprintf(c, sizeof c, "-");
-		fmt2(d, sizeof d, v[i].value);
-		cli_table_add(t, (const char *[]){v[i].path, a, b, c, d});
+		fmt_money(d, sizeof d, v[i].value);
+		/* Long paths keep their ends in a table; JSON and CSV have them whole. */
+		char path[104];
+		size_t len = strlen(v[i].path);
+		if (len > 100)
+			snprintf(path, sizeof path, "%.45s ... %s", v[i].path, v[i].path + len - 50);
+		cli_table_add(t, (const char *[]){len > 100 ? path : v[i].path, a, b, c, d});
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);
@@ -429,13 +450,13 @@ static void rows_csv(const char *list, const tp_path_row *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char l[16], a[40], b[40], c[40], d[40];
 		snprintf(l, sizeof l, "%u", (unsigned)v[i].length);
-		snprintf(a, sizeof a, "%.6f", v[i].conversions);
-		snprintf(b, sizeof b, "%.6f", v[i].nulls);
+		fmt6(a, sizeof a, v[i].conversions);
+		fmt6(b, sizeof b, v[i].nulls);
 		if (v[i].conversion_rate >= 0)
-			snprintf(c, sizeof c, "%.6f", v[i].conversion_rate);
+			fmt6(c, sizeof c, v[i].conversion_rate);
 		else
 			c[0] = '\0';
-		snprintf(d, sizeof d, "%.6f", v[i].value);
+		fmt6(d, sizeof d, v[i].value);
 		cli_csv_row(stdout, (const char *[]){list, v[i].path, l, a, b, c, d}, 7);
 	}
 }
