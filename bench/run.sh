@@ -12,3 +12,10 @@ echo "== JSON libraries on demo lines (bench/bench_json.c)"
 echo
 echo "== scoring engine (bench/bench_score.c): 1,000,000 contacts, 10,000,000 events, default rules"
 "$B/bench/bench_score"
+echo
+echo "== attribution (bench/bench_attribution.c): 1,000,000 paths over 12 channels; a 1,000,000-event demo"
+dir=$(mktemp -d)
+TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/touchpoint" demo --db "$dir/demo.db" --contacts 29000 --seed 1 \
+	2>/dev/null | tail -2
+TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/bench/bench_attribution" --db "$dir/demo.db"
+rm -rf "$dir"

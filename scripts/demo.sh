@@ -21,6 +21,8 @@ cat <<MSG
   $TP contacts show $first     # one customer's journey, touch by touch
   $TP accounts list                             # companies, matched by email domain
   $TP channels classify google cpc brand        # the GA4 channel rules
+  $TP report attribution --model all            # which channels produced the customers, ten models
+  $TP report paths                              # converting paths and channel combinations
   $TP import events ${DB%.db}-events.jsonl      # the same events again: all duplicates
 The dashboard and HTTP API come with \`touchpoint serve\` (not built yet: issue 5).
 MSG
