@@ -76,7 +76,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtouchpoint-test.a
 # The JSON comparison also links jansson, the library it is measured against.
 $(B)/bench/bench_json: LDLIBS_ALL += $(shell pkg-config --libs jansson 2>/dev/null)
 
-$(B)/bench/%: bench/%.c $(B)/libtouchpoint.a
+$(B)/bench/%: bench/%.c bench/bench.h $(B)/libtouchpoint.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) $< $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@

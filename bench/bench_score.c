@@ -9,26 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "touchpoint/touchpoint.h"
 
 #define DAY 86400000LL
 #define T0 1767225600000LL
 
-static uint64_t rng = 0x9E3779B97F4A7C15ULL;
-static uint32_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {

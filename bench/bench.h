@@ -1,0 +1,27 @@
+/* What the benchmarks share: a fixed-seed generator (the same synthetic
+ * input every run) and a monotonic clock. Header-only. */
+#ifndef TP_BENCH_H
+#define TP_BENCH_H
+
+#include <stdint.h>
+#include <time.h>
+
+static uint64_t bench_rng = 0x9E3779B97F4A7C15ULL;
+
+/* xorshift64: fast and the same sequence everywhere. */
+static inline uint32_t next(void)
+{
+	bench_rng ^= bench_rng << 13;
+	bench_rng ^= bench_rng >> 7;
+	bench_rng ^= bench_rng << 17;
+	return (uint32_t)(bench_rng >> 11);
+}
+
+static inline double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+#endif
