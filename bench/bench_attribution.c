@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 	const char *db = NULL;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--paths") == 0)
-			paths = atol(argv[i + 1]);
+			paths = strtol(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--db") == 0)
 			db = argv[i + 1];
 	}
