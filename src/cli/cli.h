@@ -48,7 +48,7 @@ typedef struct cli_opts {
 	const char *db, *workspace, *map, *stage, *reason, *events_out;
 	const char *by, *set, *owner, *account, *contact, *amount, *currency, *close_date;
 	const char *lost_reason, *name, *source, *label;
-	const char *model, *lookback, *conversion, *paths, *half_life, *as_of;
+	const char *model, *lookback, *conversion, *paths, *half_life, *as_of, *from, *to;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */

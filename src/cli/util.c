@@ -296,6 +296,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"paths", 1, offsetof(cli_opts, paths)},
 		{"half-life", 1, offsetof(cli_opts, half_life)},
 		{"as-of", 1, offsetof(cli_opts, as_of)},
+		{"from", 1, offsetof(cli_opts, from)},
+		{"to", 1, offsetof(cli_opts, to)},
 		{"order", 2, offsetof(cli_opts, order)},
 		{"min-journeys", 2, offsetof(cli_opts, min_journeys)},
 		{"accounts", 0, offsetof(cli_opts, accounts)},

@@ -16,15 +16,9 @@ $ touchpoint report attribution --paths $DATA/paths_bad.csv
 $ touchpoint report attribution --paths $DATA/paths_small.csv --model w-shaped
 ! touchpoint: w-shaped needs the time of each touch and the lead and opportunity touches; a path file has neither
 ? 1
-$ touchpoint report attribution --paths $DATA/paths_small.csv --model markov --order 5
-! touchpoint: --order is 1..4, not 5
-! usage: touchpoint report pipeline [--by month|owner|channel] [--json]
-!        attribution [--model M|all] [--order 1-4] [--half-life 7d] [--min-journeys N]
-!                    [--conversion customer|opportunity|sql|EVENT] [--lookback 90d]
-!                    [--by channel|campaign] [--as-of DATE] [--paths FILE]
-!        paths [--limit N] (and the journey options of attribution)
-!        each with [--json|--csv]  [--db FILE]
-? 2
+$ touchpoint report attribution --paths $DATA/paths_small.csv --model markov --order 5 2>err; echo "exit $?"; head -1 err
+> exit 2
+> touchpoint: --order is 1..4, not 5
 $ touchpoint report paths --paths $DATA/paths_small.csv --limit 3
 < expected/paths_small.txt
 $ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint demo --db d.db --contacts 300 --seed 3 >/dev/null 2>&1
@@ -34,3 +28,7 @@ $ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint report attribution --db d.db --
 < expected/attribution_demo_campaign.txt
 $ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint report paths --db d.db --limit 3 --conversion sql --lookback 30d
 < expected/paths_demo.txt
+$ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint report funnel --db d.db
+< expected/funnel_demo.txt
+$ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint report funnel --db d.db --by month --from 2026-02-01 --to 2026-03-31 --as-of 2026-06-30 --csv
+< expected/funnel_demo_months.csv
