@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "demo/world.h"
 #include "touchpoint/time.h"
 
@@ -36,15 +37,9 @@ typedef struct plan {
 static void add(plan *pl, int64_t ts, int32_t person, uint8_t kind, uint8_t channel,
                 int16_t extra, uint8_t flags)
 {
-	if (pl->len == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 1 << 16;
-		touch *p = realloc(pl->t, cap * sizeof *p);
-		if (!p) {
-			pl->nomem = 1;
-			return;
-		}
-		pl->t = p;
-		pl->cap = cap;
+	if (tp__grow((void **)&pl->t, &pl->cap, pl->len + 1, sizeof *pl->t) != 0) {
+		pl->nomem = 1;
+		return;
 	}
 	pl->t[pl->len++] = (touch){ts, person, 0, kind, channel, extra, flags};
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/i64map.h"
 #include "core/strmap.h"
 #include "core/text.h"
@@ -115,14 +116,8 @@ static tp_status cache_contact(tp_identity *id, tp_ctx *ctx, const tp_contact *c
 		*out = e;
 		return TP_OK;
 	}
-	if (id->clen == id->ccap) {
-		size_t cap = id->ccap ? id->ccap * 2 : 1024;
-		contact_entry *p = realloc(id->centries, cap * sizeof *p);
-		if (!p)
-			return nomem(ctx);
-		id->centries = p;
-		id->ccap = cap;
-	}
+	if (tp__grow((void **)&id->centries, &id->ccap, id->clen + 1, sizeof *id->centries) != 0)
+		return nomem(ctx);
 	contact_entry *e = &id->centries[id->clen];
 	*e = (contact_entry){c->id, c->merged_into, c->account_id, keep(id, c->email),
 	                     keep(id, c->user_id)};
@@ -441,15 +436,9 @@ typedef struct subtree {
 static int collect_child(void *user, const tp_contact *c)
 {
 	subtree *t = user;
-	if (t->len == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		int64_t *p = realloc(t->ids, cap * sizeof *p);
-		if (!p) {
-			t->nomem = 1;
-			return 1;
-		}
-		t->ids = p;
-		t->cap = cap;
+	if (tp__grow((void **)&t->ids, &t->cap, t->len + 1, sizeof *t->ids) != 0) {
+		t->nomem = 1;
+		return 1;
 	}
 	t->ids[t->len++] = c->id;
 	return 0;
@@ -508,14 +497,8 @@ static tp_status mark_dirty(tp_identity *id, tp_ctx *ctx, size_t idx)
 {
 	if (id->ventries[idx].dirty)
 		return TP_OK;
-	if (id->dlen == id->dcap) {
-		size_t cap = id->dcap ? id->dcap * 2 : 1024;
-		size_t *p = realloc(id->dirty, cap * sizeof *p);
-		if (!p)
-			return nomem(ctx);
-		id->dirty = p;
-		id->dcap = cap;
-	}
+	if (tp__grow((void **)&id->dirty, &id->dcap, id->dlen + 1, sizeof *id->dirty) != 0)
+		return nomem(ctx);
 	id->dirty[id->dlen++] = idx;
 	id->ventries[idx].dirty = 1;
 	return TP_OK;
@@ -530,14 +513,8 @@ static tp_status visitor_of(tp_identity *id, tp_ctx *ctx, const char *anon, int6
 		*out = &id->ventries[slot - 1].v;
 		return TP_OK;
 	}
-	if (id->vlen == id->vcap) {
-		size_t cap = id->vcap ? id->vcap * 2 : 1024;
-		visitor_entry *p = realloc(id->ventries, cap * sizeof *p);
-		if (!p)
-			return nomem(ctx);
-		id->ventries = p;
-		id->vcap = cap;
-	}
+	if (tp__grow((void **)&id->ventries, &id->vcap, id->vlen + 1, sizeof *id->ventries) != 0)
+		return nomem(ctx);
 	visitor_entry *e = &id->ventries[id->vlen];
 	memset(e, 0, sizeof *e);
 	int found;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/text.h"
 #include "touchpoint/channel.h"
 #include "touchpoint/limits.h"
@@ -101,14 +102,8 @@ tp_status tp_channel_rules_add(tp_channel_rules *rules, tp_site_list list,
 	site_list *l = &rules->lists[list];
 	if (l->len >= TP_MAX_SITE_LIST)
 		return TP_ERR_TOO_BIG;
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **p = realloc(l->sites, cap * sizeof *p);
-		if (!p)
-			return TP_ERR_NOMEM;
-		l->sites = p;
-		l->cap = cap;
-	}
+	if (tp__grow((void **)&l->sites, &l->cap, l->len + 1, sizeof *l->sites) != 0)
+		return TP_ERR_NOMEM;
 	char *copy = strdup(site);
 	if (!copy)
 		return TP_ERR_NOMEM;

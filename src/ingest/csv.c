@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "touchpoint/csv.h"
 #include "touchpoint/limits.h"
 
@@ -59,15 +60,9 @@ static void on_field(void *data, size_t len, void *user)
 		r->too_many = 1;
 		return;
 	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 32;
-		char **p = realloc(r->fields, cap * sizeof *p);
-		if (!p) {
-			r->nomem = 1;
-			return;
-		}
-		r->fields = p;
-		r->cap = cap;
+	if (tp__grow((void **)&r->fields, &r->cap, r->n + 1, sizeof *r->fields) != 0) {
+		r->nomem = 1;
+		return;
 	}
 	char *f = malloc(len + 1);
 	if (!f) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/i64map.h"
 #include "touchpoint/email.h"
 #include "touchpoint/predict.h"
@@ -118,15 +119,9 @@ static size_t find_account(const dataset *d, int64_t id)
 static int take_contact(void *user, const tp_contact *c)
 {
 	dataset *d = user;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 1024;
-		lead *v = realloc(d->v, cap * sizeof *v);
-		if (!v) {
-			d->nomem = 1;
-			return 1;
-		}
-		d->v = v;
-		d->cap = cap;
+	if (tp__grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v) != 0) {
+		d->nomem = 1;
+		return 1;
 	}
 	lead *l = &d->v[d->n++];
 	memset(l, 0, sizeof *l);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/text.h"
 #include "touchpoint/email.h"
 #include "touchpoint/score.h"
@@ -326,15 +327,9 @@ static void on_fit(void *user, const tp_fit_rule *r)
 static void on_engage(void *user, const tp_engage_rule *r, int64_t ts)
 {
 	tp_explainer *x = user;
-	if (x->n_hits == x->cap_hits) {
-		size_t cap = x->cap_hits ? x->cap_hits * 2 : 64;
-		hit *h = realloc(x->hits, cap * sizeof *h);
-		if (!h) {
-			x->nomem = 1;
-			return;
-		}
-		x->hits = h;
-		x->cap_hits = cap;
+	if (tp__grow((void **)&x->hits, &x->cap_hits, x->n_hits + 1, sizeof *x->hits) != 0) {
+		x->nomem = 1;
+		return;
 	}
 	x->hits[x->n_hits++] = (hit){(int)(r - x->cfg->engage), ts};
 }

@@ -280,14 +280,8 @@ static tp_status entry_of(tp_scorer *sc, tp_ctx *ctx, int64_t cid, entry **out)
 		*out = &sc->entries[idx];
 		return TP_OK;
 	}
-	if (sc->len == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 256;
-		entry *e = realloc(sc->entries, cap * sizeof *e);
-		if (!e)
-			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-		sc->entries = e;
-		sc->cap = cap;
-	}
+	if (tp__grow((void **)&sc->entries, &sc->cap, sc->len + 1, sizeof *sc->entries) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	tp_store *s = sc->store;
 	entry e = {.contact_id = cid, .probability = -1};
 	e.state.caps = tp__arena_alloc(&sc->caps, ((size_t)sc->cfg->n_capped + 1) * sizeof *e.state.caps);
@@ -425,15 +419,9 @@ typedef struct recompute {
 static int collect_contact(void *user, const tp_contact *c)
 {
 	recompute *rc = user;
-	if (rc->n_ids == rc->cap_ids) {
-		size_t cap = rc->cap_ids ? rc->cap_ids * 2 : 1024;
-		int64_t *ids = realloc(rc->ids, cap * sizeof *ids);
-		if (!ids) {
-			rc->rc = TP_ERR_NOMEM;
-			return 1;
-		}
-		rc->ids = ids;
-		rc->cap_ids = cap;
+	if (tp__grow((void **)&rc->ids, &rc->cap_ids, rc->n_ids + 1, sizeof *rc->ids) != 0) {
+		rc->rc = TP_ERR_NOMEM;
+		return 1;
 	}
 	rc->ids[rc->n_ids++] = c->id;
 	if (tp__i64map_put(&rc->stage, c->id, (int64_t)c->stage) != 0) {

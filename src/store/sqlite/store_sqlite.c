@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/strmap.h"
 #include "store/sqlite/schema.h"
 #include "touchpoint/store.h"
@@ -401,14 +402,8 @@ static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *
 	if (s->bulk.active) {
 		/* Without indexes these would scan the table: apply them after the rebuild. */
 		bulk_state *bk = &s->bulk;
-		if (bk->n_q == bk->cap_q) {
-			size_t cap = bk->cap_q ? bk->cap_q * 2 : 1024;
-			queued_update *q = realloc(bk->q, cap * sizeof *q);
-			if (!q)
-				return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-			bk->q = q;
-			bk->cap_q = cap;
-		}
+		if (tp__grow((void **)&bk->q, &bk->cap_q, bk->n_q + 1, sizeof *bk->q) != 0)
+			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 		char *copy = key ? strdup(key) : NULL;
 		if (key && !copy)
 			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
