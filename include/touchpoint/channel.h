@@ -12,6 +12,10 @@
 #include "touchpoint/event.h"
 #include "touchpoint/status.h"
 
+/* GA4's session rule: activity with no gap this long is one visit (a
+ * session). Ingest uses it for a visit's channel, analytics for touches. */
+#define TP_VISIT_GAP_MS (30LL * 60 * 1000)
+
 #define TP_CHANNEL_MAP(X)                                          \
 	X(TP_CH_DIRECT,            "Direct")                       \
 	X(TP_CH_CROSS_NETWORK,     "Cross-network")                \

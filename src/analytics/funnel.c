@@ -10,11 +10,11 @@
 #include "core/buf.h"
 #include "core/i64map.h"
 #include "core/strmap.h"
+#include "touchpoint/channel.h"
 #include "touchpoint/funnel.h"
 #include "touchpoint/time.h"
 
 #define DAY_MS 86400000.0
-#define SESSION_GAP_MS (30 * 60 * 1000LL)
 
 typedef struct person {
 	int64_t reached[TP_FUNNEL_STAGES];   /* ms; 0 = not reached */
@@ -98,7 +98,7 @@ static int on_event(void *user, const tp_touch_record *t)
 			return f->oom = 1;
 	}
 	int64_t customer_at = p->reached[TP_FUNNEL_STAGES - 1];
-	if ((!customer_at || t->ts <= customer_at) && (!p->last_ts || t->ts - p->last_ts > SESSION_GAP_MS))
+	if ((!customer_at || t->ts <= customer_at) && (!p->last_ts || t->ts - p->last_ts > TP_VISIT_GAP_MS))
 		p->touches++;
 	p->last_ts = t->ts;
 	return 0;

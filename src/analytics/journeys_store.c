@@ -8,9 +8,9 @@
 #include "core/i64map.h"
 #include "core/text.h"
 #include "touchpoint/attribution.h"
+#include "touchpoint/channel.h"
 #include "touchpoint/stage.h"
 
-#define SESSION_GAP_MS (30 * 60 * 1000LL)
 #define DEFAULT_LOOKBACK_MS (90 * 86400000LL)
 
 typedef struct person {
@@ -164,7 +164,7 @@ static int on_event(void *user, const tp_touch_record *t)
 		return 0;
 	/* A touch is a session: activity without a 30-minute gap, credited to
 	 * the channel of its first event (as GA4 does). */
-	if (b->last_ts == INT64_MIN || t->ts - b->last_ts > SESSION_GAP_MS) {
+	if (b->last_ts == INT64_MIN || t->ts - b->last_ts > TP_VISIT_GAP_MS) {
 		int64_t ch = tp_journeys_channel(b->j, touch_key(b, t));
 		if (ch < 0)
 			return b->rc = tp_ctx_fail(b->ctx, TP_ERR_NOMEM, NULL, "journeys: out of memory"), 1;

@@ -16,7 +16,6 @@
 #include "touchpoint/segment.h"
 
 /* GA4 ends a session after 30 minutes without activity. */
-#define VISIT_GAP_MS (30LL * 60 * 1000)
 
 struct tp_importer {
 	tp_store *store;
@@ -169,7 +168,7 @@ static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *e
 		return TP_OK;
 	}
 	int64_t gap = ev->ts - v->last_seen;
-	int in_visit = v->visit_source && (gap < 0 ? -gap : gap) <= VISIT_GAP_MS;
+	int in_visit = v->visit_source && (gap < 0 ? -gap : gap) <= TP_VISIT_GAP_MS;
 	if (!external && in_visit) {
 		row->channel = v->visit_channel;
 		row->source = v->visit_source;
