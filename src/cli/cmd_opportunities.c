@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 
 /* "12000", "12,000.5", "12000.50" → minor units. */
 static int parse_amount(const char *s, int64_t *out)
@@ -107,31 +108,17 @@ static cJSON *opp_json(const tp_opportunity_row *r)
 	cJSON_AddNumberToObject(j, "id", (double)r->id);
 	cJSON_AddStringToObject(j, "name", r->name ? r->name : "");
 	cJSON_AddNumberToObject(j, "account_id", (double)r->account_id);
-	if (r->contact_id)
-		cJSON_AddNumberToObject(j, "contact_id", (double)r->contact_id);
-	else
-		cJSON_AddNullToObject(j, "contact_id");
+	json_add_count(j, "contact_id", r->contact_id ? r->contact_id : -1);
 	cJSON_AddStringToObject(j, "stage", r->stage ? r->stage : "");
 	cJSON_AddNumberToObject(j, "amount", (double)r->amount / 100);
 	cJSON_AddStringToObject(j, "currency", r->currency ? r->currency : "");
 	cJSON_AddNumberToObject(j, "probability", r->probability);
 	cJSON_AddNumberToObject(j, "weighted_amount", (double)(r->amount * r->probability / 100) / 100);
-	if (r->close_date)
-		cJSON_AddStringToObject(j, "close_date", r->close_date);
-	else
-		cJSON_AddNullToObject(j, "close_date");
+	json_add_str(j, "close_date", r->close_date);
 	tp_time_format(r->created_at, iso);
 	cJSON_AddStringToObject(j, "created_at", iso);
-	if (r->closed_at) {
-		tp_time_format(r->closed_at, iso);
-		cJSON_AddStringToObject(j, "closed_at", iso);
-	} else {
-		cJSON_AddNullToObject(j, "closed_at");
-	}
-	if (r->lost_reason)
-		cJSON_AddStringToObject(j, "lost_reason", r->lost_reason);
-	else
-		cJSON_AddNullToObject(j, "lost_reason");
+	cJSON_AddItemToObject(j, "closed_at", json_time(r->closed_at));
+	json_add_str(j, "lost_reason", r->lost_reason);
 	cJSON_AddStringToObject(j, "owner", r->owner ? r->owner : "");
 	cJSON_AddStringToObject(j, "source_channel", r->source_channel ? r->source_channel : "");
 	return j;

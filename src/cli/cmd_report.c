@@ -6,15 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 #include "cli/report.h"
-
-static void undefined_or(cJSON *j, const char *name, double v, int defined)
-{
-	if (defined)
-		cJSON_AddNumberToObject(j, name, v);
-	else
-		cJSON_AddNullToObject(j, name);
-}
 
 static int report_pipeline(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
@@ -47,9 +40,9 @@ static int report_pipeline(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 			cJSON_AddNumberToObject(j, "won", (double)r->won);
 			cJSON_AddNumberToObject(j, "won_amount", (double)r->won_amount / 100);
 			cJSON_AddNumberToObject(j, "lost", (double)r->lost);
-			undefined_or(j, "win_rate", r->win_rate, r->win_rate >= 0);
-			undefined_or(j, "average_deal", (double)r->average_deal / 100, r->average_deal >= 0);
-			undefined_or(j, "sales_cycle_days", r->cycle_days, r->cycle_days >= 0);
+			json_add_number(j, "win_rate", r->win_rate);
+			json_add_number(j, "average_deal", (double)r->average_deal / 100);
+			json_add_number(j, "sales_cycle_days", r->cycle_days);
 			cJSON_AddItemToArray(arr, j);
 		}
 		cli_json_print(arr, stdout);

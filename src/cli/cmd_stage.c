@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 
 static int stage_set(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
@@ -51,16 +52,10 @@ static int history_row(void *user, const tp_stage_change_row *r)
 		tp_time_format(r->at, iso);
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "at", iso);
-		if (r->from_stage >= 0)
-			cJSON_AddStringToObject(j, "from", from);
-		else
-			cJSON_AddNullToObject(j, "from");
+		json_add_str(j, "from", r->from_stage >= 0 ? from : NULL);
 		cJSON_AddStringToObject(j, "to", tp_stage_name(r->to_stage));
 		cJSON_AddStringToObject(j, "actor", r->actor ? r->actor : "");
-		if (r->reason)
-			cJSON_AddStringToObject(j, "reason", r->reason);
-		else
-			cJSON_AddNullToObject(j, "reason");
+		json_add_str(j, "reason", r->reason);
 		cJSON_AddItemToArray(h->arr, j);
 	} else {
 		cli_table_add(h->t, (const char *[]){cli_time(r->at, when), from,

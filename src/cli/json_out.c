@@ -12,6 +12,11 @@ void json_add_count(cJSON *obj, const char *key, int64_t v)
 	cJSON_AddItemToObject(obj, key, v >= 0 ? cJSON_CreateNumber((double)v) : cJSON_CreateNull());
 }
 
+void json_add_number(cJSON *obj, const char *key, double v)
+{
+	cJSON_AddItemToObject(obj, key, v >= 0 ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
 cJSON *json_time(int64_t ms)
 {
 	char t[25];

@@ -15,5 +15,7 @@ cJSON *json_time(int64_t ms);
 void json_add_str(cJSON *obj, const char *key, const char *s);
 /* Adds a number, or null when v < 0 (unknown). */
 void json_add_count(cJSON *obj, const char *key, int64_t v);
+/* Adds a number, or null when v < 0 (undefined: a zero denominator). */
+void json_add_number(cJSON *obj, const char *key, double v);
 
 #endif

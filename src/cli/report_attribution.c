@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 #include "cli/report.h"
 
 /* Reads the journeys the options ask for; prints the error and returns
@@ -411,10 +412,7 @@ static cJSON *rows_json(const tp_path_row *v, size_t n)
 		cJSON_AddNumberToObject(o, "conversions", v[i].conversions);
 		cJSON_AddNumberToObject(o, "value", v[i].value);
 		cJSON_AddNumberToObject(o, "non_conversions", v[i].nulls);
-		if (v[i].conversion_rate >= 0)
-			cJSON_AddNumberToObject(o, "conversion_rate", v[i].conversion_rate);
-		else
-			cJSON_AddNullToObject(o, "conversion_rate");
+		json_add_number(o, "conversion_rate", v[i].conversion_rate);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

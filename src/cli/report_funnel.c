@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_out.h"
 #include "cli/report.h"
 
 static const char *const stage_names[TP_FUNNEL_STAGES] = {"lead", "mql", "sal", "sql",
@@ -19,14 +20,6 @@ static void num_or_dash(char *buf, size_t cap, const char *fmt, double v, double
 		snprintf(buf, cap, "-");
 	else
 		snprintf(buf, cap, fmt, v * scale);
-}
-
-static void add_or_null(cJSON *o, const char *name, double v)
-{
-	if (v < 0)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddNumberToObject(o, name, v);
 }
 
 static int parse_by(const char *by, tp_funnel_by *out)
@@ -73,9 +66,9 @@ int report_funnel(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 				cJSON *j = cJSON_CreateObject();
 				cJSON_AddStringToObject(j, "stage", stage_names[k]);
 				cJSON_AddNumberToObject(j, "reached", (double)x->reached);
-				add_or_null(j, "conversion", x->conversion);
-				add_or_null(j, "median_days", x->median_days);
-				add_or_null(j, "p90_days", x->p90_days);
+				json_add_number(j, "conversion", x->conversion);
+				json_add_number(j, "median_days", x->median_days);
+				json_add_number(j, "p90_days", x->p90_days);
 				cJSON_AddNumberToObject(j, "moved_on", (double)x->moved_on);
 				cJSON_AddItemToArray(st, j);
 			}
@@ -85,7 +78,7 @@ int report_funnel(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 			cJSON_AddNumberToObject(now, "bottom", (double)r->now_bottom);
 			cJSON *t = cJSON_AddObjectToObject(g, "touches_before_customer");
 			cJSON_AddNumberToObject(t, "customers", (double)r->customers_with_touches);
-			add_or_null(t, "median", r->median_touches);
+			json_add_number(t, "median", r->median_touches);
 			for (int b = 0; b < 6; b++)
 				cJSON_AddNumberToObject(t, touch_buckets[b], (double)r->touches_hist[b]);
 			cJSON_AddItemToArray(arr, g);
