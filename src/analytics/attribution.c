@@ -154,13 +154,8 @@ static tp_status rule_based(tp_ctx *ctx, const tp_journeys *j, const tp_attr_opt
 	size_t cap = 0;
 	for (size_t k = 0; k < tp_journeys_count(j); k++) {
 		tp_journey jr = tp_journeys_get(j, k);
-		if (jr.conversions == 0 && jr.value == 0)
+		if ((jr.conversions == 0 && jr.value == 0) || jr.n_steps == 0)
 			continue;
-		if (jr.n_steps == 0) {
-			r->unattributed_conversions += jr.conversions;
-			r->unattributed_value += jr.value;
-			continue;
-		}
 		if (jr.n_steps > cap) {
 			free(w);
 			cap = jr.n_steps;
@@ -313,14 +308,6 @@ static tp_status shapley(tp_ctx *ctx, const tp_journeys *j, const tp_attr_opts *
 		}
 	}
 	tp__channel_sets_free(&cs);
-	/* Journeys without touches belong to no set. */
-	for (size_t k = 0; k < tp_journeys_count(j); k++) {
-		tp_journey jr = tp_journeys_get(j, k);
-		if (jr.n_steps == 0) {
-			r->unattributed_conversions += jr.conversions;
-			r->unattributed_value += jr.value;
-		}
-	}
 	return TP_OK;
 }
 
@@ -352,10 +339,15 @@ tp_status tp_attribute(tp_ctx *ctx, const tp_journeys *j, const tp_attr_opts *o,
 		tp_attr_result_free(out);
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "attribution: out of memory");
 	}
+	/* Journeys without touches: no model can give them to a channel. */
 	for (size_t k = 0; k < tp_journeys_count(j); k++) {
 		tp_journey jr = tp_journeys_get(j, k);
 		out->total_conversions += jr.conversions;
 		out->total_value += jr.value;
+		if (jr.n_steps == 0) {
+			out->unattributed_conversions += jr.conversions;
+			out->unattributed_value += jr.value;
+		}
 	}
 	tp_status rc;
 	switch (o->model) {

@@ -27,7 +27,7 @@ void tp__channel_sets_free(channel_sets *s);
 
 /* The Markov chain model of `order` (1..TP_ATTR_MAX_ORDER): fills the
  * credits, removal effects and conversion probability of r (whose credit
- * arrays and totals are set). */
+ * arrays, totals and unattributed journeys without touches are set). */
 tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_result *r);
 
 #endif

@@ -93,8 +93,7 @@ static int add_transition(chain *c, int64_t from, int64_t to, double w)
 	return 0;
 }
 
-static int build_chain(const tp_journeys *j, int order, chain *c, double *lost_conv,
-                       double *lost_value)
+static int build_chain(const tp_journeys *j, int order, chain *c)
 {
 	tp__i64map_init(&c->state_index);
 	tp__i64map_init(&c->trans_index);
@@ -106,12 +105,7 @@ static int build_chain(const tp_journeys *j, int order, chain *c, double *lost_c
 	for (size_t k = 0; k < tp_journeys_count(j); k++) {
 		tp_journey jr = tp_journeys_get(j, k);
 		double w = jr.conversions + jr.nulls;
-		if (jr.n_steps == 0) {
-			*lost_conv += jr.conversions;
-			*lost_value += jr.value;
-			continue;
-		}
-		if (w == 0)
+		if (jr.n_steps == 0 || w == 0)
 			continue;
 		int64_t prev = 0, key = 0;
 		for (uint32_t i = 0; i < jr.n_steps; i++) {
@@ -237,8 +231,7 @@ tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_resul
 		                   "a Markov chain of order %d takes at most 65534 channels, not %zu", order,
 		                   nch);
 	chain c = {0};
-	double lost_conv = 0, lost_value = 0;
-	if (build_chain(j, order, &c, &lost_conv, &lost_value) != 0) {
+	if (build_chain(j, order, &c) != 0) {
 		chain_free(&c);
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "markov: out of memory");
 	}
@@ -248,8 +241,6 @@ tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_resul
 		                   c.n_states);
 	}
 	r->markov_states = c.n_states;
-	r->unattributed_conversions = lost_conv;
-	r->unattributed_value = lost_value;
 	r->removal_effect = calloc(nch + 1, sizeof *r->removal_effect);
 	r->removal_effect_value = calloc(nch + 1, sizeof *r->removal_effect_value);
 	double p = 0, v = 0, sum_re = 0, sum_rev = 0;
@@ -268,7 +259,8 @@ tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_resul
 		sum_re += r->removal_effect[ch];
 		sum_rev += r->removal_effect_value[ch];
 	}
-	double conv = r->total_conversions - lost_conv, value = r->total_value - lost_value;
+	double conv = r->total_conversions - r->unattributed_conversions;
+	double value = r->total_value - r->unattributed_value;
 	for (size_t ch = 0; rc == TP_OK && ch < nch; ch++) {
 		if (sum_re > 0)
 			r->conversions[ch] = conv * r->removal_effect[ch] / sum_re;
