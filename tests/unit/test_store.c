@@ -81,6 +81,32 @@ static void test_channel_sites_roundtrip(void **state)
 	tp_channel_rules_destroy(r);
 }
 
+/* The in-memory store (the import benchmark's) must take a whole import,
+ * including contacts the MQL rule moves and assigns round robin. */
+static void test_memory_store_takes_a_demo_import(void **state)
+{
+	(void)state;
+	tp_ctx *ctx = tp_ctx_create();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	tp_demo_opts d = {.contacts = 300, .seed = 1, .days = 365};
+	tp_demo_stats ds;
+	assert_int_equal(tp_demo_write_events(ctx, &d, out, &ds), TP_OK);
+	fclose(out);
+	FILE *in = fmemopen(buf, len, "r");
+	tp_store *s = tp_store_open_memory();
+	tp_import_stats st;
+	tp_import_opts o = {.commit_every = 1000};
+	assert_int_equal(tp_import_events(ctx, s, in, &o, &st), TP_OK);
+	assert_true(st.mqls > 0);
+	assert_int_equal(st.accepted, ds.events);
+	tp_store_close(s);
+	fclose(in);
+	free(buf);
+	tp_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +114,7 @@ int main(void)
 		TEST_WITH_DB(test_newer_schema_is_refused),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
+		cmocka_unit_test(test_memory_store_takes_a_demo_import),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -317,6 +317,46 @@ static tp_status m_setting_get(tp_store *b, tp_ctx *ctx, const char *k, tp_text_
 	*f = 0;
 	return TP_OK;
 }
+/* Settings (the round-robin turn of the MQL rule, on the import path) are
+ * let go like scores. */
+static tp_status m_setting_set(tp_store *b, tp_ctx *ctx, const char *k, const char *v)
+{
+	(void)b, (void)ctx, (void)k, (void)v;
+	return TP_OK;
+}
+/* Reports and training read history this store does not keep. */
+static tp_status m_no_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u)
+{
+	(void)b, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_scores(tp_store *b, tp_ctx *ctx, tp_score_fn fn, void *u)
+{
+	(void)b, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_stage_changes(tp_store *b, tp_ctx *ctx, int64_t c, tp_stage_change_fn fn,
+                                    void *u)
+{
+	(void)b, (void)c, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_opp_get(tp_store *b, tp_ctx *ctx, int64_t i, tp_opportunity_row *r, int *f)
+{
+	(void)b, (void)i, (void)r;
+	*f = 0;
+	return unsupported(ctx);
+}
+static tp_status m_no_opp_update(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r)
+{
+	(void)b, (void)r;
+	return unsupported(ctx);
+}
+static tp_status m_no_opps(tp_store *b, tp_ctx *ctx, tp_opportunity_fn fn, void *u)
+{
+	(void)b, (void)fn, (void)u;
+	return unsupported(ctx);
+}
 
 static void m_close(tp_store *b)
 {
@@ -371,9 +411,16 @@ static const tp_store_ops memory_ops = {
 	.bulk_begin = NULL,
 	.bulk_end = NULL,
 	.setting_get = m_setting_get,
+	.setting_set = m_setting_set,
+	.events_scan = m_no_scan,
 	.score_get = m_score_get,
 	.score_put = m_score_put,
 	.score_delete = m_score_delete,
+	.scores_list = m_no_scores,
+	.stage_changes = m_no_stage_changes,
+	.opportunity_get = m_no_opp_get,
+	.opportunity_update = m_no_opp_update,
+	.opportunities_list = m_no_opps,
 };
 
 tp_store *tp_store_open_memory(void)
