@@ -11,21 +11,28 @@
 #   < expected/file.json    its whole stdout, from tests/data/expected/
 #   ? N                     its expected exit status (0 when absent)
 # Lines starting with # are comments.
+#
+# ONLY=REGEX runs only the tests whose name (test_store, e2e/demo,
+# fuzz_csv) matches. A fuzz target's crash inputs are kept in
+# build/fuzz-crashes/ so that a failure can be replayed.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
 case "$B" in /*) ;; *) B="$ROOT/$B" ;; esac
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+ONLY=${ONLY:-}
 pass=0
 fail=0
 failed=()
 
 ok() { pass=$((pass + 1)); }
+chosen() { [ -z "$ONLY" ] || [[ "$1" =~ $ONLY ]]; }
 bad() { fail=$((fail + 1)); failed+=("$1"); echo "FAIL: $1"; }
 
 echo "== unit"
 for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
+	chosen "$(basename "$t")" || continue
 	out=$("$t" 2>&1)
 	rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
@@ -92,20 +99,23 @@ run_case() {
 	if [ "$case_ok" = 1 ]; then ok; echo "$name: ok"; else bad "e2e/$name"; fi
 }
 for c in "$ROOT"/tests/e2e/*.t; do
-	[ -f "$c" ] && run_case "$c"
+	[ -f "$c" ] && chosen "e2e/$(basename "$c" .t)" && run_case "$c"
 done
 
 echo "== fuzz (${FUZZ_SECONDS}s each)"
 for f in "$ROOT"/build/fuzz/fuzz_*; do
 	[ -x "$f" ] || continue
 	n=$(basename "$f")
+	chosen "$n" || continue
 	work=$(mktemp -d)
 	cp "$ROOT/tests/fuzz/corpus/$n"/* "$work"/ 2>/dev/null
 	if (cd "$work" && "$f" -max_total_time="$FUZZ_SECONDS" -max_len=8192 -print_final_stats=0 . >"$work/log" 2>&1); then
 		ok; echo "$n: $(grep -o 'Done [0-9]* runs' "$work/log" | tail -1)"
 	else
 		grep -E "ERROR|SUMMARY|importer:" "$work/log" | head -5
-		ls "$work"/crash-* "$work"/leak-* 2>/dev/null | head -3
+		mkdir -p "$ROOT/build/fuzz-crashes/$n"
+		cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$ROOT/build/fuzz-crashes/$n"/ 2>/dev/null
+		ls "$ROOT/build/fuzz-crashes/$n" | head -3 | sed "s|^|  kept build/fuzz-crashes/$n/|"
 		bad "fuzz/$n"
 	fi
 	rm -rf "$work"

@@ -18,7 +18,7 @@ typedef struct tp_demo_opts {
 
 typedef struct tp_demo_stats {
 	int64_t people, visitors, accounts, events, duplicates_sent;
-	int64_t spend_rows, opportunities, won, lost, revenue_rows, stage_changes;
+	int64_t spend_rows, opportunities, won, lost, mrr_rows, stage_changes;
 } tp_demo_stats;
 
 /* Writes the world's events as Segment-spec JSON Lines, in time order. */
@@ -27,7 +27,7 @@ TP_API tp_status tp_demo_write_events(tp_ctx *ctx, const tp_demo_opts *opts, FIL
 
 /* Writes what does not arrive as events — daily ad spend per channel and
  * campaign, opportunities won and lost, stage history of sales decisions,
- * MRR movements — into a store that has imported the same world's events. */
+ * monthly MRR levels — into a store that has imported the same world's events. */
 TP_API tp_status tp_demo_write_business(tp_ctx *ctx, const tp_demo_opts *opts, tp_store *store,
                                         tp_demo_stats *stats);
 

@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 2
+#define TP_STORE_OPS_VERSION 3
 
 typedef struct tp_store tp_store;
 
@@ -35,10 +35,15 @@ typedef struct tp_contact_filter {
 	int64_t account_id;   /* 0 = any */
 } tp_contact_filter;
 
+/* One day of one campaign's ad spend. Re-importing a day and campaign
+ * supersedes it: reads take, per (date, channel, source, campaign), the rows
+ * of the latest import at or before the moment asked (rows of one import
+ * add up: an export split by device or network). */
 typedef struct tp_spend_row {
 	const char *date;     /* YYYY-MM-DD */
 	const char *channel, *source, *campaign, *currency;
 	int64_t impressions, clicks, cost; /* cost in minor units */
+	int64_t imported_at;  /* ms; one value per import */
 } tp_spend_row;
 
 typedef struct tp_opportunity_row {
@@ -49,10 +54,17 @@ typedef struct tp_opportunity_row {
 	int probability;
 } tp_opportunity_row;
 
-typedef struct tp_revenue_row {
-	int64_t account_id, mrr_delta;
-	const char *month, *kind, *currency; /* kind: new, expansion, contraction, churn, reactivation */
-} tp_revenue_row;
+/* An account's monthly recurring revenue in one month, as billing stated
+ * it. Movements (new, expansion, churn, ...) are derived from these levels.
+ * Like spend, a later import of the same (account, month) supersedes an
+ * earlier one and rows of one import add up (one row per subscription). */
+typedef struct tp_mrr_row {
+	int64_t account_id;
+	const char *month;    /* YYYY-MM */
+	int64_t mrr;          /* minor units, >= 0 */
+	const char *currency;
+	int64_t imported_at;  /* ms; one value per import */
+} tp_mrr_row;
 
 typedef struct tp_stage_change_row {
 	int64_t contact_id, at;
@@ -77,6 +89,8 @@ typedef struct tp_score_row {
 typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
 typedef int (*tp_stage_change_fn)(void *user, const tp_stage_change_row *r);
 typedef int (*tp_opportunity_fn)(void *user, const tp_opportunity_row *r);
+typedef int (*tp_spend_fn)(void *user, const tp_spend_row *r);
+typedef int (*tp_mrr_fn)(void *user, const tp_mrr_row *r);
 
 typedef struct tp_store_counts {
 	int64_t events, contacts, accounts, visitors, anonymous_visitors, merges;
@@ -150,7 +164,7 @@ typedef struct tp_store_ops {
 	tp_status (*spend_insert)(tp_store *s, tp_ctx *ctx, const tp_spend_row *r);
 	tp_status (*opportunity_insert)(tp_store *s, tp_ctx *ctx, const tp_opportunity_row *r,
 	                                int64_t *id);
-	tp_status (*revenue_insert)(tp_store *s, tp_ctx *ctx, const tp_revenue_row *r);
+	tp_status (*mrr_insert)(tp_store *s, tp_ctx *ctx, const tp_mrr_row *r);
 
 	/* settings: the workspace's channel site lists */
 	tp_status (*sites_get)(tp_store *s, tp_ctx *ctx, tp_site_list list, tp_text_fn fn,
@@ -188,6 +202,17 @@ typedef struct tp_store_ops {
 	                             int *found);
 	tp_status (*opportunity_update)(tp_store *s, tp_ctx *ctx, const tp_opportunity_row *r);
 	tp_status (*opportunities_list)(tp_store *s, tp_ctx *ctx, tp_opportunity_fn fn, void *user);
+
+	/* ---- version 3 ---- */
+	/* Ad spend of days in [from, to] (YYYY-MM-DD, inclusive), as it stood at
+	 * `as_of` (see tp_spend_row), by date. */
+	tp_status (*spend_list)(tp_store *s, tp_ctx *ctx, const char *from, const char *to,
+	                        int64_t as_of, tp_spend_fn fn, void *user);
+	/* MRR levels as they stood at `as_of`, by account then month. */
+	tp_status (*mrr_list)(tp_store *s, tp_ctx *ctx, int64_t as_of, tp_mrr_fn fn, void *user);
+	/* Every event (anonymous ones too) with from <= ts <= to, by time. */
+	tp_status (*events_between)(tp_store *s, tp_ctx *ctx, int64_t from, int64_t to,
+	                            tp_touch_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -21,4 +21,11 @@ TP_API void tp_time_format_date(int64_t ms, char out[11]);
  * days_from_civil); valid for years 0..9999. */
 TP_API int64_t tp_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* Months as one number, year * 12 + (month - 1), for calendar-month
+ * arithmetic (the month after is m + 1). */
+TP_API int tp_month_parse(const char *s, int *out);   /* "2026-03" → 0 or -1 */
+TP_API int tp_month_of(int64_t ms);
+TP_API int64_t tp_month_start(int month);             /* ms of its first instant */
+TP_API void tp_month_format(int month, char out[8]);  /* "2026-03" */
+
 #endif

@@ -87,10 +87,10 @@ int cmd_demo(tp_ctx *ctx, int argc, char **argv)
 	       (long long)ds.events + ds.duplicates_sent, o.events_out ? " to " : "",
 	       o.events_out ? o.events_out : "", (long long)is.accepted, (long long)is.duplicates,
 	       (long long)is.rejected);
-	printf("%lld days of ad spend rows, %lld opportunities (%lld won, %lld lost),"
-	       " %lld MRR movements, %lld stage changes by sales\n", (long long)ds.spend_rows,
+	printf("%lld ad spend rows (a day of a campaign each), %lld opportunities (%lld won, %lld lost),"
+	       " %lld monthly MRR levels, %lld stage changes by sales\n", (long long)ds.spend_rows,
 	       (long long)ds.opportunities, (long long)ds.won, (long long)ds.lost,
-	       (long long)ds.revenue_rows, (long long)ds.stage_changes);
+	       (long long)ds.mrr_rows, (long long)ds.stage_changes);
 	rc = is.rejected ? EXIT_PARTIAL : EXIT_OK;
 out:
 	if (events)

@@ -131,3 +131,33 @@ void tp_time_format_date(int64_t ms, char out[11])
 	memcpy(out, full, 10);
 	out[10] = '\0';
 }
+
+int tp_month_parse(const char *s, int *out)
+{
+	const char *p = s;
+	int y, m;
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &m) || *p || y < 1970 ||
+	    m < 1 || m > 12)
+		return -1;
+	*out = y * 12 + m - 1;
+	return 0;
+}
+
+int tp_month_of(int64_t ms)
+{
+	int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+	int y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	return y * 12 + (int)m - 1;
+}
+
+int64_t tp_month_start(int month)
+{
+	return tp_days_from_civil(month / 12, (unsigned)(month % 12 + 1), 1) * 86400000;
+}
+
+void tp_month_format(int month, char out[8])
+{
+	snprintf(out, 8, "%04u-%02u", (unsigned)(month / 12) % 10000u, (unsigned)(month % 12 + 1) % 13u);
+}

@@ -26,8 +26,10 @@ static tp_status write_spend(tp_ctx *ctx, const demo_world *w, tp_store *s, tp_d
 			double ctr = strcmp(ch->medium, "cpc") == 0 ? 0.035 : 0.008;
 			int64_t clicks = (int64_t)((double)impressions * ctr * (0.8 + 0.4 * tp__demo_unit(&r)));
 			double cpc = strcmp(ch->source, "linkedin") == 0 ? 7.5 : strcmp(ch->medium, "cpc") == 0 ? 3.2 : 1.1;
+			/* The platforms' reports for a day are final the day after. */
 			tp_spend_row row = {date, ch->name, ch->source, ch->campaign, "USD", impressions,
-			                    clicks, (int64_t)((double)clicks * cpc * 100)};
+			                    clicks, (int64_t)((double)clicks * cpc * 100),
+			                    day + DAY_MS < w->end_ms ? day + DAY_MS : w->end_ms};
 			tp_status rc = s->ops->spend_insert(s, ctx, &row);
 			if (rc != TP_OK)
 				return rc;
@@ -129,31 +131,28 @@ static tp_status write_deals(tp_ctx *ctx, const demo_world *w, tp_store *s, tp_d
 			if ((rc = s->ops->account_put(s, ctx, &acc)) != TP_OK)
 				return rc;
 		}
-		/* MRR: new at close, then monthly chances of expansion, contraction, churn. */
+		/* MRR levels as billing would state them each month: the annual plan
+		 * over twelve, then monthly chances of expansion, contraction and
+		 * churn. Each month is known (imported) when it closes. */
 		int64_t mrr = a->deal_amount / 12;
-		for (int64_t t = a->close_at; t < w->end_ms && mrr > 0; t += 30 * DAY_MS) {
+		int last = tp_month_of(w->end_ms - 1);
+		for (int m = tp_month_of(a->close_at); m <= last && mrr > 0; m++) {
+			if (m > tp_month_of(a->close_at)) {
+				double u = tp__demo_unit(&r);
+				if (u < 0.04)
+					mrr += mrr / 4;
+				else if (u < 0.06)
+					mrr -= mrr / 6;
+				else if (u < 0.075)
+					mrr = 0;
+			}
 			char month[8];
-			char day[11];
-			tp_time_format_date(t, day);
-			snprintf(month, sizeof month, "%.7s", day);
-			const char *kind = NULL;
-			int64_t delta = 0;
-			double u = tp__demo_unit(&r);
-			if (t == a->close_at)
-				kind = "new", delta = mrr;
-			else if (u < 0.04)
-				kind = "expansion", delta = mrr / 4;
-			else if (u < 0.06)
-				kind = "contraction", delta = -mrr / 6;
-			else if (u < 0.075)
-				kind = "churn", delta = -mrr;
-			if (!kind)
-				continue;
-			tp_revenue_row rr = {aid, delta, month, kind, "USD"};
-			if ((rc = s->ops->revenue_insert(s, ctx, &rr)) != TP_OK)
+			tp_month_format(m, month);
+			int64_t known = tp_month_start(m + 1);
+			tp_mrr_row mr = {aid, month, mrr, "USD", known < w->end_ms ? known : w->end_ms};
+			if ((rc = s->ops->mrr_insert(s, ctx, &mr)) != TP_OK)
 				return rc;
-			mrr += delta;
-			st->revenue_rows++;
+			st->mrr_rows++;
 		}
 	}
 	return TP_OK;

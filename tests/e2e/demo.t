@@ -2,7 +2,7 @@
 $ touchpoint demo --db t.db --contacts 60 --seed 7 --days 120 --events-out ev.jsonl
 > demo world (seed 7, 120 days from 2026-01-01): 60 people at 16 accounts, 180 visitors
 > 2206 events written to ev.jsonl; imported 2201, 5 duplicates skipped, 0 refused
-> 600 days of ad spend rows, 6 opportunities (2 won, 1 lost), 2 MRR movements, 85 stage changes by sales
+> 600 ad spend rows (a day of a campaign each), 6 opportunities (2 won, 1 lost), 3 monthly MRR levels, 85 stage changes by sales
 $ sha256sum ev.jsonl | cut -c1-16
 > 218358bd38987a7b
 $ touchpoint status --db t.db --json

@@ -103,7 +103,7 @@ PASS(stage_change_insert, (tp_store *b, tp_ctx *ctx, const tp_stage_change_row *
 PASS(spend_insert, (tp_store *b, tp_ctx *ctx, const tp_spend_row *r), (INNER(b), ctx, r))
 PASS(opportunity_insert, (tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r, int64_t *i),
      (INNER(b), ctx, r, i))
-PASS(revenue_insert, (tp_store *b, tp_ctx *ctx, const tp_revenue_row *r), (INNER(b), ctx, r))
+PASS(mrr_insert, (tp_store *b, tp_ctx *ctx, const tp_mrr_row *r), (INNER(b), ctx, r))
 PASS(sites_get, (tp_store *b, tp_ctx *ctx, tp_site_list l, tp_text_fn fn, void *u, int *s),
      (INNER(b), ctx, l, fn, u, s))
 PASS(sites_set, (tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s, size_t n),
@@ -128,6 +128,12 @@ PASS(opportunity_update, (tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r)
      (INNER(b), ctx, r))
 PASS(opportunities_list, (tp_store *b, tp_ctx *ctx, tp_opportunity_fn fn, void *u),
      (INNER(b), ctx, fn, u))
+PASS(spend_list, (tp_store *b, tp_ctx *ctx, const char *f, const char *t, int64_t a,
+                  tp_spend_fn fn, void *u), (INNER(b), ctx, f, t, a, fn, u))
+PASS(mrr_list, (tp_store *b, tp_ctx *ctx, int64_t a, tp_mrr_fn fn, void *u),
+     (INNER(b), ctx, a, fn, u))
+PASS(events_between, (tp_store *b, tp_ctx *ctx, int64_t f, int64_t t, tp_touch_fn fn, void *u),
+     (INNER(b), ctx, f, t, fn, u))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -162,7 +168,7 @@ static const tp_store_ops fault_ops = {
 	.stage_change_insert = f_stage_change_insert,
 	.spend_insert = f_spend_insert,
 	.opportunity_insert = f_opportunity_insert,
-	.revenue_insert = f_revenue_insert,
+	.mrr_insert = f_mrr_insert,
 	.sites_get = f_sites_get,
 	.sites_set = f_sites_set,
 	.counts = f_counts,
@@ -179,6 +185,9 @@ static const tp_store_ops fault_ops = {
 	.opportunity_get = f_opportunity_get,
 	.opportunity_update = f_opportunity_update,
 	.opportunities_list = f_opportunities_list,
+	.spend_list = f_spend_list,
+	.mrr_list = f_mrr_list,
+	.events_between = f_events_between,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

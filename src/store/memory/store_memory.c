@@ -281,9 +281,26 @@ static tp_status m_no_opp(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r,
 	(void)b, (void)r, (void)i;
 	return unsupported(ctx);
 }
-static tp_status m_no_revenue(tp_store *b, tp_ctx *ctx, const tp_revenue_row *r)
+static tp_status m_no_mrr(tp_store *b, tp_ctx *ctx, const tp_mrr_row *r)
 {
 	(void)b, (void)r;
+	return unsupported(ctx);
+}
+static tp_status m_no_spend_list(tp_store *b, tp_ctx *ctx, const char *from, const char *to,
+                                 int64_t as_of, tp_spend_fn fn, void *u)
+{
+	(void)b, (void)from, (void)to, (void)as_of, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_mrr_list(tp_store *b, tp_ctx *ctx, int64_t as_of, tp_mrr_fn fn, void *u)
+{
+	(void)b, (void)as_of, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
+                                     tp_touch_fn fn, void *u)
+{
+	(void)b, (void)from, (void)to, (void)fn, (void)u;
 	return unsupported(ctx);
 }
 static tp_status m_no_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s,
@@ -404,7 +421,7 @@ static const tp_store_ops memory_ops = {
 	.stage_change_insert = m_stage_insert,
 	.spend_insert = m_no_spend,
 	.opportunity_insert = m_no_opp,
-	.revenue_insert = m_no_revenue,
+	.mrr_insert = m_no_mrr,
 	.sites_get = m_sites_get,
 	.sites_set = m_no_sites_set,
 	.counts = m_counts,
@@ -421,6 +438,9 @@ static const tp_store_ops memory_ops = {
 	.opportunity_get = m_no_opp_get,
 	.opportunity_update = m_no_opp_update,
 	.opportunities_list = m_no_opps,
+	.spend_list = m_no_spend_list,
+	.mrr_list = m_no_mrr_list,
+	.events_between = m_no_events_between,
 };
 
 tp_store *tp_store_open_memory(void)

@@ -108,6 +108,21 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "ALTER TABLE opportunity ADD COLUMN owner TEXT;"
 	 "ALTER TABLE opportunity ADD COLUMN updated_at INTEGER;"
 	 "UPDATE opportunity SET updated_at = coalesce(closed_at, created_at);"},
+
+	/* Spend and MRR become append-only with the import they came from, so a
+	 * report --as-of a past day reads what was known then. MRR is kept as
+	 * levels (what billing states) rather than movements; revenue_movement
+	 * was written only by the demo and is dropped (docs/ARCHITECTURE.md). */
+	{3, "import history of ad spend, MRR levels",
+	 "ALTER TABLE ad_spend ADD COLUMN imported_at INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE INDEX ad_spend_key ON ad_spend(workspace_id, date, channel, source, campaign,"
+	 "  imported_at);"
+	 "CREATE TABLE mrr ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, account_id INTEGER NOT NULL,"
+	 "  month TEXT NOT NULL, mrr INTEGER NOT NULL, currency TEXT NOT NULL,"
+	 "  imported_at INTEGER NOT NULL);"
+	 "CREATE INDEX mrr_key ON mrr(workspace_id, account_id, month, imported_at);"
+	 "DROP TABLE revenue_movement;"},
 };
 
 const int tp__sqlite_migration_count =

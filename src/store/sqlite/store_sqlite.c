@@ -44,13 +44,13 @@ enum {
 	ST_ACCOUNT_UPDATE, ST_ACCOUNTS_LIST,
 	ST_MERGE_INSERT, ST_MERGE_UPDATE, ST_MERGE_ACTIVE, ST_MERGES_OF_CONTACT,
 	ST_NOTE_INSERT, ST_NOTES_OF_CONTACT,
-	ST_STAGE_INSERT, ST_SPEND_INSERT, ST_OPP_INSERT, ST_REVENUE_INSERT,
+	ST_STAGE_INSERT, ST_SPEND_INSERT, ST_OPP_INSERT, ST_MRR_INSERT,
 	ST_SITES_GET, ST_SETTING_GET, ST_SETTING_PUT, ST_SITES_DELETE, ST_SITE_INSERT,
 	ST_COUNT_EVENTS, ST_COUNT_CONTACTS, ST_COUNT_ACCOUNTS, ST_COUNT_VISITORS,
 	ST_COUNT_ANON_VISITORS, ST_COUNT_MERGES, ST_COUNT_STAGES, ST_COUNT_CHANNELS,
 	ST_EVENTS_SCAN, ST_SCORE_GET, ST_SCORE_PUT, ST_SCORE_DELETE, ST_SCORES_LIST,
 	ST_STAGES_OF_CONTACT, ST_STAGES_ALL, ST_OPP_GET, ST_OPP_UPDATE, ST_OPPS_LIST,
-	ST_SETTING_DELETE,
+	ST_SETTING_DELETE, ST_SPEND_LIST, ST_MRR_LIST, ST_EVENTS_BETWEEN,
 	ST__COUNT
 };
 
@@ -169,15 +169,15 @@ static const char *const sql_text[ST__COUNT] = {
 		" reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_SPEND_INSERT] =
 		"INSERT INTO ad_spend (workspace_id, date, channel, source, campaign, impressions,"
-		" clicks, cost, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		" clicks, cost, currency, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[ST_OPP_INSERT] =
 		"INSERT INTO opportunity (workspace_id, account_id, contact_id, name, stage, amount,"
 		" currency, probability, created_at, close_date, closed_at, lost_reason,"
 		" source_channel, owner, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-	[ST_REVENUE_INSERT] =
-		"INSERT INTO revenue_movement (workspace_id, account_id, month, kind, mrr_delta,"
-		" currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_MRR_INSERT] =
+		"INSERT INTO mrr (workspace_id, account_id, month, mrr, currency, imported_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_SITES_GET] = "SELECT site FROM channel_site WHERE workspace_id = ?1 AND list = ?2"
 		" ORDER BY site",
 	[ST_SETTING_GET] = "SELECT value FROM setting WHERE workspace_id = ?1 AND key = ?2",
@@ -199,6 +199,20 @@ static const char *const sql_text[ST__COUNT] = {
 		" AND merged_into IS NULL GROUP BY stage",
 	[ST_COUNT_CHANNELS] = "SELECT source_channel, count(*) FROM contact WHERE workspace_id = ?1"
 		" AND merged_into IS NULL AND source_channel IS NOT NULL GROUP BY source_channel",
+	/* The rows of the latest import (at or before ?4) of each key. */
+	[ST_SPEND_LIST] = "SELECT date, channel, source, campaign, currency, impressions, clicks,"
+		" cost, imported_at FROM ad_spend a WHERE workspace_id = ?1 AND date BETWEEN ?2 AND ?3"
+		" AND imported_at <= ?4 AND NOT EXISTS (SELECT 1 FROM ad_spend b"
+		" WHERE b.workspace_id = a.workspace_id AND b.date = a.date AND b.channel = a.channel"
+		" AND b.source IS a.source AND b.campaign IS a.campaign"
+		" AND b.imported_at > a.imported_at AND b.imported_at <= ?4) ORDER BY date, id",
+	[ST_MRR_LIST] = "SELECT account_id, month, mrr, currency, imported_at FROM mrr a"
+		" WHERE workspace_id = ?1 AND imported_at <= ?2 AND NOT EXISTS (SELECT 1 FROM mrr b"
+		" WHERE b.workspace_id = a.workspace_id AND b.account_id = a.account_id"
+		" AND b.month = a.month AND b.imported_at > a.imported_at AND b.imported_at <= ?2)"
+		" ORDER BY account_id, month, id",
+	[ST_EVENTS_BETWEEN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
+		" AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id",
 };
 
 /* An event update held back during a bulk load (see bulk_begin). */
@@ -952,6 +966,7 @@ static tp_status s_spend_insert(tp_store *b, tp_ctx *ctx, const tp_spend_row *r)
 	sqlite3_bind_int64(st, 7, r->clicks);
 	sqlite3_bind_int64(st, 8, r->cost);
 	bind_text(st, 9, r->currency);
+	sqlite3_bind_int64(st, 10, r->imported_at);
 	return exec(s, ctx, st, "ad spend");
 }
 
@@ -983,19 +998,19 @@ static tp_status s_opportunity_insert(tp_store *b, tp_ctx *ctx, const tp_opportu
 	return rc;
 }
 
-static tp_status s_revenue_insert(tp_store *b, tp_ctx *ctx, const tp_revenue_row *r)
+static tp_status s_mrr_insert(tp_store *b, tp_ctx *ctx, const tp_mrr_row *r)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
-	sqlite3_stmt *st = stmt(s, ctx, ST_REVENUE_INSERT, &rc);
+	sqlite3_stmt *st = stmt(s, ctx, ST_MRR_INSERT, &rc);
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, r->account_id);
 	bind_text(st, 3, r->month);
-	bind_text(st, 4, r->kind);
-	sqlite3_bind_int64(st, 5, r->mrr_delta);
-	bind_text(st, 6, r->currency);
-	return exec(s, ctx, st, "revenue movement");
+	sqlite3_bind_int64(st, 4, r->mrr);
+	bind_text(st, 5, r->currency);
+	sqlite3_bind_int64(st, 6, r->imported_at);
+	return exec(s, ctx, st, "MRR");
 }
 
 static tp_status s_sites_get(tp_store *b, tp_ctx *ctx, tp_site_list list, tp_text_fn fn,
@@ -1296,6 +1311,74 @@ static tp_status s_opportunities_list(tp_store *b, tp_ctx *ctx, tp_opportunity_f
 	return iterate(s, ctx, st, "opportunities list", opportunity_row, (void *)fn, user);
 }
 
+/* ---- version 3: spend, MRR, events by time --------------------------- */
+
+static int spend_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_spend_row r = {
+		.date = col_text(s, st, 0),
+		.channel = col_text(s, st, 1),
+		.source = col_text(s, st, 2),
+		.campaign = col_text(s, st, 3),
+		.currency = col_text(s, st, 4),
+		.impressions = sqlite3_column_int64(st, 5),
+		.clicks = sqlite3_column_int64(st, 6),
+		.cost = sqlite3_column_int64(st, 7),
+		.imported_at = sqlite3_column_int64(st, 8),
+	};
+	return ((tp_spend_fn)fn)(user, &r);
+}
+
+static tp_status s_spend_list(tp_store *b, tp_ctx *ctx, const char *from, const char *to,
+                              int64_t as_of, tp_spend_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_SPEND_LIST, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	sqlite3_bind_int64(st, 4, as_of);
+	return iterate(s, ctx, st, "spend list", spend_row, (void *)fn, user);
+}
+
+static int mrr_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_mrr_row r = {
+		.account_id = sqlite3_column_int64(st, 0),
+		.month = col_text(s, st, 1),
+		.mrr = sqlite3_column_int64(st, 2),
+		.currency = col_text(s, st, 3),
+		.imported_at = sqlite3_column_int64(st, 4),
+	};
+	return ((tp_mrr_fn)fn)(user, &r);
+}
+
+static tp_status s_mrr_list(tp_store *b, tp_ctx *ctx, int64_t as_of, tp_mrr_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_MRR_LIST, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, as_of);
+	return iterate(s, ctx, st, "MRR list", mrr_row, (void *)fn, user);
+}
+
+static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
+                                  tp_touch_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_BETWEEN, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	return iterate(s, ctx, st, "events by time", touch_row, (void *)fn, user);
+}
+
 static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out)
 {
 	tp_status rc;
@@ -1482,7 +1565,7 @@ static const tp_store_ops sqlite_ops = {
 	.stage_change_insert = s_stage_change_insert,
 	.spend_insert = s_spend_insert,
 	.opportunity_insert = s_opportunity_insert,
-	.revenue_insert = s_revenue_insert,
+	.mrr_insert = s_mrr_insert,
 	.sites_get = s_sites_get,
 	.sites_set = s_sites_set,
 	.counts = s_counts,
@@ -1499,6 +1582,9 @@ static const tp_store_ops sqlite_ops = {
 	.opportunity_get = s_opportunity_get,
 	.opportunity_update = s_opportunity_update,
 	.opportunities_list = s_opportunities_list,
+	.spend_list = s_spend_list,
+	.mrr_list = s_mrr_list,
+	.events_between = s_events_between,
 };
 
 int tp_store_schema_version(void)
