@@ -18,6 +18,8 @@ typedef int (*tp_csv_row_fn)(void *user, int64_t row, const char *const *fields,
 /* Returns new — free with tp_csv_reader_destroy(); NULL when out of memory. */
 TP_API tp_csv_reader *tp_csv_reader_create(tp_csv_row_fn fn, void *user);
 TP_API void tp_csv_reader_destroy(tp_csv_reader *r);
+/* Cells are separated by `c` (',' unless set; '\t' for tab-separated). */
+TP_API void tp_csv_reader_set_delimiter(tp_csv_reader *r, unsigned char c);
 /* Feeds bytes (any split). A UTF-8 byte order mark at the start is skipped.
  * Fails with TP_ERR_TOO_BIG (field, row or column cap) or TP_ERR_PARSE. */
 TP_API tp_status tp_csv_feed(tp_csv_reader *r, tp_ctx *ctx, const char *data, size_t len);

@@ -60,8 +60,6 @@ TP_API const tp_import_stats *tp_importer_stats(const tp_importer *imp);
 TP_API tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in,
                                   const tp_import_opts *opts, tp_import_stats *stats);
 
-#endif
-
 /* ---- contacts from a CRM export (CSV) ---------------------------------- */
 
 typedef struct tp_contacts_import_opts {
@@ -85,3 +83,69 @@ TP_API const char *const *tp_contact_fields(void);
 TP_API tp_status tp_import_contacts(tp_ctx *ctx, tp_store *store, FILE *in,
                                     const tp_contacts_import_opts *opts,
                                     tp_contacts_import_stats *stats);
+
+/* ---- ad spend from the ad platforms' reports (CSV) ---------------------- */
+
+typedef enum tp_spend_format {
+	TP_SPEND_AUTO,        /* detected by the header */
+	TP_SPEND_GOOGLE,      /* Google Ads: Day, Campaign, Currency code, Impr., Clicks, Cost */
+	TP_SPEND_META,        /* Meta Ads Manager: Day, Campaign name, Impressions, Link clicks,
+	                       * Amount spent (USD) */
+	TP_SPEND_LINKEDIN,    /* LinkedIn Campaign Manager: Start Date (in UTC), Campaign Name,
+	                       * Currency, Total Spent, Impressions, Clicks */
+	TP_SPEND_TIKTOK,      /* TikTok Ads Manager: Date, Campaign name, Currency, Cost,
+	                       * Impressions, Clicks (destination) */
+	TP_SPEND_TOUCHPOINT,  /* date, channel, source, campaign, impressions, clicks, cost,
+	                       * currency: any other platform, by hand */
+	TP_SPEND__COUNT
+} tp_spend_format;
+
+TP_API const char *tp_spend_format_name(tp_spend_format f);   /* "google", ... */
+TP_API int tp_spend_format_from_name(const char *name, tp_spend_format *out);
+
+typedef struct tp_spend_import_opts {
+	tp_spend_format format;
+	const char *currency;    /* when the file does not say it */
+	int strict;              /* stop at the first bad row and store nothing */
+	tp_reject_fn on_reject;  /* each refused row, with its row number */
+	void *user;
+} tp_spend_import_opts;
+
+typedef struct tp_spend_import_stats {
+	tp_spend_format format;  /* as detected */
+	int64_t rows, stored, totals, rejected;   /* totals: the report's "Total" rows, skipped */
+	int64_t impressions, clicks, cost;        /* of the stored rows; cost in minor units */
+	char currency[4];        /* of the stored rows; "" when they differ */
+	char first_date[11], last_date[11];
+} tp_spend_import_stats;
+
+/* One import: every row stored carries the same imported_at (now), so it
+ * supersedes earlier imports of the same days and campaigns (tp_spend_row).
+ * All rows are stored in one transaction. */
+TP_API tp_status tp_import_spend(tp_ctx *ctx, tp_store *store, FILE *in,
+                                 const tp_spend_import_opts *opts, tp_spend_import_stats *stats);
+
+/* ---- MRR from billing (CSV) -------------------------------------------- */
+
+typedef struct tp_revenue_import_opts {
+	const char *currency;    /* when the file has no currency column; else USD */
+	int strict;              /* stop at the first bad row and store nothing */
+	tp_reject_fn on_reject;
+	void *user;
+} tp_revenue_import_opts;
+
+typedef struct tp_revenue_import_stats {
+	int64_t rows, stored, rejected, accounts_created;
+	char first_month[8], last_month[8];
+} tp_revenue_import_stats;
+
+/* A billing export of MRR levels: one row per account (domain, website or
+ * Touchpoint account id) and month, with the MRR of that month; several rows
+ * of one account and month (subscriptions, products) add up. An account
+ * unknown by domain is created. Rows supersede earlier imports of the same
+ * account and month (tp_mrr_row); one transaction. */
+TP_API tp_status tp_import_revenue(tp_ctx *ctx, tp_store *store, FILE *in,
+                                   const tp_revenue_import_opts *opts,
+                                   tp_revenue_import_stats *stats);
+
+#endif

@@ -19,6 +19,7 @@
 #include "touchpoint/lifecycle.h"
 #include "touchpoint/limits.h"
 #include "touchpoint/model.h"
+#include "touchpoint/money.h"
 #include "touchpoint/opportunity.h"
 #include "touchpoint/pipeline.h"
 #include "touchpoint/predict.h"

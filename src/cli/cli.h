@@ -49,6 +49,7 @@ typedef struct cli_opts {
 	const char *by, *set, *owner, *account, *contact, *amount, *currency, *close_date;
 	const char *lost_reason, *name, *source, *label;
 	const char *model, *lookback, *conversion, *paths, *half_life, *as_of, *from, *to;
+	const char *format, *month;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */

@@ -105,20 +105,72 @@ static int import_contacts(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in
 	return st.rejected ? EXIT_PARTIAL : EXIT_OK;
 }
 
+static int import_spend(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
+{
+	tp_spend_import_opts opts = {.currency = o->currency, .strict = o->strict,
+	                             .on_reject = on_row_reject};
+	if (o->format && tp_spend_format_from_name(o->format, &opts.format) != 0)
+		return cli_usage("import", "--format is google, meta, linkedin, tiktok or touchpoint,"
+		                 " not \"%s\"", o->format);
+	tp_spend_import_stats st;
+	tp_status rc = tp_import_spend(ctx, s, in, &opts, &st);
+	if (rc != TP_OK) {
+		cli_fail(ctx, rc);
+		fputs("touchpoint: nothing from this file was stored\n", stderr);
+		return rc == TP_ERR_USAGE ? EXIT_USAGE : EXIT_FAILED;
+	}
+	char cost[32];
+	printf("%s report: %lld rows stored", tp_spend_format_name(st.format), (long long)st.stored);
+	if (st.stored)
+		printf(" (%s to %s), %lld impressions, %lld clicks, cost %s %s", st.first_date,
+		       st.last_date, (long long)st.impressions, (long long)st.clicks,
+		       cli_money(st.cost, cost, sizeof cost), st.currency[0] ? st.currency : "(mixed)");
+	printf("; %lld refused, %lld total rows skipped\n", (long long)st.rejected,
+	       (long long)st.totals);
+	return st.rejected ? EXIT_PARTIAL : EXIT_OK;
+}
+
+static int import_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
+{
+	tp_revenue_import_opts opts = {.currency = o->currency, .strict = o->strict,
+	                               .on_reject = on_row_reject};
+	tp_revenue_import_stats st;
+	tp_status rc = tp_import_revenue(ctx, s, in, &opts, &st);
+	if (rc != TP_OK) {
+		cli_fail(ctx, rc);
+		fputs("touchpoint: nothing from this file was stored\n", stderr);
+		return rc == TP_ERR_USAGE ? EXIT_USAGE : EXIT_FAILED;
+	}
+	printf("%lld rows: %lld MRR levels stored", (long long)st.rows, (long long)st.stored);
+	if (st.stored)
+		printf(" (%s to %s)", st.first_month, st.last_month);
+	printf(", %lld accounts created, %lld refused\n", (long long)st.accounts_created,
+	       (long long)st.rejected);
+	return st.rejected ? EXIT_PARTIAL : EXIT_OK;
+}
+
 int cmd_import(tp_ctx *ctx, int argc, char **argv)
 {
 	cli_opts o;
-	int rc = cli_parse("import", argc, argv, "db workspace strict map overwrite", &o);
+	int rc = cli_parse("import", argc, argv,
+	                   "db workspace strict map overwrite format currency", &o);
 	if (rc)
 		return rc;
-	if (o.nargs != 2 || (strcmp(o.args[0], "events") != 0 && strcmp(o.args[0], "contacts") != 0)) {
+	static const char *const kinds[] = {"events", "contacts", "spend", "revenue"};
+	int kind = -1;
+	for (int k = 0; o.nargs == 2 && k < 4; k++)
+		if (strcmp(o.args[0], kinds[k]) == 0)
+			kind = k;
+	if (kind < 0) {
 		cli_opts_free(&o);
-		return cli_usage("import", "say what to import: events FILE, or contacts FILE.csv");
+		return cli_usage("import", "say what to import: events FILE, contacts FILE.csv,"
+		                 " spend FILE.csv or revenue FILE.csv");
 	}
-	int events = strcmp(o.args[0], "events") == 0;
-	if (events && (o.map || o.overwrite)) {
+	if ((kind != 1 && (o.map || o.overwrite)) || (kind < 2 && (o.format || o.currency)) ||
+	    (kind == 3 && o.format)) {
 		cli_opts_free(&o);
-		return cli_usage("import", "--map and --overwrite are for contacts");
+		return cli_usage("import", "--map and --overwrite are for contacts, --format for spend,"
+		                 " --currency for spend and revenue");
 	}
 	FILE *in = open_input(o.args[1]);
 	if (!in) {
@@ -130,7 +182,10 @@ int cmd_import(tp_ctx *ctx, int argc, char **argv)
 	if (!s)
 		rc = EXIT_FAILED;
 	else
-		rc = events ? import_events(ctx, s, &o, in) : import_contacts(ctx, s, &o, in);
+		rc = kind == 0 ? import_events(ctx, s, &o, in)
+		     : kind == 1 ? import_contacts(ctx, s, &o, in)
+		     : kind == 2 ? import_spend(ctx, s, &o, in)
+		     : import_revenue(ctx, s, &o, in);
 	tp_store_close(s);
 	if (in != stdin)
 		fclose(in);

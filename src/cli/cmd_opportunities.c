@@ -8,42 +8,12 @@
 #include "cli/cli.h"
 #include "cli/json_out.h"
 
-/* "12000", "12,000.5", "12000.50" → minor units. */
-static int parse_amount(const char *s, int64_t *out)
-{
-	int64_t units = 0, cents = 0;
-	int digits = 0, frac = -1;
-	for (const char *p = s; *p; p++) {
-		if (*p == ',' && frac < 0)
-			continue;
-		if (*p == '.' && frac < 0) {
-			frac = 0;
-			continue;
-		}
-		if (*p < '0' || *p > '9' || frac >= 2 || units > INT64_MAX / 1000)
-			return -1;
-		if (frac >= 0) {
-			cents = cents * 10 + (*p - '0');
-			frac++;
-		} else {
-			units = units * 10 + (*p - '0');
-		}
-		digits++;
-	}
-	if (!digits)
-		return -1;
-	if (frac == 1)
-		cents *= 10;
-	*out = units * 100 + cents;
-	return 0;
-}
-
 static int fill_row(tp_ctx *ctx, tp_store *s, const cli_opts *o, tp_opportunity_row *r)
 {
 	memset(r, 0, sizeof *r);
 	r->amount = -1;
 	r->probability = (int)o->probability;
-	if (o->amount && parse_amount(o->amount, &r->amount) != 0)
+	if (o->amount && tp_money_parse(o->amount, &r->amount) != 0)
 		return cli_usage("opportunities", "--amount is a number like 12000 or 12000.50, not"
 		                 " \"%s\"", o->amount);
 	if (o->contact) {

@@ -8,9 +8,11 @@
 const cli_command cli_commands[] = {
 	{"init", "create a workspace database (SQLite)",
 	 "--db FILE [--workspace NAME]", cmd_init},
-	{"import", "import events (Segment JSON Lines) or contacts (CSV)",
+	{"import", "import events (Segment JSON Lines), contacts, ad spend or MRR (CSV)",
 	 "events FILE|- [--strict] | contacts FILE.csv [--map field=Header,...] [--overwrite]"
-	 " [--strict]  [--db FILE] [--workspace NAME]", cmd_import},
+	 " [--strict] | spend FILE.csv [--format google|meta|linkedin|tiktok|touchpoint]"
+	 " [--currency USD] [--strict] | revenue FILE.csv [--currency USD] [--strict]"
+	 "  [--db FILE] [--workspace NAME]", cmd_import},
 	{"contacts", "list, show, merge and unmerge contacts",
 	 "list [--stage S] [--limit N] [--json|--csv] | show EMAIL|ID|USERID [--json]"
 	 " | merge WINNER LOSER [--reason TEXT] | unmerge CONTACT  [--db FILE]", cmd_contacts},

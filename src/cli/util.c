@@ -298,6 +298,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"as-of", 1, offsetof(cli_opts, as_of)},
 		{"from", 1, offsetof(cli_opts, from)},
 		{"to", 1, offsetof(cli_opts, to)},
+		{"format", 1, offsetof(cli_opts, format)},
+		{"month", 1, offsetof(cli_opts, month)},
 		{"order", 2, offsetof(cli_opts, order)},
 		{"min-journeys", 2, offsetof(cli_opts, min_journeys)},
 		{"accounts", 0, offsetof(cli_opts, accounts)},

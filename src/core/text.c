@@ -73,3 +73,17 @@ int tp__parse_i64(const char *s, long long *out)
 	*out = v;
 	return 0;
 }
+
+size_t tp__website_domain(const char *website, char *out, size_t cap)
+{
+	size_t n;
+	const char *p = tp__url_host(website, &n);
+	if (n >= 4 && strncasecmp(p, "www.", 4) == 0)
+		p += 4, n -= 4;
+	if (n == 0 || n >= cap || !memchr(p, '.', n))
+		return 0;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	tp__lower(out);
+	return n;
+}

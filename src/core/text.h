@@ -15,6 +15,11 @@ int tp__iends_with(const char *s, const char *suffix);
  * up to the port, path, query or fragment. Returns its start; *len is set. */
 const char *tp__url_host(const char *url, size_t *len);
 
+/* The company domain of a website: "https://www.acme.com/about" →
+ * "acme.com", lower-case, into out. Returns its length, or 0 when the host
+ * has no dot or does not fit. */
+size_t tp__website_domain(const char *website, char *out, size_t cap);
+
 /* Parses a non-negative decimal integer that fills s entirely. */
 int tp__parse_i64(const char *s, long long *out);
 

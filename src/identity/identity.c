@@ -303,16 +303,9 @@ static tp_status update_account(tp_identity *id, tp_ctx *ctx, int64_t aid, const
 /* Company domain of a website trait: "https://www.acme.com/about" → "acme.com". */
 static const char *website_domain(tp_identity *id, const char *website)
 {
-	if (!website)
-		return NULL;
-	size_t n;
-	const char *p = tp__url_host(website, &n);
-	if (n >= 4 && strncasecmp(p, "www.", 4) == 0)
-		p += 4, n -= 4;
-	if (n == 0 || !memchr(p, '.', n))
-		return NULL;
-	char *d = tp__arena_strndup(&id->arena, p, n);
-	return d ? tp__lower(d) : NULL;
+	char domain[256];
+	size_t n = website ? tp__website_domain(website, domain, sizeof domain) : 0;
+	return n ? tp__arena_strndup(&id->arena, domain, n) : NULL;
 }
 
 /* Account by the email's domain, unless it is a free-mail provider. */

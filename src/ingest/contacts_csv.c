@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "ingest/sheet.h"
 #include "touchpoint/csv.h"
 #include "touchpoint/email.h"
 #include "touchpoint/identity.h"
@@ -45,19 +46,6 @@ static const char *const aliases[F__COUNT][8] = {
 const char *const *tp_contact_fields(void)
 {
 	return field_names;
-}
-
-static void fold(const char *in, char *out, size_t cap)
-{
-	size_t n = 0;
-	for (; *in && n + 1 < cap; in++) {
-		char c = *in;
-		if (c >= 'A' && c <= 'Z')
-			out[n++] = (char)(c + 32);
-		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			out[n++] = c;
-	}
-	out[n] = '\0';
 }
 
 typedef struct job {
@@ -121,7 +109,7 @@ static int read_header(job *j, const char *const *fields, size_t n)
 		j->column[f] = -1;
 	for (size_t c = 0; c < n; c++) {
 		char folded[128];
-		fold(fields[c] ? fields[c] : "", folded, sizeof folded);
+		tp__fold(fields[c] ? fields[c] : "", folded, sizeof folded);
 		for (int f = 0; f < F__COUNT; f++)
 			for (int a = 0; a < 8 && aliases[f][a]; a++)
 				if (j->column[f] < 0 && strcmp(folded, aliases[f][a]) == 0)

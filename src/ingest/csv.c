@@ -32,6 +32,11 @@ tp_csv_reader *tp_csv_reader_create(tp_csv_row_fn fn, void *user)
 	return r;
 }
 
+void tp_csv_reader_set_delimiter(tp_csv_reader *r, unsigned char c)
+{
+	csv_set_delim(&r->parser, c);
+}
+
 static void clear_row(tp_csv_reader *r)
 {
 	for (size_t i = 0; i < r->n; i++)
