@@ -7,22 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/people.h"
 #include "core/buf.h"
-#include "core/i64map.h"
 #include "core/strmap.h"
-#include "touchpoint/channel.h"
 #include "touchpoint/funnel.h"
 #include "touchpoint/time.h"
 
 #define DAY_MS 86400000.0
-
-typedef struct person {
-	int64_t reached[TP_FUNNEL_STAGES];   /* ms; 0 = not reached */
-	int current;                         /* stage as of as_of; -1 unknown */
-	char *owner, *channel, *campaign;    /* first touch's channel and campaign */
-	int64_t touches;                     /* sessions before becoming customer */
-	int64_t last_ts;
-} person;
 
 typedef struct durations {
 	double *v;
@@ -35,75 +26,13 @@ typedef struct group {
 	durations touches;
 } group;
 
+typedef tp__person person;
+
 typedef struct funnel {
-	tp_ctx *ctx;
 	const tp_funnel_opts *o;
-	int64_t as_of;
-	tp_i64map index;
-	person *people;
-	size_t n_people, cap_people;
-	int64_t contact_id;                  /* events: the contact being read */
-	person *who;
+	tp__people people;
 	int oom;
 } funnel;
-
-static int on_contact(void *user, const tp_contact *c)
-{
-	funnel *f = user;
-	if (tp__grow((void **)&f->people, &f->cap_people, f->n_people + 1, sizeof *f->people) != 0 ||
-	    tp__i64map_put(&f->index, c->id, (int64_t)f->n_people) != 0)
-		return f->oom = 1;
-	person *p = &f->people[f->n_people++];
-	memset(p, 0, sizeof *p);
-	p->current = -1;
-	p->owner = c->owner ? strdup(c->owner) : NULL;
-	return 0;
-}
-
-static person *person_of(funnel *f, int64_t id)
-{
-	int64_t i;
-	return tp__i64map_get(&f->index, id, &i) ? &f->people[i] : NULL;
-}
-
-static int on_stage_change(void *user, const tp_stage_change_row *r)
-{
-	funnel *f = user;
-	person *p = person_of(f, r->contact_id);
-	if (!p || r->at > f->as_of)
-		return 0;
-	p->current = (int)r->to_stage;
-	if (r->to_stage < TP_STAGE_LEAD || r->to_stage > TP_STAGE_CUSTOMER)
-		return 0;
-	for (int s = 0; s <= (int)r->to_stage - TP_STAGE_LEAD; s++)
-		if (!p->reached[s])
-			p->reached[s] = r->at;
-	return 0;
-}
-
-static int on_event(void *user, const tp_touch_record *t)
-{
-	funnel *f = user;
-	if (t->contact_id != f->contact_id) {
-		f->contact_id = t->contact_id;
-		f->who = person_of(f, t->contact_id);
-	}
-	person *p = f->who;
-	if (!p || t->ts > f->as_of)
-		return 0;
-	if (!p->channel) {
-		p->channel = strdup(t->channel ? t->channel : "Unassigned");
-		p->campaign = strdup(t->campaign && *t->campaign ? t->campaign : "(not set)");
-		if (!p->channel || !p->campaign)
-			return f->oom = 1;
-	}
-	int64_t customer_at = p->reached[TP_FUNNEL_STAGES - 1];
-	if ((!customer_at || t->ts <= customer_at) && (!p->last_ts || t->ts - p->last_ts > TP_VISIT_GAP_MS))
-		p->touches++;
-	p->last_ts = t->ts;
-	return 0;
-}
-
 static int add(durations *d, double v)
 {
 	if (tp__grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v) != 0)
@@ -193,20 +122,16 @@ tp_status tp_funnel_report(tp_ctx *ctx, tp_store *s, const tp_funnel_opts *o,
 {
 	*rows = NULL;
 	*n = 0;
-	funnel f = {.ctx = ctx, .o = o, .as_of = o->as_of ? o->as_of : tp_ctx_now(ctx)};
-	tp__i64map_init(&f.index);
-	tp_contact_filter all = {.stage = -1, .include_merged = 0, .account_id = 0};
-	tp_status rc = s->ops->contacts_list(s, ctx, &all, on_contact, &f);
-	if (rc == TP_OK && !f.oom)
-		rc = s->ops->stage_changes(s, ctx, 0, on_stage_change, &f);
-	if (rc == TP_OK && !f.oom)
-		rc = s->ops->events_scan(s, ctx, on_event, &f);
+	funnel f = {.o = o};
+	tp_status rc = tp__people_load(ctx, s, o->as_of ? o->as_of : tp_ctx_now(ctx), 1, &f.people);
+	if (rc != TP_OK)
+		return rc;
 	group *groups = NULL;
 	size_t n_groups = 0, cap_groups = 0;
 	tp_strmap keys;
 	tp__strmap_init(&keys);
-	for (size_t i = 0; rc == TP_OK && !f.oom && i < f.n_people; i++) {
-		const person *p = &f.people[i];
+	for (size_t i = 0; rc == TP_OK && !f.oom && i < f.people.n; i++) {
+		const person *p = &f.people.v[i];
 		if (!p->reached[0] || (o->from && p->reached[0] < o->from) || (o->to && p->reached[0] > o->to))
 			continue;
 		char key[64];
@@ -248,13 +173,7 @@ tp_status tp_funnel_report(tp_ctx *ctx, tp_store *s, const tp_funnel_opts *o,
 	}
 	free(groups);
 	tp__strmap_free(&keys);
-	for (size_t i = 0; i < f.n_people; i++) {
-		free(f.people[i].owner);
-		free(f.people[i].channel);
-		free(f.people[i].campaign);
-	}
-	free(f.people);
-	tp__i64map_free(&f.index);
+	tp__people_free(&f.people);
 	if (rc == TP_OK && f.oom) {
 		free(out);
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "funnel: out of memory");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/people.h"
 #include "core/buf.h"
 #include "core/i64map.h"
 #include "core/text.h"
@@ -141,9 +142,7 @@ static const char *touch_key(const builder *b, const tp_touch_record *t)
 	const char *channel = t->channel ? t->channel : "Unassigned";
 	if (b->o->key == TP_KEY_CHANNEL)
 		return channel;
-	if (t->campaign && *t->campaign)
-		return t->campaign;
-	return tp__ieq(channel, "direct") ? "(direct)" : "(not set)";
+	return tp__campaign_key(channel, t->campaign);
 }
 
 static int on_event(void *user, const tp_touch_record *t)

@@ -91,7 +91,7 @@ int cmd_report(tp_ctx *ctx, int argc, char **argv)
 	cli_opts o;
 	int rc = cli_parse("report", argc, argv,
 	                   "db workspace by json csv model lookback conversion paths order half-life "
-	                   "min-journeys as-of limit from to",
+	                   "min-journeys as-of limit from to currency month",
 	                   &o);
 	if (rc)
 		return rc;
@@ -100,12 +100,18 @@ int cmd_report(tp_ctx *ctx, int argc, char **argv)
 		rc = report_attribution(ctx, &o);
 	} else if (strcmp(what, "paths") == 0) {
 		rc = report_paths(ctx, &o);
-	} else if (strcmp(what, "pipeline") == 0 || strcmp(what, "funnel") == 0) {
+	} else if (strcmp(what, "pipeline") == 0 || strcmp(what, "funnel") == 0 ||
+	           strcmp(what, "revenue") == 0 || strcmp(what, "kpi") == 0) {
 		tp_store *s = cli_open(ctx, o.db, o.workspace);
-		rc = !s ? EXIT_FAILED : what[0] == 'p' ? report_pipeline(ctx, s, &o) : report_funnel(ctx, s, &o);
+		rc = !s ? EXIT_FAILED
+		     : strcmp(what, "pipeline") == 0 ? report_pipeline(ctx, s, &o)
+		     : strcmp(what, "funnel") == 0 ? report_funnel(ctx, s, &o)
+		     : strcmp(what, "revenue") == 0 ? report_revenue(ctx, s, &o)
+		     : report_kpi(ctx, s, &o);
 		tp_store_close(s);
 	} else {
-		rc = cli_usage("report", "say which report: funnel, pipeline, attribution or paths");
+		rc = cli_usage("report", "say which report: funnel, kpi, revenue, pipeline, attribution"
+		               " or paths");
 	}
 	cli_opts_free(&o);
 	return rc;

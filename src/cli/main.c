@@ -35,8 +35,11 @@ const cli_command cli_commands[] = {
 	 " [--close-date D] [--owner O] [--source CHANNEL] [--probability P]"
 	 " | update ID [--stage S] [--amount N] [--lost-reason T] [...] | list [--stage S] [--json]"
 	 " | show ID [--json] | stages [--set qualify=10,...]  [--db FILE]", cmd_opportunities},
-	{"report", "reports: funnel, pipeline, attribution, paths (kpi, revenue to come)",
+	{"report", "reports: funnel, kpi, revenue, pipeline, attribution, paths",
 	 "funnel [--from D --to D] [--by month|owner|channel|campaign] [--as-of DATE]\n"
+	 "       kpi [--month YYYY-MM] [--by channel|campaign] [--model M] [--currency C]"
+	 " [--as-of DATE]\n"
+	 "       revenue [--from YYYY-MM --to YYYY-MM] [--currency C] [--as-of DATE]\n"
 	 "       pipeline [--by month|owner|channel] [--json]\n"
 	 "       attribution [--model M|all] [--order 1-4] [--half-life 7d] [--min-journeys N]\n"
 	 "                   [--conversion customer|opportunity|sql|EVENT] [--lookback 90d]\n"
