@@ -132,6 +132,31 @@ out:
 	free(buf);
 }
 
+int grid_rows(grid *g, tp_ctx *ctx, size_t n)
+{
+	g->values = calloc(n ? n * (size_t)g->n_cols : 1, sizeof *g->values);
+	g->keys = calloc(n ? n : 1, sizeof *g->keys);
+	g->n_rows = n;
+	if (g->values && g->keys)
+		return 0;
+	grid_free(g);
+	cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+	return -1;
+}
+
+double *grid_row(grid *g, size_t row)
+{
+	return g->values + row * (size_t)g->n_cols;
+}
+
+void grid_free(grid *g)
+{
+	free(g->values);
+	free(g->keys);
+	g->values = NULL;
+	g->keys = NULL;
+}
+
 void grid_print(const grid *g, cli_format f, int vertical, FILE *out)
 {
 	if (f == FMT_JSON)

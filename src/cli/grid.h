@@ -29,11 +29,18 @@ typedef struct grid {
 	const char *key_name, *key_title;   /* "month", "MONTH" */
 	const grid_col *cols;
 	int n_cols;
-	const char *const *keys;
-	const double *values;               /* n_rows × n_cols */
+	const char **keys;                  /* borrowed strings */
+	double *values;                     /* n_rows × n_cols */
 	size_t n_rows;
 	const char *currency;               /* for money columns; may be NULL */
 } grid;
+
+/* Allocates keys and values for n rows (zeroed); prints the error and
+ * returns non-zero when out of memory. */
+int grid_rows(grid *g, tp_ctx *ctx, size_t n);
+/* A row's values: g->values + row * n_cols. */
+double *grid_row(grid *g, size_t row);
+void grid_free(grid *g);
 
 /* Table: one line per row; or, when `vertical`, one line per column (with
  * its formula), for a single row. */

@@ -75,13 +75,12 @@ int report_kpi(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	tp_status rc = tp_kpi_report(ctx, s, &ko, &rows, &n, month, currency);
 	if (rc != TP_OK)
 		return rc == TP_ERR_USAGE ? (cli_fail(ctx, rc), EXIT_USAGE) : cli_fail(ctx, rc);
-	double *values = calloc(n * N_COLS, sizeof *values);
-	const char **keys = calloc(n, sizeof *keys);
-	if (!values || !keys) {
-		free(values);
-		free(keys);
+	grid g = {ko.by == TP_KPI_CAMPAIGN ? "campaign" : ko.by == TP_KPI_CHANNEL ? "channel"
+	          : "group", ko.by == TP_KPI_CAMPAIGN ? "CAMPAIGN" : "CHANNEL", columns, N_COLS,
+	          NULL, NULL, 0, currency[0] ? currency : NULL};
+	if (grid_rows(&g, ctx, n) != 0) {
 		free(rows);
-		return cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+		return EXIT_FAILED;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const tp_kpi_row *r = &rows[i];
@@ -94,21 +93,17 @@ int report_kpi(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		              known(sp, (double)r->cost), r->ctr, r->cpc, r->cpm, r->cpl, r->cac,
 		              r->revenue * 100, r->roas, r->roi, (double)r->sessions,
 		              (double)r->bounces, r->bounce_rate, r->avg_time_on_site};
-		memcpy(values + i * N_COLS, v, sizeof v);
-		keys[i] = r->key;
+		memcpy(grid_row(&g, i), v, sizeof v);
+		g.keys[i] = r->key;
 	}
 	cli_format f = cli_format_of(o);
-	grid g = {ko.by == TP_KPI_CAMPAIGN ? "campaign" : ko.by == TP_KPI_CHANNEL ? "channel"
-	          : "group", ko.by == TP_KPI_CAMPAIGN ? "CAMPAIGN" : "CHANNEL", columns, N_COLS,
-	          keys, values, n, currency[0] ? currency : NULL};
 	if (f == FMT_TABLE)
 		printf("KPIs of %s%s%s; revenue credited by the %s model\n", month,
 		       currency[0] ? ", amounts in " : "", currency, tp_attr_model_name(ko.model));
 	grid_print(&g, f, ko.by == TP_KPI_TOTAL, stdout);
 	if (f == FMT_TABLE)
 		printf("- = undefined: a zero denominator, or no ad spend imported for it\n");
-	free(values);
-	free(keys);
+	grid_free(&g);
 	free(rows);
 	return EXIT_OK;
 }

@@ -63,13 +63,10 @@ int report_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	tp_status rc = tp_revenue_report(ctx, s, &ro, &rows, &n, currency);
 	if (rc != TP_OK)
 		return rc == TP_ERR_USAGE ? (cli_fail(ctx, rc), EXIT_USAGE) : cli_fail(ctx, rc);
-	double *values = calloc(n ? n * N_COLS : 1, sizeof *values);
-	const char **keys = calloc(n ? n : 1, sizeof *keys);
-	if (!values || !keys) {
-		free(values);
-		free(keys);
+	grid g = {"month", "MONTH", columns, N_COLS, NULL, NULL, 0, currency[0] ? currency : NULL};
+	if (grid_rows(&g, ctx, n) != 0) {
 		free(rows);
-		return cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
+		return EXIT_FAILED;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const tp_revenue_month *r = &rows[i];
@@ -79,10 +76,9 @@ int report_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		              pct(r->grr), (double)r->accounts_start, (double)r->new_logos,
 		              (double)r->reactivated_logos, (double)r->churned_logos,
 		              pct(r->logo_churn)};
-		memcpy(values + i * N_COLS, v, sizeof v);
-		keys[i] = r->month;
+		memcpy(grid_row(&g, i), v, sizeof v);
+		g.keys[i] = r->month;
 	}
-	grid g = {"month", "MONTH", columns, N_COLS, keys, values, n, currency[0] ? currency : NULL};
 	cli_format f = cli_format_of(o);
 	if (f == FMT_TABLE && !n)
 		printf("no MRR up to this date: import it with touchpoint import revenue FILE.csv\n");
@@ -91,8 +87,7 @@ int report_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	if (f == FMT_TABLE && n)
 		printf("amounts in %s; NRR = (start + expansion + contraction + churn) / start,"
 		       " GRR = (start + contraction + churn) / start\n", currency);
-	free(values);
-	free(keys);
+	grid_free(&g);
 	free(rows);
 	return EXIT_OK;
 }
