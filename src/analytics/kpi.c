@@ -78,6 +78,13 @@ static int in(int64_t t, int64_t from, int64_t to)
 	return t && t >= from && t <= to;
 }
 
+static const char *group_of_person(const kpi *k, const tp__person *p)
+{
+	if (!p->channel)
+		return "(no touches)";
+	return k->o->by == TP_KPI_CAMPAIGN ? p->campaign : p->channel;
+}
+
 static void count_people(kpi *k)
 {
 	int64_t before_from = tp_month_start(k->o->month - 1), before_to = k->from - 1;
@@ -86,7 +93,7 @@ static void count_people(kpi *k)
 		const tp__person *p = &k->people.v[i];
 		if (!p->reached[LEAD])
 			continue;
-		int64_t g = row_of(k, k->o->by == TP_KPI_CAMPAIGN ? p->campaign : p->channel);
+		int64_t g = row_of(k, group_of_person(k, p));
 		tp_kpi_row *to[2];
 		for (int t = 0, nt = rows_for(k, g, to); t < nt; t++) {
 			tp_kpi_row *r = to[t];
@@ -103,7 +110,7 @@ static void count_people(kpi *k)
 static const char *group_of_contact(kpi *k, int64_t contact_id)
 {
 	tp__person *p = tp__people_get(&k->people, contact_id);
-	return !p ? NULL : k->o->by == TP_KPI_CAMPAIGN ? p->campaign : p->channel;
+	return p ? group_of_person(k, p) : "(no contact)";
 }
 
 static int same_currency(kpi *k, const char *currency)
