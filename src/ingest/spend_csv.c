@@ -259,6 +259,16 @@ static void take_row(job *j, int64_t row, const char *const *fields, size_t n)
 		memcpy(st->last_date, day, 11);
 }
 
+static void no_header(job *j)
+{
+	tp_spend_format f = j->opts->format;
+	j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_INVALID, "",
+	                         "no %s header in the first %d rows (its date, campaign and cost"
+	                         " columns)", f ? formats[f].label
+	                         : "Google Ads, Meta, LinkedIn, TikTok or Touchpoint spend",
+	                         HEADER_ROWS);
+}
+
 static int on_row(void *user, int64_t row, const char *const *fields, size_t n)
 {
 	job *j = user;
@@ -272,11 +282,7 @@ static int on_row(void *user, int64_t row, const char *const *fields, size_t n)
 			return 1;
 		}
 		if (!got && ++j->rows_seen >= HEADER_ROWS) {
-			j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_INVALID, "",
-			                    "no %s header in the first %d rows", j->opts->format
-			                    ? formats[j->opts->format].label
-			                    : "Google Ads, Meta, LinkedIn, TikTok or Touchpoint spend",
-			                    HEADER_ROWS);
+			no_header(j);
 			return 1;
 		}
 		return 0;
@@ -298,9 +304,11 @@ tp_status tp_import_spend(tp_ctx *ctx, tp_store *store, FILE *in,
 	if (rc != TP_OK)
 		return rc;
 	rc = tp_channel_rules_load(ctx, store, &j.rules);
-	if (rc == TP_OK)
-		rc = tp__sheet_import(&j.base, in, on_row, &j,
-		                      "no header row: the file is empty or holds only titles");
+	if (rc == TP_OK) {
+		rc = tp__sheet_import(&j.base, in, on_row, &j, NULL);
+		if (rc == TP_ERR_INVALID && !j.base.header_seen && j.base.rc == TP_OK)
+			no_header(&j);
+	}
 	if (j.mixed_currency)
 		j.stats->currency[0] = '\0';
 	for (int c = 0; c < C__COUNT; c++)
