@@ -18,4 +18,7 @@ dir=$(mktemp -d)
 TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/touchpoint" demo --db "$dir/demo.db" --contacts 29000 --seed 1 \
 	2>/dev/null | tail -2
 TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/bench/bench_attribution" --db "$dir/demo.db"
+echo
+echo "== reports (bench/bench_reports.c): spend import; funnel, KPIs, revenue on the same demo"
+TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/bench/bench_reports" --db "$dir/demo.db"
 rm -rf "$dir"
