@@ -191,7 +191,8 @@ int tp__sheet_date(const char *s, char out[11])
 		return -1;
 	char iso[11];
 	int64_t ms;
-	snprintf(iso, sizeof iso, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	snprintf(iso, sizeof iso, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
 	if (tp_time_parse(iso, &ms) != 0)
 		return -1;
 	memcpy(out, iso, 11);
