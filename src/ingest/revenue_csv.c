@@ -1,7 +1,6 @@
 /* MRR levels from a billing export (Stripe, Chargebee, a finance sheet):
  * account, month, MRR. Levels rather than movements, because that is what
  * billing knows; src/analytics/revenue.c derives the movements. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -44,13 +43,9 @@ static void reject(job *j, int64_t row, int col, const char *fmt, const char *va
 static int take_header(job *j, const char *const *fields, size_t n)
 {
 	j->base.header_seen = 1;
-	for (int c = 0; c < C__COUNT; c++) {
-		j->column[c] = tp__sheet_column(fields, n, aliases[c]);
-		if (j->column[c] >= 0 && fields[j->column[c]] &&
-		    !(j->header[c] = strdup(fields[j->column[c]]))) {
-			j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_NOMEM, NULL, "out of memory");
-			return 1;
-		}
+	if (tp__sheet_columns(fields, n, aliases, C__COUNT, j->column, j->header) != 0) {
+		j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_NOMEM, NULL, "out of memory");
+		return 1;
 	}
 	const char *missing = j->column[C_ACCOUNT_ID] < 0 && j->column[C_DOMAIN] < 0
 	                      ? "an account column (domain, website or account_id)"
@@ -172,7 +167,6 @@ tp_status tp_import_revenue(tp_ctx *ctx, tp_store *store, FILE *in,
 		return rc;
 	rc = tp__sheet_import(&j.base, in, on_row, &j,
 	                                "the file is empty: it needs a header row");
-	for (int c = 0; c < C__COUNT; c++)
-		free(j.header[c]);
+	tp__sheet_headers_free(j.header, C__COUNT);
 	return rc;
 }

@@ -146,6 +146,25 @@ int tp__sheet_column(const char *const *fields, size_t n, const char *const *nam
 	return -1;
 }
 
+int tp__sheet_columns(const char *const *fields, size_t n, const char *const *const *names,
+                      int count, int *column, char **header)
+{
+	for (int c = 0; c < count; c++) {
+		column[c] = names[c] ? tp__sheet_column(fields, n, names[c]) : -1;
+		if (column[c] >= 0 && fields[column[c]] && !(header[c] = strdup(fields[column[c]])))
+			return -1;
+	}
+	return 0;
+}
+
+void tp__sheet_headers_free(char **header, int count)
+{
+	for (int c = 0; c < count; c++) {
+		free(header[c]);
+		header[c] = NULL;
+	}
+}
+
 const char *tp__sheet_cell(const char *const *fields, size_t n, int column, char *buf,
                            size_t cap)
 {

@@ -27,6 +27,14 @@ void tp__fold(const char *in, char *out, size_t cap);
  * ending in '*' matches as a prefix); -1 when none. */
 int tp__sheet_column(const char *const *fields, size_t n, const char *const *names);
 
+/* Finds each of `count` columns by its names (tp__sheet_column; NULL names:
+ * absent) into column[] (-1 = absent), and keeps the file's own header text
+ * of each found one in header[] for messages (copies; free with
+ * tp__sheet_headers_free). Returns 0, or -1 when out of memory. */
+int tp__sheet_columns(const char *const *fields, size_t n, const char *const *const *names,
+                      int count, int *column, char **header);
+void tp__sheet_headers_free(char **header, int count);
+
 /* A cell trimmed of spaces; NULL when absent or empty. Into buf. */
 const char *tp__sheet_cell(const char *const *fields, size_t n, int column, char *buf,
                            size_t cap);

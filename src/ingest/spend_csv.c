@@ -3,7 +3,6 @@
  * header is looked for in the first rows and the platform told by columns
  * only it writes. A day's spend is filed under the channel its clicks get
  * (the same rules classify both), so that cost meets the leads it bought. */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -136,13 +135,8 @@ static int take_header(job *j, const char *const *fields, size_t n)
 			continue;
 		j->fmt = &formats[f];
 		j->stats->format = f;
-		for (int c = 0; c < C__COUNT; c++) {
-			j->column[c] = j->fmt->columns[c] ? tp__sheet_column(fields, n, j->fmt->columns[c])
-			                                  : -1;
-			if (j->column[c] >= 0 && fields[j->column[c]] &&
-			    !(j->header[c] = strdup(fields[j->column[c]])))
-				return -1;
-		}
+		if (tp__sheet_columns(fields, n, j->fmt->columns, C__COUNT, j->column, j->header) != 0)
+			return -1;
 		if (j->column[C_COST] >= 0)
 			currency_in_header(fields[j->column[C_COST]], j->header_currency);
 		return 1;
@@ -311,8 +305,7 @@ tp_status tp_import_spend(tp_ctx *ctx, tp_store *store, FILE *in,
 	}
 	if (j.mixed_currency)
 		j.stats->currency[0] = '\0';
-	for (int c = 0; c < C__COUNT; c++)
-		free(j.header[c]);
+	tp__sheet_headers_free(j.header, C__COUNT);
 	tp_channel_rules_destroy(j.rules);
 	return rc;
 }
