@@ -275,8 +275,7 @@ tp_status tp__sheet_import(tp__sheet_job *j, FILE *in, tp_csv_row_fn fn, void *u
 	if (rc == TP_OK)
 		rc = j->rc;
 	if (rc == TP_OK && !j->header_seen)
-		rc = tp_ctx_fail(j->ctx, TP_ERR_INVALID, "", "%s",
-		                 no_header ? no_header : "no header row");
+		rc = tp_ctx_fail(j->ctx, TP_ERR_INVALID, "", "%s", no_header);
 	if (rc == TP_OK)
 		return store->ops->commit(store, j->ctx);
 	tp_store_rollback_quiet(store);

@@ -92,6 +92,7 @@ typedef struct job {
 	char header_currency[4];  /* "Amount spent (USD)" */
 	int64_t imported_at;
 	int64_t rows_seen;
+	char no_header[192];      /* the message when no header is found */
 	int mixed_currency;
 } job;
 
@@ -253,14 +254,13 @@ static void take_row(job *j, int64_t row, const char *const *fields, size_t n)
 		memcpy(st->last_date, day, 11);
 }
 
-static void no_header(job *j)
+static void describe_no_header(job *j)
 {
 	tp_spend_format f = j->opts->format;
-	j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_INVALID, "",
-	                         "no %s header in the first %d rows (its date, campaign and cost"
-	                         " columns)", f ? formats[f].label
-	                         : "Google Ads, Meta, LinkedIn, TikTok or Touchpoint spend",
-	                         HEADER_ROWS);
+	snprintf(j->no_header, sizeof j->no_header,
+	         "no %s header in the first %d rows (its date, campaign and cost columns)",
+	         f ? formats[f].label : "Google Ads, Meta, LinkedIn, TikTok or Touchpoint spend",
+	         HEADER_ROWS);
 }
 
 static int on_row(void *user, int64_t row, const char *const *fields, size_t n)
@@ -276,7 +276,7 @@ static int on_row(void *user, int64_t row, const char *const *fields, size_t n)
 			return 1;
 		}
 		if (!got && ++j->rows_seen >= HEADER_ROWS) {
-			no_header(j);
+			j->base.rc = tp_ctx_fail(j->base.ctx, TP_ERR_INVALID, "", "%s", j->no_header);
 			return 1;
 		}
 		return 0;
@@ -298,11 +298,9 @@ tp_status tp_import_spend(tp_ctx *ctx, tp_store *store, FILE *in,
 	if (rc != TP_OK)
 		return rc;
 	rc = tp_channel_rules_load(ctx, store, &j.rules);
-	if (rc == TP_OK) {
-		rc = tp__sheet_import(&j.base, in, on_row, &j, NULL);
-		if (rc == TP_ERR_INVALID && !j.base.header_seen && j.base.rc == TP_OK)
-			no_header(&j);
-	}
+	describe_no_header(&j);
+	if (rc == TP_OK)
+		rc = tp__sheet_import(&j.base, in, on_row, &j, j.no_header);
 	if (j.mixed_currency)
 		j.stats->currency[0] = '\0';
 	tp__sheet_headers_free(j.header, C__COUNT);
