@@ -26,7 +26,6 @@ typedef struct source_of {
 } source_of;
 
 typedef struct collect {
-	tp_ctx *ctx;
 	const tp_revenue_opts *o;
 	int64_t as_of;
 	level *levels;
@@ -44,7 +43,7 @@ static int on_mrr(void *user, const tp_mrr_row *r)
 	int m;
 	if (tp_month_parse(r->month, &m) != 0)
 		return 0;
-	if (c->o->currency ? strcmp(r->currency, c->o->currency) != 0 : 0)
+	if (c->o->currency && strcmp(r->currency, c->o->currency) != 0)
 		return 0;
 	if (!c->o->currency) {
 		if (!c->currency[0])
@@ -159,7 +158,7 @@ tp_status tp_revenue_report(tp_ctx *ctx, tp_store *s, const tp_revenue_opts *o,
 	*rows = NULL;
 	*n = 0;
 	currency[0] = '\0';
-	collect c = {.ctx = ctx, .o = o, .as_of = o->as_of ? o->as_of : tp_ctx_now(ctx)};
+	collect c = {.o = o, .as_of = o->as_of ? o->as_of : tp_ctx_now(ctx)};
 	tp__i64map_init(&c.source_index);
 	tp_revenue_month *out = NULL;
 	int64_t *lv = NULL;
