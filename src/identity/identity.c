@@ -17,6 +17,9 @@
 
 typedef struct contact_entry {
 	int64_t id, merged_into, account_id;
+	/* A contact further up the merge chain (0: none known). Only a shortcut:
+	 * merged_into stays exact because unmerge undoes one merge at a time. */
+	int64_t root_hint;
 	const char *email, *user_id;
 } contact_entry;
 
@@ -109,6 +112,8 @@ static tp_status cache_contact(tp_identity *id, tp_ctx *ctx, const tp_contact *c
 	int64_t idx;
 	if (tp__i64map_get(&id->contacts, c->id, &idx)) {
 		contact_entry *e = &id->centries[idx];
+		if (e->merged_into != c->merged_into)
+			e->root_hint = 0;
 		e->merged_into = c->merged_into;
 		e->account_id = c->account_id;
 		e->email = keep(id, c->email);
@@ -119,7 +124,7 @@ static tp_status cache_contact(tp_identity *id, tp_ctx *ctx, const tp_contact *c
 	if (tp__grow((void **)&id->centries, &id->ccap, id->clen + 1, sizeof *id->centries) != 0)
 		return nomem(ctx);
 	contact_entry *e = &id->centries[id->clen];
-	*e = (contact_entry){c->id, c->merged_into, c->account_id, keep(id, c->email),
+	*e = (contact_entry){c->id, c->merged_into, c->account_id, 0, keep(id, c->email),
 	                     keep(id, c->user_id)};
 	if (tp__i64map_put(&id->contacts, c->id, (int64_t)id->clen) != 0)
 		return nomem(ctx);
@@ -147,20 +152,35 @@ static tp_status contact_entry_of(tp_identity *id, tp_ctx *ctx, int64_t cid, con
 
 tp_status tp_identity_root(tp_identity *id, tp_ctx *ctx, int64_t contact, int64_t *root)
 {
-	/* Merge chains are short; the bound only guards against a corrupt cycle. */
-	for (int hops = 0; hops < 1000; hops++) {
+	/* Chains have no length limit: every merge of a root lengthens the chains
+	 * below it. Each hop reaches a contact not seen on this walk unless the
+	 * chain loops, and every contact reached is cached, so more hops than
+	 * cached contacts means a cycle (a corrupt database), not a long chain. */
+	int64_t at = contact;
+	size_t hops = 0;
+	for (;;) {
 		contact_entry *e;
-		tp_status rc = contact_entry_of(id, ctx, contact, &e);
+		tp_status rc = contact_entry_of(id, ctx, at, &e);
 		if (rc != TP_OK)
 			return rc;
-		if (!e->merged_into) {
-			*root = contact;
-			return TP_OK;
-		}
-		contact = e->merged_into;
+		if (!e->merged_into)
+			break;
+		at = e->root_hint ? e->root_hint : e->merged_into;
+		if (++hops > id->clen)
+			return tp_ctx_fail(ctx, TP_ERR_STORE, "contact",
+			                   "merge chain of contact %" PRId64 " is a cycle (through contact %"
+			                   PRId64 "): the database is corrupt", contact, at);
 	}
-	return tp_ctx_fail(ctx, TP_ERR_STORE, "contact", "merge chain of contact %" PRId64
-	                   " does not end", contact);
+	*root = at;
+	/* Point the walked contacts straight at the root for next time. */
+	for (int64_t c = contact, idx; hops > 1 && c != at; ) {
+		if (!tp__i64map_get(&id->contacts, c, &idx))
+			break;
+		contact_entry *e = &id->centries[idx];
+		c = e->root_hint ? e->root_hint : e->merged_into;
+		e->root_hint = at;
+	}
+	return TP_OK;
 }
 
 static tp_status find_contact(tp_identity *id, tp_ctx *ctx, tp_contact_key key,

@@ -14,6 +14,7 @@ static tp_ctx *ctx;
 static tp_store *store;
 static tp_importer *imp;
 static tp_segment_parser *parser;
+static unsigned long inputs;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,6 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != TP_OK && rc != TP_ERR_INVALID) {
 		/* Only the store could fail here, and it is in memory: a failure is a bug. */
 		fprintf(stderr, "importer: %s: %s\n", tp_status_name(rc), tp_ctx_message(ctx));
+		abort();
+	}
+	/* State carries over between inputs (that is how long merge chains were
+	 * found); committing now and then also runs the commit path and keeps
+	 * the bulk load's single transaction from holding everything. */
+	if (++inputs % 1000 == 0 && tp_importer_commit(imp, ctx) != TP_OK) {
+		fprintf(stderr, "commit: %s\n", tp_ctx_message(ctx));
 		abort();
 	}
 	return 0;

@@ -226,6 +226,59 @@ static void test_group_keys_held_by_two_accounts(void **state)
 	assert_int_equal(counts(f).accounts, 2);
 }
 
+/* Found by fuzzing: merge chains have no length limit. Each merge of a root
+ * into a new contact lengthens the chain of every contact below it; a chain
+ * longer than any fixed bound must still resolve, cold cache or warm, while
+ * a genuine cycle (a corrupt database) is reported instead of followed. */
+static void test_long_merge_chain_resolves(void **state)
+{
+	fixture *f = *state;
+	enum { LEN = 1500 };
+	size_t cap = LEN * 160, len = 0;
+	char *text = malloc(cap), line[160];
+	assert_non_null(text);
+	for (int i = 0; i < LEN; i++)
+		len += (size_t)snprintf(text + len, cap - len, "{\"type\":\"identify\",\"userId\":\"u%d\","
+		                        T("1T10:00:00") ",\"traits\":{\"email\":\"p%d@chain.example\"}}\n",
+		                        i, i);
+	imp(f, text);
+	free(text);
+	int64_t ids[LEN];
+	for (int i = 0; i < LEN; i++) {
+		snprintf(line, sizeof line, "p%d@chain.example", i);
+		ids[i] = contact_by_email(f, line);
+	}
+	tp_identity *id = tp_identity_create(f->store);
+	assert_int_equal(f->store->ops->begin(f->store, f->ctx), TP_OK);
+	for (int i = 0; i + 1 < LEN; i++)
+		assert_int_equal(tp_identity_merge(id, f->ctx, ids[i + 1], ids[i], "manual", "chain", NULL),
+		                 TP_OK);
+	assert_int_equal(f->store->ops->commit(f->store, f->ctx), TP_OK);
+	int64_t root;
+	assert_int_equal(tp_identity_root(id, f->ctx, ids[0], &root), TP_OK);
+	assert_int_equal(root, ids[LEN - 1]);
+	tp_identity_destroy(id);
+	id = tp_identity_create(f->store);   /* cold: every hop read from the store */
+	assert_int_equal(tp_identity_root(id, f->ctx, ids[0], &root), TP_OK);
+	assert_int_equal(root, ids[LEN - 1]);
+	assert_int_equal(tp_identity_root(id, f->ctx, ids[LEN / 2], &root), TP_OK);
+	assert_int_equal(root, ids[LEN - 1]);
+	tp_identity_destroy(id);
+
+	/* Corrupt the end of the chain into a cycle behind the engine's back. */
+	tp_contact c;
+	int found;
+	assert_int_equal(f->store->ops->contact_get(f->store, f->ctx, ids[LEN - 1], &c, &found), TP_OK);
+	c.merged_into = ids[0];
+	assert_int_equal(f->store->ops->begin(f->store, f->ctx), TP_OK);
+	assert_int_equal(f->store->ops->contact_put(f->store, f->ctx, &c), TP_OK);
+	assert_int_equal(f->store->ops->commit(f->store, f->ctx), TP_OK);
+	id = tp_identity_create(f->store);
+	assert_int_equal(tp_identity_root(id, f->ctx, ids[3], &root), TP_ERR_STORE);
+	assert_non_null(strstr(tp_ctx_message(f->ctx), "cycle"));
+	tp_identity_destroy(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +292,7 @@ int main(void)
 		TEST_WITH_DB(test_alias_links_anonymous_history),
 		TEST_WITH_DB(test_accounts_by_domain_and_group),
 		TEST_WITH_DB(test_group_keys_held_by_two_accounts),
+		TEST_WITH_DB(test_long_merge_chain_resolves),
 	};
 	return cmocka_run_group_tests_name("identity", tests, NULL, NULL);
 }
