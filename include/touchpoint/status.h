@@ -20,7 +20,9 @@
 	X(TP_ERR_SCHEMA,       9,  "database schema is newer than this binary") \
 	X(TP_ERR_USAGE,        10, "wrong usage")                               \
 	X(TP_ERR_UNSUPPORTED,  11, "not supported")                             \
-	X(TP_DUPLICATE,        12, "already stored (duplicate messageId)")
+	X(TP_DUPLICATE,        12, "already stored (duplicate messageId)")       \
+	X(TP_ERR_AUTH,         13, "missing, unknown or revoked key")           \
+	X(TP_ERR_FORBIDDEN,    14, "this key may not do that")
 
 typedef enum tp_status {
 #define TP__STATUS_ENUM(name, code, text) name = code,

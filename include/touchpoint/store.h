@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 3
+#define TP_STORE_OPS_VERSION 4
 
 typedef struct tp_store tp_store;
 
@@ -86,7 +86,26 @@ typedef struct tp_score_row {
 	int64_t updated_at;
 } tp_score_row;
 
+/* An API key as stored: never the key itself, only its hash (see
+ * touchpoint/keys.h) and a prefix to recognise it by. */
+typedef enum tp_api_key_kind {
+	TP_API_KEY_WRITE,     /* sends events: the collector, forms */
+	TP_API_KEY_SECRET     /* reads and changes everything in its workspace: the JSON API */
+} tp_api_key_kind;
+
+typedef struct tp_api_key_row {
+	int64_t id;
+	int64_t workspace_id;  /* filled by key_lookup */
+	const char *workspace; /* name; filled by key_lookup */
+	tp_api_key_kind kind;
+	const char *prefix;    /* the key's first characters, shown in lists */
+	const char *hash;      /* hex; unique */
+	const char *label;     /* may be NULL */
+	int64_t created_at, revoked_at;  /* revoked_at 0 = in use */
+} tp_api_key_row;
+
 typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
+typedef int (*tp_api_key_fn)(void *user, const tp_api_key_row *r);
 typedef int (*tp_stage_change_fn)(void *user, const tp_stage_change_row *r);
 typedef int (*tp_opportunity_fn)(void *user, const tp_opportunity_row *r);
 typedef int (*tp_spend_fn)(void *user, const tp_spend_row *r);
@@ -213,6 +232,16 @@ typedef struct tp_store_ops {
 	/* Every event (anonymous ones too) with from <= ts <= to, by time. */
 	tp_status (*events_between)(tp_store *s, tp_ctx *ctx, int64_t from, int64_t to,
 	                            tp_touch_fn fn, void *user);
+
+	/* ---- version 4 ---- */
+	tp_status (*key_insert)(tp_store *s, tp_ctx *ctx, tp_api_key_row *r); /* sets r->id */
+	tp_status (*keys_list)(tp_store *s, tp_ctx *ctx, tp_api_key_fn fn, void *user);
+	/* *found = 0 when the workspace has no key `id` or it was revoked before. */
+	tp_status (*key_revoke)(tp_store *s, tp_ctx *ctx, int64_t id, int64_t at, int *found);
+	/* The one read not scoped to the open workspace: the key with this hash,
+	 * in whichever workspace of the database holds it. */
+	tp_status (*key_lookup)(tp_store *s, tp_ctx *ctx, const char *hash, tp_api_key_row *out,
+	                        int *found);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

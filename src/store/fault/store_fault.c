@@ -134,6 +134,11 @@ PASS(mrr_list, (tp_store *b, tp_ctx *ctx, int64_t a, tp_mrr_fn fn, void *u),
      (INNER(b), ctx, a, fn, u))
 PASS(events_between, (tp_store *b, tp_ctx *ctx, int64_t f, int64_t t, tp_touch_fn fn, void *u),
      (INNER(b), ctx, f, t, fn, u))
+PASS(key_insert, (tp_store *b, tp_ctx *ctx, tp_api_key_row *r), (INNER(b), ctx, r))
+PASS(keys_list, (tp_store *b, tp_ctx *ctx, tp_api_key_fn fn, void *u), (INNER(b), ctx, fn, u))
+PASS(key_revoke, (tp_store *b, tp_ctx *ctx, int64_t i, int64_t a, int *f), (INNER(b), ctx, i, a, f))
+PASS(key_lookup, (tp_store *b, tp_ctx *ctx, const char *h, tp_api_key_row *r, int *f),
+     (INNER(b), ctx, h, r, f))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -188,6 +193,10 @@ static const tp_store_ops fault_ops = {
 	.spend_list = f_spend_list,
 	.mrr_list = f_mrr_list,
 	.events_between = f_events_between,
+	.key_insert = f_key_insert,
+	.keys_list = f_keys_list,
+	.key_revoke = f_key_revoke,
+	.key_lookup = f_key_lookup,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

@@ -297,6 +297,26 @@ static tp_status m_no_mrr_list(tp_store *b, tp_ctx *ctx, int64_t as_of, tp_mrr_f
 	(void)b, (void)as_of, (void)fn, (void)u;
 	return unsupported(ctx);
 }
+static tp_status m_no_key(tp_store *b, tp_ctx *ctx, tp_api_key_row *r)
+{
+	(void)b, (void)r;
+	return unsupported(ctx);
+}
+static tp_status m_no_keys(tp_store *b, tp_ctx *ctx, tp_api_key_fn fn, void *u)
+{
+	(void)b, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_revoke(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at, int *found)
+{
+	(void)b, (void)id, (void)at, (void)found;
+	return unsupported(ctx);
+}
+static tp_status m_no_lookup(tp_store *b, tp_ctx *ctx, const char *h, tp_api_key_row *r, int *f)
+{
+	(void)b, (void)h, (void)r, (void)f;
+	return unsupported(ctx);
+}
 static tp_status m_no_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
                                      tp_touch_fn fn, void *u)
 {
@@ -440,6 +460,10 @@ static const tp_store_ops memory_ops = {
 	.opportunities_list = m_no_opps,
 	.spend_list = m_no_spend_list,
 	.mrr_list = m_no_mrr_list,
+	.key_insert = m_no_key,
+	.keys_list = m_no_keys,
+	.key_revoke = m_no_revoke,
+	.key_lookup = m_no_lookup,
 	.events_between = m_no_events_between,
 };
 

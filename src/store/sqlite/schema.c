@@ -123,6 +123,13 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "  imported_at INTEGER NOT NULL);"
 	 "CREATE INDEX mrr_key ON mrr(workspace_id, account_id, month, imported_at);"
 	 "DROP TABLE revenue_movement;"},
+	{4, "API keys",
+	 "CREATE TABLE api_key ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+	 "  prefix TEXT NOT NULL, hash TEXT NOT NULL, label TEXT,"
+	 "  created_at INTEGER NOT NULL, revoked_at INTEGER);"
+	 "CREATE UNIQUE INDEX api_key_hash ON api_key(hash);"
+	 "CREATE INDEX api_key_workspace ON api_key(workspace_id, id);"},
 };
 
 const int tp__sqlite_migration_count =

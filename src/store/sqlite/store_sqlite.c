@@ -29,6 +29,8 @@
 #define OPP_COLS                                                                     \
 	"id, account_id, contact_id, amount, created_at, closed_at, updated_at, name, stage," \
 	" currency, close_date, lost_reason, source_channel, owner, probability"
+#define KEY_COLS \
+	"k.id, k.workspace_id, w.name, k.kind, k.prefix, k.hash, k.label, k.created_at, k.revoked_at"
 #define TOUCH_COLS                                                                     \
 	"id, ts, contact_id, message_id, anonymous_id, type, name, channel, source, medium," \
 	" campaign, page_category, search_term, asset, url, properties, video_percent"
@@ -51,6 +53,7 @@ enum {
 	ST_EVENTS_SCAN, ST_SCORE_GET, ST_SCORE_PUT, ST_SCORE_DELETE, ST_SCORES_LIST,
 	ST_STAGES_OF_CONTACT, ST_STAGES_ALL, ST_OPP_GET, ST_OPP_UPDATE, ST_OPPS_LIST,
 	ST_SETTING_DELETE, ST_SPEND_LIST, ST_MRR_LIST, ST_EVENTS_BETWEEN,
+	ST_KEY_INSERT, ST_KEYS_LIST, ST_KEY_REVOKE, ST_KEY_LOOKUP,
 	ST__COUNT
 };
 
@@ -206,6 +209,15 @@ static const char *const sql_text[ST__COUNT] = {
 		" WHERE b.workspace_id = a.workspace_id AND b.date = a.date AND b.channel = a.channel"
 		" AND b.source IS a.source AND b.campaign IS a.campaign"
 		" AND b.imported_at > a.imported_at AND b.imported_at <= ?4) ORDER BY date, id",
+	[ST_KEY_INSERT] = "INSERT INTO api_key (workspace_id, kind, prefix, hash, label, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_KEYS_LIST] = "SELECT " KEY_COLS " FROM api_key k JOIN workspace w ON w.id = k.workspace_id"
+		" WHERE k.workspace_id = ?1 ORDER BY k.id",
+	[ST_KEY_REVOKE] = "UPDATE api_key SET revoked_at = ?3"
+		" WHERE workspace_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+	/* ?1 (the open workspace) is bound but unused: a key names its own. */
+	[ST_KEY_LOOKUP] = "SELECT " KEY_COLS " FROM api_key k JOIN workspace w ON w.id = k.workspace_id"
+		" WHERE k.hash = ?2 AND ?1 IS NOT NULL",
 	[ST_MRR_LIST] = "SELECT account_id, month, mrr, currency, imported_at FROM mrr a"
 		" WHERE workspace_id = ?1 AND imported_at <= ?2 AND NOT EXISTS (SELECT 1 FROM mrr b"
 		" WHERE b.workspace_id = a.workspace_id AND b.account_id = a.account_id"
@@ -1366,6 +1378,92 @@ static tp_status s_mrr_list(tp_store *b, tp_ctx *ctx, int64_t as_of, tp_mrr_fn f
 	return iterate(s, ctx, st, "MRR list", mrr_row, (void *)fn, user);
 }
 
+static const char *const key_kinds[] = {"write", "secret"};
+
+static tp_status s_key_insert(tp_store *b, tp_ctx *ctx, tp_api_key_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_KEY_INSERT, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, key_kinds[r->kind]);
+	bind_text(st, 3, r->prefix);
+	bind_text(st, 4, r->hash);
+	bind_text(st, 5, r->label);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	if ((rc = exec(s, ctx, st, "API key")) == TP_OK)
+		r->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static void read_key(sqlite_store *s, sqlite3_stmt *st, tp_api_key_row *r)
+{
+	const char *kind = col_text(s, st, 3);
+	*r = (tp_api_key_row){
+		.id = sqlite3_column_int64(st, 0),
+		.workspace_id = sqlite3_column_int64(st, 1),
+		.workspace = col_text(s, st, 2),
+		.kind = kind && strcmp(kind, "secret") == 0 ? TP_API_KEY_SECRET : TP_API_KEY_WRITE,
+		.prefix = col_text(s, st, 4),
+		.hash = col_text(s, st, 5),
+		.label = col_text(s, st, 6),
+		.created_at = sqlite3_column_int64(st, 7),
+		.revoked_at = sqlite3_column_int64(st, 8),
+	};
+}
+
+static int key_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_api_key_row r;
+	read_key(s, st, &r);
+	return ((tp_api_key_fn)fn)(user, &r);
+}
+
+static tp_status s_keys_list(tp_store *b, tp_ctx *ctx, tp_api_key_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_KEYS_LIST, &rc);
+	if (!st)
+		return rc;
+	return iterate(s, ctx, st, "API keys", key_row, (void *)fn, user);
+}
+
+static tp_status s_key_revoke(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at, int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_KEY_REVOKE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, at);
+	if ((rc = exec(s, ctx, st, "API key revoke")) == TP_OK)
+		*found = sqlite3_changes(s->db) > 0;
+	return rc;
+}
+
+static tp_status s_key_lookup(tp_store *b, tp_ctx *ctx, const char *hash, tp_api_key_row *out,
+                              int *found)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	tp__arena_reset(&s->scratch);
+	sqlite3_stmt *st = stmt(s, ctx, ST_KEY_LOOKUP, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, hash);
+	int r = sqlite3_step(st);
+	*found = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		read_key(s, st, out);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "API key lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
 static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
                                   tp_touch_fn fn, void *user)
 {
@@ -1584,6 +1682,10 @@ static const tp_store_ops sqlite_ops = {
 	.opportunities_list = s_opportunities_list,
 	.spend_list = s_spend_list,
 	.mrr_list = s_mrr_list,
+	.key_insert = s_key_insert,
+	.keys_list = s_keys_list,
+	.key_revoke = s_key_revoke,
+	.key_lookup = s_key_lookup,
 	.events_between = s_events_between,
 };
 
