@@ -50,6 +50,13 @@ TP_API void tp_importer_destroy(tp_importer *imp);
  * is an error only when the store fails, or in strict mode (TP_ERR_INVALID). */
 TP_API tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
                                     int64_t line);
+/* Takes one call (or batch) sent now to a collector endpoint; endpoint_call
+ * as in tp_segment_parse_live. */
+TP_API tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const char *json,
+                                         size_t len, int endpoint_call);
+/* Forgets everything taken since the last commit (rolls the store back and
+ * empties the caches that may hold it). */
+TP_API void tp_importer_abort(tp_importer *imp);
 /* Makes everything taken so far durable. */
 TP_API tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx);
 /* Counters; `accepted` counts committed calls only. */

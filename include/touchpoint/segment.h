@@ -35,4 +35,13 @@ TP_API tp_status tp_segment_parse(tp_segment_parser *p, tp_ctx *ctx, const char 
                                   size_t len, int64_t now_ms,
                                   const tp_parse_item **items, size_t *n_items);
 
+/* As tp_segment_parse, for a call that arrives now over HTTP (Segment's
+ * /v1/track, /v1/batch...). `call` is the endpoint's call type (a tp_call),
+ * which a call may omit and must not contradict; -1 for /v1/batch, where
+ * each call names its own. A call with neither messageId nor any time gets
+ * a messageId from its content and now_ms (see docs/EVENTS.md). */
+TP_API tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *json,
+                                       size_t len, int64_t now_ms, int call,
+                                       const tp_parse_item **items, size_t *n_items);
+
 #endif

@@ -39,6 +39,8 @@ int cmd_score(tp_ctx *ctx, int argc, char **argv);
 int cmd_queue(tp_ctx *ctx, int argc, char **argv);
 int cmd_opportunities(tp_ctx *ctx, int argc, char **argv);
 int cmd_report(tp_ctx *ctx, int argc, char **argv);
+int cmd_keys(tp_ctx *ctx, int argc, char **argv);
+int cmd_serve(tp_ctx *ctx, int argc, char **argv);
 
 /* Every subcommand, in help order. */
 extern const cli_command cli_commands[];
@@ -49,7 +51,8 @@ typedef struct cli_opts {
 	const char *by, *set, *owner, *account, *contact, *amount, *currency, *close_date;
 	const char *lost_reason, *name, *source, *label;
 	const char *model, *lookback, *conversion, *paths, *half_life, *as_of, *from, *to;
-	const char *format, *month;
+	const char *format, *month, *listen, *access_log, *port_file;
+	long long body_limit, batch_limit, threads;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */

@@ -48,6 +48,11 @@ const cli_command cli_commands[] = {
 	 "       each with [--json|--csv]  [--db FILE]", cmd_report},
 	{"status", "counts and a short funnel summary of a workspace",
 	 "[--db FILE] [--json]", cmd_status},
+	{"serve", "the HTTP server: Segment-compatible collector, /healthz, /metrics",
+	 "[--listen HOST:PORT] [--body-limit BYTES] [--batch-limit BYTES] [--threads N]\n"
+	 "  [--access-log FILE|-|off] [--port-file FILE]  [--db FILE]", cmd_serve},
+	{"keys", "API keys: write keys for sending events, secret keys for the JSON API",
+	 "create write|secret [--label TEXT] | list [--json] | revoke ID  [--db FILE]", cmd_keys},
 	{"demo", "create a realistic, deterministic B2B demo workspace",
 	 "--db FILE [--contacts N] [--seed S] [--days D] [--events-out FILE]", cmd_demo},
 	{NULL, NULL, NULL, NULL},

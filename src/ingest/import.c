@@ -115,14 +115,12 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 		if (rc == TP_OK)
 			rc = imp->store->ops->commit(imp->store, ctx);
 		if (rc != TP_OK) {
-			tp_store_rollback_quiet(imp->store);
-			tp_identity_reset(imp->identity);
-			tp_scorer_reset(imp->scorer);
+			tp_importer_abort(imp);
+			return rc;
 		}
 		imp->in_tx = 0;
 	}
-	if (rc == TP_OK)
-		add_stats(&imp->committed, &imp->pending);
+	add_stats(&imp->committed, &imp->pending);
 	memset(&imp->pending, 0, sizeof imp->pending);
 	imp->since_commit = 0;
 	return rc;
@@ -252,8 +250,9 @@ static void reject(tp_importer *imp, int64_t line, const char *field, const char
 		imp->opts.on_reject(imp->opts.user, line, field, message);
 }
 
-tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
-                             int64_t line)
+/* endpoint_call: as tp_segment_parse_live's, or -2 for a record of a file. */
+static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                             int64_t line, int endpoint_call)
 {
 	tp_status rc;
 	int64_t now = tp_ctx_now(ctx);
@@ -271,7 +270,9 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	imp->pending.bytes += (int64_t)len;
 	const tp_parse_item *items;
 	size_t n;
-	rc = tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n);
+	rc = endpoint_call == -2 ? tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n)
+	                         : tp_segment_parse_live(imp->parser, ctx, json, len, now,
+	                                                 endpoint_call, &items, &n);
 	if (rc != TP_OK) {
 		if (rc == TP_ERR_NOMEM)
 			return rc;
@@ -302,6 +303,31 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	if (!imp->opts.strict && !imp->bulk && imp->since_commit >= imp->opts.commit_every)
 		return tp_importer_commit(imp, ctx);
 	return TP_OK;
+}
+
+tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                             int64_t line)
+{
+	return take_record(imp, ctx, json, len, line, -2);
+}
+
+tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                                  int endpoint_call)
+{
+	return take_record(imp, ctx, json, len, 1, endpoint_call < 0 ? -1 : endpoint_call);
+}
+
+void tp_importer_abort(tp_importer *imp)
+{
+	if (imp->in_tx) {
+		tp_store_rollback_quiet(imp->store);
+		tp_identity_reset(imp->identity);
+		tp_scorer_reset(imp->scorer);
+		imp->in_tx = 0;
+		imp->bulk = 0;
+	}
+	memset(&imp->pending, 0, sizeof imp->pending);
+	imp->since_commit = 0;
 }
 
 static double seconds_since(const struct timespec *t0)

@@ -27,6 +27,8 @@ typedef struct item_state {
 	tp_arena *arena;
 	tp_parse_item *item;
 	const char *prefix;  /* "" or "batch[3]." */
+	int call;            /* the endpoint's call type, or -1 */
+	int live;            /* sent now, not read from a file */
 } item_state;
 
 static const char *const call_names[TP_CALL__COUNT] = {
@@ -464,14 +466,26 @@ static int parse_time(item_state *st, const call_members *m, int64_t now_ms, int
 }
 
 /* messageId when the caller sent none: a hash of the call's JSON, so that
- * importing the same file twice still stores each call once. */
-static int derive_message_id(item_state *st, const cJSON *o, const char **out)
+ * importing the same file twice still stores each call once. A live call
+ * with no time of its own is an event of the moment it arrived: that moment
+ * is hashed too, or two identical clicks would be one. */
+static int derive_message_id(item_state *st, const cJSON *o, const call_members *m,
+                             int64_t ts, const char **out)
 {
 	char *text = cJSON_PrintUnformatted(o);
 	if (!text)
 		return nomem(st);
+	int timeless = 1;
+	for (size_t i = 0; i < 4; i++)
+		if (m->time[i] && !cJSON_IsNull(m->time[i]))
+			timeless = 0;
 	unsigned char h[16];
-	crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
+	crypto_generichash_state hs;
+	crypto_generichash_init(&hs, NULL, 0, sizeof h);
+	crypto_generichash_update(&hs, (const unsigned char *)text, strlen(text));
+	if (st->live && timeless)
+		crypto_generichash_update(&hs, (const unsigned char *)&ts, sizeof ts);
+	crypto_generichash_final(&hs, h, sizeof h);
 	char *id = tp__arena_alloc(st->arena, 2 + 32 + 1);
 	if (!id)
 		return nomem(st);
@@ -494,16 +508,19 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	call_members m;
 	read_members(o, &m);
 	const char *type = cJSON_IsString(m.type) ? m.type->valuestring : NULL;
-	if (!type)
+	if (!type && st->call < 0)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "is required: one of identify, track, page, screen, group, alias");
-	int call = -1;
-	for (int i = 0; i < TP_CALL__COUNT; i++)
+	int call = type ? -1 : st->call;
+	for (int i = 0; type && i < TP_CALL__COUNT; i++)
 		if (tp__ieq(type, call_names[i]))
 			call = i;
 	if (call < 0)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "\"%.40s\" is not one of identify, track, page, screen, group, alias", type);
+	if (st->call >= 0 && call != st->call)
+		return fail(st, TP_ERR_INVALID, "type", "is %s, but this endpoint takes %s calls",
+		            call_names[call], call_names[st->call]);
 	ev->call = (tp_call)call;
 
 	if (item_text(st, m.message_id, NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
@@ -611,7 +628,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	const cJSON *stored = (ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP) ? traits : props;
 	if (print_json(st, stored, stored == traits ? "traits" : "properties", &ev->properties))
 		return -1;
-	if (!ev->message_id && derive_message_id(st, o, &ev->message_id))
+	if (!ev->message_id && derive_message_id(st, o, &m, ev->ts, &ev->message_id))
 		return -1;
 	st->item->status = TP_OK;
 	st->item->field = "";
@@ -622,6 +639,15 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 tp_status tp_segment_parse(tp_segment_parser *p, tp_ctx *ctx, const char *json, size_t len,
                            int64_t now_ms, const tp_parse_item **items, size_t *n_items)
 {
+	return tp_segment_parse_live(p, ctx, json, len, now_ms, -2, items, n_items);
+}
+
+tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *json, size_t len,
+                                int64_t now_ms, int endpoint_call, const tp_parse_item **items,
+                                size_t *n_items)
+{
+	/* -2: not live (a file); -1: live, a batch whose calls name their types. */
+	int live = endpoint_call >= -1, call = endpoint_call < 0 ? -1 : endpoint_call;
 	tp__arena_reset(&p->arena);
 	if (len > TP_MAX_LINE_BYTES)
 		return tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "", "record is %zu bytes; the limit is %d",
@@ -647,6 +673,12 @@ tp_status tp_segment_parse(tp_segment_parser *p, tp_ctx *ctx, const char *json, 
 		goto out;
 	}
 	const cJSON *batch = tp__json_get(root, "batch");
+	if (live && !batch != (call >= 0)) {
+		rc = call >= 0 ? tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is for /v1/batch, not /v1/%s",
+		                             call_names[call])
+		               : tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is required: an array of calls");
+		goto out;
+	}
 	if (batch) {
 		if (!cJSON_IsArray(batch)) {
 			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "must be an array of calls");
@@ -671,17 +703,17 @@ tp_status tp_segment_parse(tp_segment_parser *p, tp_ctx *ctx, const char *json, 
 		 * HTTP API does the same for "context" at the batch level). */
 		cJSON *shared_ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
 		int i = 0;
-		for (cJSON *call = batch->child; call; call = call->next, i++) {
+		for (cJSON *item = batch->child; item; item = item->next, i++) {
 			char prefix[32];
 			snprintf(prefix, sizeof prefix, "batch[%d].", i);
-			item_state st = {&p->arena, &arr[i], prefix};
-			if (shared_ctx && cJSON_IsObject(call) &&
-			    !cJSON_GetObjectItemCaseSensitive(call, "context")) {
+			item_state st = {&p->arena, &arr[i], prefix, -1, live};
+			if (shared_ctx && cJSON_IsObject(item) &&
+			    !cJSON_GetObjectItemCaseSensitive(item, "context")) {
 				cJSON *ref = cJSON_CreateObjectReference(shared_ctx->child);
 				if (ref)
-					cJSON_AddItemToObject(call, "context", ref);
+					cJSON_AddItemToObject(item, "context", ref);
 			}
-			parse_call(&st, call, now_ms);
+			parse_call(&st, item, now_ms);
 		}
 		*items = arr;
 		*n_items = (size_t)n;
@@ -691,7 +723,7 @@ tp_status tp_segment_parse(tp_segment_parser *p, tp_ctx *ctx, const char *json, 
 			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
 			goto out;
 		}
-		item_state st = {&p->arena, one, ""};
+		item_state st = {&p->arena, one, "", call, live};
 		parse_call(&st, root, now_ms);
 		*items = one;
 		*n_items = 1;

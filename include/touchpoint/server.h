@@ -1,0 +1,34 @@
+/* The HTTP server (touchpoint serve): the Segment-compatible collector,
+ * health and metrics. Handlers only translate HTTP to the library's calls:
+ * the collector stores through the same tp_importer as `touchpoint import`. */
+#ifndef TOUCHPOINT_SERVER_H
+#define TOUCHPOINT_SERVER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "touchpoint/ctx.h"
+
+typedef struct tp_server_opts {
+	const char *db;          /* the SQLite database (touchpoint init); every workspace in it */
+	const char *workspace;   /* one that must exist ("default" when NULL) */
+	const char *listen;      /* "HOST:PORT" (IPv4, or [IPv6]:PORT); port 0 = any free
+	                          * port; NULL = 127.0.0.1:8080 */
+	size_t call_limit;       /* largest body of one call; 0 = 32 KiB (Segment's) */
+	size_t batch_limit;      /* largest /v1/batch body; 0 = 512 KiB (Segment's 500 KB) */
+	unsigned threads;        /* request threads; 0 = 2 */
+	FILE *access_log;        /* one JSON line per request; NULL = none */
+} tp_server_opts;
+
+typedef struct tp_server tp_server;
+
+/* Starts serving on its own threads. Returns TP_OK and *out; stop it with
+ * tp_server_stop(). */
+TP_API tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **out);
+/* The port it listens on (the one chosen, when asked for port 0). */
+TP_API unsigned tp_server_port(const tp_server *s);
+/* Graceful stop: stops accepting connections, answers the requests in
+ * flight (their events committed first), then frees everything. */
+TP_API void tp_server_stop(tp_server *s);
+
+#endif

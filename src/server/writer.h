@@ -1,0 +1,48 @@
+/* Group commit: request threads hand accepted bodies to one writer thread,
+ * which takes every body waiting, stores them in one transaction per
+ * workspace and commits once; each request is answered only after the
+ * commit that made its events durable. SQLite has one writer at a time, so
+ * one thread loses nothing and shares each fsync among many requests. */
+#ifndef TP_SERVER_WRITER_H
+#define TP_SERVER_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "touchpoint/touchpoint.h"
+
+typedef struct tp_writer tp_writer;
+
+typedef struct tp_write_job tp_write_job;
+/* Called on the writer thread when the job's fate is known. */
+typedef void (*tp_write_done_fn)(tp_write_job *job);
+
+struct tp_write_job {
+	/* in */
+	int64_t workspace_id;
+	char workspace[128];
+	const char *body;     /* borrowed until done */
+	size_t len;
+	int call;             /* endpoint call type, -1 for a batch */
+	tp_write_done_fn done;
+	void *user;
+	/* out */
+	tp_status rc;
+	char field[128], message[256];
+	/* the writer's */
+	tp_write_job *next;
+};
+
+typedef struct tp_writer_stats {
+	int64_t accepted, duplicates, commits, queued;
+} tp_writer_stats;
+
+/* Opens workspaces of the SQLite database at `db` as jobs name them. */
+tp_status tp_writer_start(tp_ctx *ctx, const char *db, tp_writer **out);
+/* Queues a job; its done callback runs later on the writer thread. */
+void tp_writer_submit(tp_writer *w, tp_write_job *job);
+void tp_writer_stats_get(tp_writer *w, tp_writer_stats *out);
+/* Finishes every queued job, then stops the thread and closes the stores. */
+void tp_writer_stop(tp_writer *w);
+
+#endif
