@@ -95,6 +95,8 @@ run_case() {
 		esac
 	done < "$file"
 	finish
+	# A case that starts a daemon lists its pid in .pids: stop what is left.
+	[ -f "$dir/.pids" ] && xargs kill -KILL <"$dir/.pids" 2>/dev/null
 	rm -rf "$dir"
 	if [ "$case_ok" = 1 ]; then ok; echo "$name: ok"; else bad "e2e/$name"; fi
 }

@@ -60,9 +60,11 @@ enum MHD_Result tp__collect(tp_request *r)
 		return tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
 		                         tp_ctx_message(t->ctx));
 	snprintf(r->workspace, sizeof r->workspace, "%s", key.workspace);
-	if (r->len == 0)
+	if (r->len == 0) {
+		atomic_fetch_add(&r->srv->metrics.rejected, 1);
 		return tp__respond_error(r, MHD_HTTP_BAD_REQUEST, TP_ERR_INVALID, "body",
 		                         "is empty: send the call as JSON");
+	}
 	const tp_parse_item *items;
 	size_t n;
 	rc = tp_segment_parse_live(t->parser, t->ctx, r->body, r->len, tp_ctx_now(t->ctx),
