@@ -33,7 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all test unit e2e demo deps bench fuzz fuzz-build clean clean-san check-style format
+.PHONY: all test unit e2e demo deps bench stress fuzz fuzz-build clean clean-san check-style format
 
 # `make V=1` shows the full compiler lines.
 ifeq ($(V),1)
@@ -93,6 +93,10 @@ demo:
 
 deps:
 	@scripts/deps.sh
+
+# Long runs: the collector's durability under SIGKILL (docs/PERFORMANCE.md).
+stress: all
+	TOUCHPOINT=$(B)/touchpoint python3 tests/stress/durability.py --seconds 120 --kills 40 --clients 8
 
 bench: all $(BENCH_BIN)
 	@B=$(B) bench/run.sh

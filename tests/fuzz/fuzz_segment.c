@@ -31,7 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++)
 			if (items[i].status == TP_OK && !items[i].ev.message_id)
 				abort(); /* an accepted call always has a messageId */
-	tp_status rc = tp_importer_record(imp, ctx, (const char *)data, size, 1);
+	/* The collector's path too: the endpoint's call type from the first byte
+	 * (-1 = /v1/batch, 0..5 = /v1/identify../v1/alias, 6 = a file). */
+	int call = size ? (int)(data[0] % 8) - 1 : -1;
+	if (call < 6 && tp_segment_parse_live(parser, ctx, (const char *)data, size, 0, call, &items,
+	                                      &n) == TP_OK)
+		for (size_t i = 0; i < n; i++)
+			if (items[i].status == TP_OK && (!items[i].ev.message_id ||
+			                                 (call >= 0 && (int)items[i].ev.call != call)))
+				abort(); /* a call of another type than the endpoint's got through */
+	tp_status rc = call < 6 ? tp_importer_record_live(imp, ctx, (const char *)data, size, call)
+	                        : tp_importer_record(imp, ctx, (const char *)data, size, 1);
 	if (rc != TP_OK && rc != TP_ERR_INVALID) {
 		/* Only the store could fail here, and it is in memory: a failure is a bug. */
 		fprintf(stderr, "importer: %s: %s\n", tp_status_name(rc), tp_ctx_message(ctx));
