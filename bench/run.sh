@@ -22,3 +22,6 @@ echo
 echo "== reports (bench/bench_reports.c): spend import; funnel, KPIs, revenue on the same demo"
 TOUCHPOINT_NOW=2027-01-01T00:00:00Z "$B/bench/bench_reports" --db "$dir/demo.db"
 rm -rf "$dir"
+echo
+echo "== collector (bench/serve.sh): wrk on loopback, sharing the cores with the server"
+B="$B" bench/serve.sh

@@ -1,6 +1,7 @@
 -- wrk script: POST one Segment track call per request (or, with BATCH=n,
 -- a batch of n calls), each call with a messageId never sent before.
 local counter, batch = 0, tonumber(os.getenv("BATCH") or "0")
+local run = "b" .. (os.getenv("BATCH") or "0")   -- each run its own messageIds
 local auth = os.getenv("AUTH")
 local thread_no = 0
 
@@ -11,8 +12,9 @@ end
 
 local function call(typed)
   counter = counter + 1
-  return string.format('{%s"userId":"u%d","event":"Page Load","messageId":"w%d-%d",' ..
-    '"properties":{"plan":"pro"}}', typed and '"type":"track",' or "", counter % 5000, tag, counter)
+  return string.format('{%s"userId":"u%d","event":"Page Load","messageId":"w%s-%d",' ..
+    '"properties":{"plan":"pro"}}', typed and '"type":"track",' or "", counter % 5000, run .. "-" .. tag,
+    counter)
 end
 
 request = function()
@@ -33,7 +35,8 @@ done = function(summary, latency, requests)
   local secs = summary.duration / 1e6
   local bad = summary.errors.status + summary.errors.connect + summary.errors.read +
     summary.errors.write + summary.errors.timeout
-  io.write(string.format("requests/s %.0f  events/s %.0f  p50 %.2f ms  p99 %.2f ms  errors %d\n",
-    summary.requests / secs, summary.requests * per / secs,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
+  io.write(string.format("requests/s %.0f  events/s %.0f  p50 %.2f ms  p99 %.2f ms  errors %d" ..
+    "  acked %d\n", summary.requests / secs, summary.requests * per / secs,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad,
+    (summary.requests - summary.errors.status) * per))
 end
