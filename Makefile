@@ -25,8 +25,10 @@ LIB_SRC  := $(sort $(wildcard src/core/*.c src/ingest/*.c src/identity/*.c \
               src/lifecycle/*.c src/score/*.c src/auth/*.c src/server/*.c src/analytics/*.c src/store/*.c src/store/sqlite/*.c src/store/fault/*.c src/store/memory/*.c \
               src/demo/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
-TLIB_OBJ := $(LIB_SRC:%.c=$(B)/t/%.o)
+# web/ files built into the server (scripts/embed.sh).
+WEB_OBJ  := $(B)/gen/tp_js.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(WEB_OBJ)
+TLIB_OBJ := $(LIB_SRC:%.c=$(B)/t/%.o) $(WEB_OBJ)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -55,6 +57,14 @@ $(B)/%.o: %.c
 $(B)/t/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -DTP_TESTING -MMD -MP -c $< -o $@
+
+$(B)/gen/tp_js.c: web/tp.js scripts/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed.sh tp__snippet_js $< >$@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(B)/libtouchpoint.a: $(LIB_OBJ)
 	@rm -f $@
@@ -96,7 +106,7 @@ deps:
 
 # Long runs: the collector's durability under SIGKILL (docs/PERFORMANCE.md).
 stress: all
-	TOUCHPOINT=$(B)/touchpoint python3 tests/stress/durability.py --seconds 120 --kills 40 --clients 8
+	TOUCHPOINT=$(CURDIR)/$(B)/touchpoint python3 tests/stress/durability.py --seconds 120 --kills 40 --clients 8
 
 bench: all $(BENCH_BIN)
 	@B=$(B) bench/run.sh
@@ -109,10 +119,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/gen/tp_js.c
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)
-	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@
+	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(B)/gen/tp_js.c $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

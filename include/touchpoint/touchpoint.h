@@ -22,6 +22,7 @@
 #include "touchpoint/limits.h"
 #include "touchpoint/model.h"
 #include "touchpoint/money.h"
+#include "touchpoint/pixel.h"
 #include "touchpoint/opportunity.h"
 #include "touchpoint/pipeline.h"
 #include "touchpoint/predict.h"

@@ -21,8 +21,10 @@ static const tp_route routes[] = {
 	{"POST", "/v1/alias", tp__collect, TP_CALL_ALIAS, 1},
 	{"POST", "/v1/batch", tp__collect, -1, 1},
 	{"POST", "/v1/import", tp__collect, -1, 1},   /* Segment's other name for batch */
-	{"GET", "/healthz", healthz, -2, 0},
-	{"GET", "/metrics", metrics, -2, 0},
+	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0},
+	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0},
+	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0},
+	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -77,6 +79,10 @@ enum MHD_Result tp__respond(tp_request *r, unsigned status, const char *type, co
 		                        "Authorization, Content-Type");
 		MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
 	}
+	if (r->route && r->route->call == TP_ROUTE_PIXEL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store, max-age=0");
+	else if (r->route && r->route->handle == tp__snippet)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		                        "Basic realm=\"touchpoint\"");

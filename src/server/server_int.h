@@ -15,10 +15,13 @@
 
 typedef struct tp_request tp_request;
 
+enum { TP_ROUTE_OTHER = -2, TP_ROUTE_PIXEL = -3 };
+
 typedef struct tp_route {
 	const char *method, *path;
 	enum MHD_Result (*handle)(tp_request *r);
-	int call;          /* collector: the Segment call type, -1 for batch; else -2 */
+	int call;          /* collector: the Segment call type, -1 for batch, TP_ROUTE_PIXEL;
+	                    * else TP_ROUTE_OTHER */
 	int cors;          /* answer browsers from any origin (the collector only) */
 } tp_route;
 
@@ -74,5 +77,10 @@ unsigned tp__http_status(tp_status rc);
 
 /* The collector's handler (collector.c). */
 enum MHD_Result tp__collect(tp_request *r);
+/* web/tp.js, built in (scripts/embed.sh). */
+extern const unsigned char tp__snippet_js[];
+extern const size_t tp__snippet_js_len;
+/* GET /tp.js, the tracking snippet. */
+enum MHD_Result tp__snippet(tp_request *r);
 
 #endif

@@ -23,6 +23,17 @@ $ $DATA/http.sh POST /v1/alias key '{"userId":"u-9","previousId":"w2","messageId
 $ $DATA/http.sh POST /v1/screen key '{"userId":"u-9","name":"Home","messageId":"s1"}'
 > 200 {"success":true}
 
+# The pixel: a GIF once stored; the key in the query (an image sets no headers).
+$ curl -s -o x.gif -w '%{http_code} %{content_type} %{size_download}\n' "http://127.0.0.1:$(cat port)/t.gif?writeKey=$(cat key)&t=track&e=Email%20Opened&u=u-9&m=open-1&utm_source=newsletter&utm_medium=email&p.subject=Hello"
+> 200 image/gif 43
+$ curl -s -w ' %{http_code}\n' "http://127.0.0.1:$(cat port)/t.gif?writeKey=$(cat key)&t=alias"
+> {"success":false,"error":{"status":"TP_ERR_INVALID","field":"t","message":"\"alias\" is not page, track or identify"}} 400
+$ sqlite3 t.db "SELECT type, channel, source, medium, properties FROM event WHERE message_id = 'open-1'"
+> email_open|Email|newsletter|email|{"subject":"Hello"}
+# The snippet, as built from web/tp.js.
+$ curl -s -D headers -o tp.js "http://127.0.0.1:$(cat port)/tp.js" && cmp tp.js $DATA/../../web/tp.js && grep -i -c -E '^(content-type: application/javascript|cache-control: public)' headers
+> 2
+
 # Invalid input: 400 naming the field; a batch with one bad call stores none.
 $ $DATA/http.sh POST /v1/identify key '{"anonymousId":"w3","traits":{"email":"ana at acme"}}'
 > 400 {"success":false,"error":{"status":"TP_ERR_INVALID","field":"traits.email","message":"\"ana at acme\" needs exactly one '@' with something before it"}}
@@ -78,15 +89,15 @@ $ curl -s "http://127.0.0.1:$(cat port)/metrics" | grep -E '^touchpoint_(events_
 > touchpoint_http_requests_total{route="/v1/track",code="413"} 1
 > touchpoint_http_requests_total{route="/v1/batch",code="200"} 1
 > touchpoint_http_requests_total{route="/v1/batch",code="400"} 2
-> touchpoint_events_total{outcome="accepted"} 8
+> touchpoint_events_total{outcome="accepted"} 9
 > touchpoint_events_total{outcome="deduplicated"} 1
-> touchpoint_events_total{outcome="rejected"} 7
+> touchpoint_events_total{outcome="rejected"} 8
 
 # A graceful stop, then the stores hold exactly what was answered 200.
 $ $DATA/serve_stop.sh && tail -1 serve.err
 > touchpoint: stopped
 $ touchpoint status --db t.db | head -1
-> workspace default: 7 events, 2 contacts, 1 accounts, 2 visitors (0 still anonymous), 0 merges
+> workspace default: 8 events, 2 contacts, 1 accounts, 2 visitors (0 still anonymous), 0 merges
 $ touchpoint status --db t.db --workspace other | head -1
 > workspace other: 1 events, 1 contacts, 0 accounts, 0 visitors (0 still anonymous), 0 merges
 $ sqlite3 t.db "SELECT count(*) FROM event WHERE message_id = 'never'"
