@@ -69,9 +69,9 @@ static void test_pixel_refusals(void **state)
 	assert_int_equal(tp_pixel_call(f->ctx, bad, 1, &json, &call), TP_ERR_INVALID);
 	assert_string_equal(tp_ctx_field(f->ctx), "t");
 	tp_query_param many[70];
-	char names[70][8];
+	char names[70][16];
 	for (int i = 0; i < 70; i++) {
-		snprintf(names[i], sizeof names[i], "p.k%d", i);
+		snprintf(names[i], sizeof names[i], "p.k%u", (unsigned)i);
 		many[i] = (tp_query_param){names[i], "v"};
 	}
 	assert_int_equal(tp_pixel_call(f->ctx, many, 70, &json, &call), TP_ERR_INVALID);
