@@ -50,7 +50,7 @@ static int list_keys(tp_ctx *ctx, tp_store *s, int json)
 	}
 	tp_status st = s->ops->keys_list(s, ctx, add_key, &l);
 	if (st == TP_OK && json)
-		cli_json_print(l.json, stdout);
+		cli_json_print(l.json, stdout), l.json = NULL;   /* it frees the tree */
 	else if (st == TP_OK)
 		cli_table_print(l.table, stdout);
 	cJSON_Delete(l.json);
