@@ -87,6 +87,19 @@
       api.track("Outbound Link Clicked", { url: u.href }, true);
   }, true);
 
+  /* Forms posted to the server (/v1/forms/NAME) carry the visitor's id and
+   * the page, so that the submission joins this browser's history. */
+  d.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!f || !f.action || f.action.indexOf("/v1/forms/") < 0) return;
+    [["anonymousId", anonymousId], ["page_url", location.href]].forEach(function (kv) {
+      if (f.elements[kv[0]]) return;
+      var input = d.createElement("input");
+      input.type = "hidden"; input.name = kv[0]; input.value = kv[1];
+      f.appendChild(input);
+    });
+  }, true);
+
   /* Scroll depth: 25, 50, 75 and 100 %, once each per page. */
   var marks = [25, 50, 75, 100], reached = 0;
   w.addEventListener("scroll", function () {

@@ -76,6 +76,9 @@ enum { TP_UTM_SOURCE, TP_UTM_MEDIUM, TP_UTM_CAMPAIGN, TP_UTM_TERM, TP_UTM_CONTEN
 
 /* What a person or company says about itself (identify/group traits, form
  * fields, CSV columns). NULL = not given. */
+/* Zero means "not said", so that a zeroed tp_traits says nothing of consent. */
+enum { TP_CONSENT_UNSAID = 0, TP_CONSENT_GIVEN = 1, TP_CONSENT_REFUSED = 2 };
+
 typedef struct tp_traits {
 	const char *email;        /* normalized (see tp_email_normalize) */
 	const char *first_name, *last_name, *title, *phone;
@@ -83,6 +86,7 @@ typedef struct tp_traits {
 	const char *lead_source, *lifecycle_stage, *owner;
 	int64_t employees;        /* -1 = not given */
 	int64_t annual_revenue;   /* minor units of the workspace currency; -1 = not given */
+	int consent;              /* TP_CONSENT_*: marketing consent, as the person said it */
 } tp_traits;
 
 typedef struct tp_event {

@@ -17,6 +17,7 @@ typedef struct tp_server_opts {
 	size_t call_limit;       /* largest body of one call; 0 = 32 KiB (Segment's) */
 	size_t batch_limit;      /* largest /v1/batch body; 0 = 512 KiB (Segment's 500 KB) */
 	unsigned threads;        /* request threads; 0 = 2 */
+	unsigned form_rate;      /* form submissions a minute per client address; 0 = 10 */
 	FILE *access_log;        /* one JSON line per request; NULL = none */
 } tp_server_opts;
 

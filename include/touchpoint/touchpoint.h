@@ -13,6 +13,7 @@
 #include "touchpoint/demo.h"
 #include "touchpoint/email.h"
 #include "touchpoint/event.h"
+#include "touchpoint/form.h"
 #include "touchpoint/funnel.h"
 #include "touchpoint/identity.h"
 #include "touchpoint/import.h"

@@ -41,6 +41,7 @@ int cmd_opportunities(tp_ctx *ctx, int argc, char **argv);
 int cmd_report(tp_ctx *ctx, int argc, char **argv);
 int cmd_keys(tp_ctx *ctx, int argc, char **argv);
 int cmd_serve(tp_ctx *ctx, int argc, char **argv);
+int cmd_forms(tp_ctx *ctx, int argc, char **argv);
 
 /* Every subcommand, in help order. */
 extern const cli_command cli_commands[];
@@ -52,7 +53,8 @@ typedef struct cli_opts {
 	const char *lost_reason, *name, *source, *label;
 	const char *model, *lookback, *conversion, *paths, *half_life, *as_of, *from, *to;
 	const char *format, *month, *listen, *access_log, *port_file;
-	long long body_limit, batch_limit, threads;
+	const char *redirect, *consent_field, *honeypot;
+	long long body_limit, batch_limit, threads, form_rate;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset;
 	char **args;   /* positional arguments */

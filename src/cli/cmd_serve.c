@@ -23,12 +23,13 @@ int cmd_serve(tp_ctx *ctx, int argc, char **argv)
 {
 	cli_opts o;
 	int rc = cli_parse("serve", argc, argv,
-	                   "db workspace listen body-limit batch-limit threads access-log port-file", &o);
+	                   "db workspace listen body-limit batch-limit threads form-rate access-log port-file", &o);
 	if (rc)
 		return rc;
 	if (o.nargs)
 		rc = cli_usage("serve", "takes no arguments");
-	else if (o.body_limit < 0 || o.batch_limit < 0 || o.threads < 0 || o.threads > 64)
+	else if (o.body_limit < 0 || o.batch_limit < 0 || o.threads < 0 || o.threads > 64 ||
+	         o.form_rate < 0 || o.form_rate > 100000)
 		rc = cli_usage("serve", "limits must be positive and --threads at most 64");
 	if (rc) {
 		cli_opts_free(&o);
@@ -36,7 +37,8 @@ int cmd_serve(tp_ctx *ctx, int argc, char **argv)
 	}
 	tp_server_opts so = {.db = o.db, .workspace = o.workspace, .listen = o.listen,
 	                     .call_limit = (size_t)o.body_limit, .batch_limit = (size_t)o.batch_limit,
-	                     .threads = (unsigned)o.threads, .access_log = stderr};
+	                     .threads = (unsigned)o.threads, .form_rate = (unsigned)o.form_rate,
+	                     .access_log = stderr};
 	FILE *log = NULL;
 	if (o.access_log && strcmp(o.access_log, "off") == 0)
 		so.access_log = NULL;

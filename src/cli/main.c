@@ -49,8 +49,11 @@ const cli_command cli_commands[] = {
 	{"status", "counts and a short funnel summary of a workspace",
 	 "[--db FILE] [--json]", cmd_status},
 	{"serve", "the HTTP server: Segment-compatible collector, /healthz, /metrics",
-	 "[--listen HOST:PORT] [--body-limit BYTES] [--batch-limit BYTES] [--threads N]\n"
+	 "[--listen HOST:PORT] [--body-limit BYTES] [--batch-limit BYTES] [--threads N] [--form-rate N]\n"
 	 "  [--access-log FILE|-|off] [--port-file FILE]  [--db FILE]", cmd_serve},
+	{"forms", "landing-page forms the server takes (POST /v1/forms/NAME)",
+	 "set NAME [--redirect URL,...] [--consent-field F] [--honeypot F] | list [--json]"
+	 "  [--db FILE]", cmd_forms},
 	{"keys", "API keys: write keys for sending events, secret keys for the JSON API",
 	 "create write|secret [--label TEXT] | list [--json] | revoke ID  [--db FILE]", cmd_keys},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

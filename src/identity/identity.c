@@ -365,6 +365,12 @@ static int apply_traits(tp_contact *c, const tp_traits *tr, int overwrite)
 	n += set_field(&c->country, tr->country, overwrite);
 	n += set_field(&c->lead_source, tr->lead_source, overwrite);
 	n += set_field(&c->owner, tr->owner, overwrite);
+	/* Consent is what the person said last, whatever the overwrite rule. */
+	int consent = tr->consent == TP_CONSENT_GIVEN ? 1 : tr->consent == TP_CONSENT_REFUSED ? 0 : -1;
+	if (consent >= 0 && c->consent != consent) {
+		c->consent = consent;
+		n++;
+	}
 	return n;
 }
 

@@ -303,6 +303,26 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 		return -1;
 	/* Revenue arrives in whole currency units; we keep minor units. */
 	tr->annual_revenue = revenue >= 0 && revenue < INT64_MAX / 100 ? revenue * 100 : -1;
+	/* Consent: a boolean, or what a checkbox posts ("on", "yes", "true", "1"). */
+	const cJSON *consent = tp__json_get(t, "consent");
+	if (cJSON_IsBool(consent)) {
+		tr->consent = cJSON_IsTrue(consent) ? TP_CONSENT_GIVEN : TP_CONSENT_REFUSED;
+	} else if (cJSON_IsString(consent)) {
+		static const char *const yes[] = {"on", "yes", "true", "1"}, *const no[] = {"off", "no",
+		                                                                            "false", "0", ""};
+		const char *v = consent->valuestring;
+		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+			if (tp__ieq(v, yes[i]))
+				tr->consent = TP_CONSENT_GIVEN;
+		for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+			if (tp__ieq(v, no[i]))
+				tr->consent = TP_CONSENT_REFUSED;
+		if (tr->consent == TP_CONSENT_UNSAID)
+			return fail_at(st, TP_ERR_INVALID, where, "consent",
+			               "\"%.40s\" is not a yes or a no (true, on, yes, 1 / false, off, no, 0)", v);
+	} else if (consent && !cJSON_IsNull(consent)) {
+		return fail_at(st, TP_ERR_INVALID, where, "consent", "must be true or false");
+	}
 	return 0;
 #undef TEXT
 #undef SUB

@@ -56,6 +56,8 @@ static enum MHD_Result answer(tp_request *r)
 		                         r->job.message);
 	if (r->route->call == TP_ROUTE_PIXEL)
 		return tp__respond(r, MHD_HTTP_OK, "image/gif", (const char *)gif, sizeof gif);
+	if (r->location)
+		return tp__redirect(r, r->location);
 	static const char ok[] = "{\"success\":true}";
 	return tp__respond(r, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
 }
@@ -93,29 +95,29 @@ static tp_status pixel_body(tp_request *r, tp_thread_state *t, int *call)
 	return TP_OK;
 }
 
-enum MHD_Result tp__collect(tp_request *r)
+int tp__collector_auth(tp_request *r, tp_thread_state **out, tp_api_key_row *key,
+                       enum MHD_Result *answered)
 {
-	int state = atomic_load(&r->job_state);
-	if (state == JOB_DONE)
-		return answer(r);
-	if (state == JOB_QUEUED)
-		return MHD_YES;   /* woken early: still waiting for the commit */
 	tp_thread_state *t = tp__server_thread(r->srv);
-	if (!t)
-		return tp__respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, TP_ERR_NOMEM, NULL,
-		                         "the server is out of memory or cannot open the database");
-	tp_api_key_row key;
-	tp_status rc = authenticate(r, t, &key);
-	if (rc != TP_OK)
-		return tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
-		                         tp_ctx_message(t->ctx));
-	snprintf(r->workspace, sizeof r->workspace, "%s", key.workspace);
-	int call = r->route->call;
-	if (call == TP_ROUTE_PIXEL && (rc = pixel_body(r, t, &call)) != TP_OK) {
-		atomic_fetch_add(&r->srv->metrics.rejected, 1);
-		return tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
-		                         tp_ctx_message(t->ctx));
+	if (!t) {
+		*answered = tp__respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, TP_ERR_NOMEM, NULL,
+		                              "the server is out of memory or cannot open the database");
+		return -1;
 	}
+	tp_status rc = authenticate(r, t, key);
+	if (rc != TP_OK) {
+		*answered = tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
+		                              tp_ctx_message(t->ctx));
+		return -1;
+	}
+	snprintf(r->workspace, sizeof r->workspace, "%s", key->workspace);
+	*out = t;
+	return 0;
+}
+
+enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_api_key_row *key,
+                                    int call)
+{
 	if (r->len == 0) {
 		atomic_fetch_add(&r->srv->metrics.rejected, 1);
 		return tp__respond_error(r, MHD_HTTP_BAD_REQUEST, TP_ERR_INVALID, "body",
@@ -123,8 +125,8 @@ enum MHD_Result tp__collect(tp_request *r)
 	}
 	const tp_parse_item *items;
 	size_t n;
-	rc = tp_segment_parse_live(t->parser, t->ctx, r->body, r->len, tp_ctx_now(t->ctx), call,
-	                           &items, &n);
+	tp_status rc = tp_segment_parse_live(t->parser, t->ctx, r->body, r->len, tp_ctx_now(t->ctx),
+	                                     call, &items, &n);
 	if (rc != TP_OK) {
 		atomic_fetch_add(&r->srv->metrics.rejected, 1);
 		return tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
@@ -136,14 +138,41 @@ enum MHD_Result tp__collect(tp_request *r)
 			return tp__respond_error(r, tp__http_status(items[i].status), items[i].status,
 			                         items[i].field, items[i].message);
 		}
-	r->job = (tp_write_job){.workspace_id = key.workspace_id, .body = r->body, .len = r->len,
+	r->job = (tp_write_job){.workspace_id = key->workspace_id, .body = r->body, .len = r->len,
 	                        .call = call, .done = job_done, .user = r};
-	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", key.workspace);
+	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", key->workspace);
 	/* Suspend before queueing: the writer may finish before we return. */
 	atomic_store(&r->job_state, JOB_QUEUED);
 	MHD_suspend_connection(r->conn);
 	tp_writer_submit(r->srv->writer, &r->job);
 	return MHD_YES;
+}
+
+int tp__collector_waiting(tp_request *r, enum MHD_Result *answered)
+{
+	int state = atomic_load(&r->job_state);
+	if (state == JOB_DONE)
+		*answered = answer(r);
+	else if (state == JOB_QUEUED)
+		*answered = MHD_YES;   /* woken early: still waiting for the commit */
+	return state != JOB_NONE;
+}
+
+enum MHD_Result tp__collect(tp_request *r)
+{
+	enum MHD_Result answered;
+	tp_thread_state *t;
+	tp_api_key_row key;
+	if (tp__collector_waiting(r, &answered) || tp__collector_auth(r, &t, &key, &answered) != 0)
+		return answered;
+	int call = r->route->call;
+	tp_status rc;
+	if (call == TP_ROUTE_PIXEL && (rc = pixel_body(r, t, &call)) != TP_OK) {
+		atomic_fetch_add(&r->srv->metrics.rejected, 1);
+		return tp__respond_error(r, tp__http_status(rc), rc, tp_ctx_field(t->ctx),
+		                         tp_ctx_message(t->ctx));
+	}
+	return tp__collector_queue(r, t, &key, call);
 }
 
 enum MHD_Result tp__snippet(tp_request *r)

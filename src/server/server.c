@@ -13,18 +13,19 @@ static enum MHD_Result healthz(tp_request *r);
 static enum MHD_Result metrics(tp_request *r);
 
 static const tp_route routes[] = {
-	{"POST", "/v1/track", tp__collect, TP_CALL_TRACK, 1},
-	{"POST", "/v1/identify", tp__collect, TP_CALL_IDENTIFY, 1},
-	{"POST", "/v1/page", tp__collect, TP_CALL_PAGE, 1},
-	{"POST", "/v1/screen", tp__collect, TP_CALL_SCREEN, 1},
-	{"POST", "/v1/group", tp__collect, TP_CALL_GROUP, 1},
-	{"POST", "/v1/alias", tp__collect, TP_CALL_ALIAS, 1},
-	{"POST", "/v1/batch", tp__collect, -1, 1},
-	{"POST", "/v1/import", tp__collect, -1, 1},   /* Segment's other name for batch */
-	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0},
-	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0},
-	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0},
-	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0},
+	{"POST", "/v1/track", tp__collect, TP_CALL_TRACK, 1, 0},
+	{"POST", "/v1/identify", tp__collect, TP_CALL_IDENTIFY, 1, 0},
+	{"POST", "/v1/page", tp__collect, TP_CALL_PAGE, 1, 0},
+	{"POST", "/v1/screen", tp__collect, TP_CALL_SCREEN, 1, 0},
+	{"POST", "/v1/group", tp__collect, TP_CALL_GROUP, 1, 0},
+	{"POST", "/v1/alias", tp__collect, TP_CALL_ALIAS, 1, 0},
+	{"POST", "/v1/batch", tp__collect, -1, 1, 0},
+	{"POST", "/v1/import", tp__collect, -1, 1, 0},   /* Segment's other name for batch */
+	{"POST", "/v1/forms/", tp__form, TP_ROUTE_OTHER, 1, 1},
+	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0, 0},
+	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0, 0},
+	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0, 0},
+	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -33,6 +34,8 @@ static const tp_route routes[] = {
 static void thread_state_free(void *p)
 {
 	tp_thread_state *t = p;
+	for (size_t i = 0; i < sizeof t->workspaces / sizeof t->workspaces[0]; i++)
+		tp_store_close(t->workspaces[i].store);
 	tp_store_close(t->keys);
 	tp_segment_parser_destroy(t->parser);
 	tp_ctx_destroy(t->ctx);
@@ -53,6 +56,30 @@ tp_thread_state *tp__server_thread(tp_server *srv)
 		return NULL;
 	}
 	return t;
+}
+
+tp_store *tp__server_workspace_store(tp_server *srv, tp_thread_state *t, int64_t id,
+                                     const char *name)
+{
+	if (id == t->keys->workspace_id)
+		return t->keys;
+	size_t n = sizeof t->workspaces / sizeof t->workspaces[0], slot = n;
+	for (size_t i = 0; i < n; i++) {
+		if (t->workspaces[i].store && t->workspaces[i].id == id)
+			return t->workspaces[i].store;
+		if (!t->workspaces[i].store && slot == n)
+			slot = i;
+	}
+	if (slot == n) {   /* full: a thread serving many workspaces reopens */
+		slot = (size_t)id % n;
+		tp_store_close(t->workspaces[slot].store);
+		t->workspaces[slot].store = NULL;
+	}
+	if (tp_store_open_sqlite(t->ctx, srv->db, name, TP_OPEN_EXISTING, &t->workspaces[slot].store) !=
+	    TP_OK)
+		return NULL;
+	t->workspaces[slot].id = id;
+	return t->workspaces[slot].store;
 }
 
 /* ---- responses ------------------------------------------------------------ */
@@ -91,6 +118,18 @@ enum MHD_Result tp__respond(tp_request *r, unsigned status, const char *type, co
 	enum MHD_Result ok = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	r->status = (int)status;
+	return ok;
+}
+
+enum MHD_Result tp__redirect(tp_request *r, const char *url)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, url);
+	enum MHD_Result ok = MHD_queue_response(r->conn, MHD_HTTP_SEE_OTHER, resp);
+	MHD_destroy_response(resp);
+	r->status = MHD_HTTP_SEE_OTHER;
 	return ok;
 }
 
@@ -153,11 +192,18 @@ static enum MHD_Result metrics(tp_request *r)
 
 /* ---- the request's life ------------------------------------------------------ */
 
+static int path_matches(const tp_route *rt, const char *url)
+{
+	size_t n = strlen(rt->path);
+	return rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] && !strchr(url + n, '/')
+	                  : strcmp(url, rt->path) == 0;
+}
+
 static const tp_route *route_of(const char *method, const char *url, int *index, int *path_known)
 {
 	*path_known = 0;
 	for (size_t i = 0; i < N_ROUTES; i++)
-		if (strcmp(url, routes[i].path) == 0) {
+		if (path_matches(&routes[i], url)) {
 			*path_known = 1;
 			*index = (int)i;
 			if (strcmp(method, routes[i].method) == 0)
@@ -209,6 +255,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->route_index = -1;
 		snprintf(r->method, sizeof r->method, "%s", method);
+		snprintf(r->path, sizeof r->path, "%s", url);
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		pthread_mutex_lock(&srv->lock);
 		srv->in_flight++;
@@ -247,6 +294,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return r->route->handle(r);
 }
 
+void tp__client_address(tp_request *r, char *ip, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(ip, cap, "?");
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
+		          (socklen_t)cap);
+	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip,
+		          (socklen_t)cap);
+}
+
 static void access_log(tp_request *r, double seconds)
 {
 	FILE *log = r->srv->opts.access_log;
@@ -256,14 +316,8 @@ static void access_log(tp_request *r, double seconds)
 	clock_gettime(CLOCK_REALTIME, &now);
 	char ts[25];
 	tp_time_format((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, ts);
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "";
-	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip, sizeof ip);
-	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip,
-		          sizeof ip);
+	char ip[INET6_ADDRSTRLEN];
+	tp__client_address(r, ip, sizeof ip);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "ts", ts);
 	cJSON_AddStringToObject(o, "ip", ip);
@@ -294,6 +348,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	tp_metrics_request(&srv->metrics, r->route_index, r->status ? (unsigned)r->status : 500,
 	                   seconds);
 	access_log(r, seconds);
+	free(r->location);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
@@ -343,6 +398,7 @@ static tp_status parse_listen(tp_ctx *ctx, const char *listen, struct sockaddr_s
 static void server_free(tp_server *srv)
 {
 	tp_writer_stop(srv->writer);
+	tp_rate_limit_destroy(srv->form_limit);
 	pthread_key_delete(srv->thread_key);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->idle);
@@ -375,6 +431,9 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 	for (size_t i = 0; i < N_ROUTES && i < TP_METRICS_ROUTES - 1; i++)
 		srv->metrics.route_names[i] = routes[i].path;
 	srv->metrics.route_names[TP_METRICS_ROUTES - 1] = "other";
+	/* Forms: a person submits a few a minute; a bot, many. */
+	srv->form_limit = tp_rate_limit_create(srv->opts.form_rate ? srv->opts.form_rate : 10,
+	                                       srv->opts.form_rate ? srv->opts.form_rate : 10);
 
 	struct sockaddr_storage addr;
 	socklen_t addr_len;

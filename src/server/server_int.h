@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "server/metrics.h"
+#include "server/ratelimit.h"
 #include "server/writer.h"
 #include "touchpoint/server.h"
 #include "touchpoint/touchpoint.h"
@@ -23,6 +24,7 @@ typedef struct tp_route {
 	int call;          /* collector: the Segment call type, -1 for batch, TP_ROUTE_PIXEL;
 	                    * else TP_ROUTE_OTHER */
 	int cors;          /* answer browsers from any origin (the collector only) */
+	int prefix;        /* path is a prefix: /v1/forms/NAME */
 } tp_route;
 
 /* A request thread's own resources, made on first use. */
@@ -30,6 +32,10 @@ typedef struct tp_thread_state {
 	tp_ctx *ctx;
 	tp_segment_parser *parser;
 	tp_store *keys;    /* a read connection, for key checks */
+	struct {
+		int64_t id;
+		tp_store *store;
+	} workspaces[8];   /* read connections to the workspaces this thread served */
 } tp_thread_state;
 
 struct tp_server {
@@ -39,6 +45,7 @@ struct tp_server {
 	unsigned port;
 	tp_writer *writer;
 	tp_metrics metrics;
+	tp_rate_limit *form_limit;  /* submissions per client address */
 	pthread_key_t thread_key;
 	pthread_mutex_t lock;       /* guards in_flight for the stop */
 	pthread_cond_t idle;
@@ -54,6 +61,8 @@ struct tp_request {
 	const tp_route *route;
 	int route_index;
 	char method[16];
+	char path[256];
+	char *location;             /* where a form sends the visitor once stored */
 	char *body;
 	size_t len, cap, limit;
 	int too_big;
@@ -72,11 +81,29 @@ enum MHD_Result tp__respond(tp_request *r, unsigned status, const char *type, co
 /* {"success":false,"error":{"status":...,"field":...,"message":...}} */
 enum MHD_Result tp__respond_error(tp_request *r, unsigned status, tp_status rc, const char *field,
                                   const char *message);
+/* The client's address as text ("?" when unknown). */
+void tp__client_address(tp_request *r, char *ip, size_t cap);
 /* The HTTP status of a library failure. */
 unsigned tp__http_status(tp_status rc);
 
-/* The collector's handler (collector.c). */
+/* The collector's handler (collector.c), and its steps for other calls
+ * that end as a stored Segment call (forms.c). */
 enum MHD_Result tp__collect(tp_request *r);
+/* 1 when the request was queued before (*answered is then the answer). */
+int tp__collector_waiting(tp_request *r, enum MHD_Result *answered);
+/* The write key's check; 0, or -1 with the error answered. */
+int tp__collector_auth(tp_request *r, tp_thread_state **t, tp_api_key_row *key,
+                       enum MHD_Result *answered);
+/* Checks r->body as a call of `call` and queues it for the writer. */
+enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_api_key_row *key,
+                                    int call);
+/* POST /v1/forms/NAME (forms.c). */
+enum MHD_Result tp__form(tp_request *r);
+/* 303 See Other to `url` (a configured one: never one the request names). */
+enum MHD_Result tp__redirect(tp_request *r, const char *url);
+/* The calling thread's read connection to a workspace (for its settings). */
+tp_store *tp__server_workspace_store(tp_server *srv, tp_thread_state *t, int64_t id,
+                                     const char *name);
 /* web/tp.js, built in (scripts/embed.sh). */
 extern const unsigned char tp__snippet_js[];
 extern const size_t tp__snippet_js_len;

@@ -1,6 +1,7 @@
-/* libFuzzer target: a pixel query string (k=v&k=v, raw bytes, no decoding)
- * through tp_pixel_call and the result through the live parser: no input
- * crashes, and what the pixel builds is always JSON the parser reads. */
+/* libFuzzer target: a query string or form body (k=v&k=v, raw bytes, no
+ * decoding) through tp_pixel_call and tp_form_call, and what they build
+ * through the live parser: no input crashes, and what they build is always
+ * JSON the parser reads. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t k;
 		tp_status rc = tp_segment_parse_live(parser, ctx, json, strlen(json), 0, (int)call, &items, &k);
 		/* Always JSON and one call; the call itself may be refused (no id). */
+		if (rc == TP_ERR_PARSE || (rc == TP_OK && k != 1))
+			abort();
+		free(json);
+	}
+	static tp_form_config form = {.name = "demo", .consent_field = "agree",
+	                              .honeypot_field = "website_url"};
+	tp_form_submission sub = {params, n, "https://acme.example/?utm_source=x", NULL};
+	int spam;
+	if (tp_form_call(ctx, &form, &sub, &json, &spam) == TP_OK && !spam) {
+		const tp_parse_item *items;
+		size_t k;
+		tp_status rc = tp_segment_parse_live(parser, ctx, json, strlen(json), 0, TP_CALL_TRACK,
+		                                     &items, &k);
 		if (rc == TP_ERR_PARSE || (rc == TP_OK && k != 1))
 			abort();
 		free(json);
