@@ -31,6 +31,7 @@ typedef struct tp_import_opts {
 	                           * by default a workspace with no events yet is loaded in
 	                           * one transaction with its indexes built at the end */
 	int no_lifecycle;         /* score, but never move stages (a CRM owns them: the demo) */
+	int leads;                /* a tp_lead_format: records are that platform's lead payloads */
 	tp_reject_fn on_reject;   /* each refused call, with its line */
 	tp_progress_fn on_progress; /* about once a second */
 	void *user;

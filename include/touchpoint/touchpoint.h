@@ -19,6 +19,7 @@
 #include "touchpoint/import.h"
 #include "touchpoint/keys.h"
 #include "touchpoint/kpi.h"
+#include "touchpoint/leadads.h"
 #include "touchpoint/lifecycle.h"
 #include "touchpoint/limits.h"
 #include "touchpoint/model.h"

@@ -45,11 +45,13 @@ static FILE *open_input(const char *path)
 	return fopen(path, "rb");
 }
 
-static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
+static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in,
+                         tp_lead_format leads)
 {
 	progress p = {0, isatty(fileno(stderr))};
 	tp_import_opts opts = {
 		.strict = o->strict,
+		.leads = (int)leads,
 		.on_reject = on_reject,
 		.on_progress = on_progress,
 		.user = &p,
@@ -156,21 +158,27 @@ int cmd_import(tp_ctx *ctx, int argc, char **argv)
 	                   "db workspace strict map overwrite format currency", &o);
 	if (rc)
 		return rc;
-	static const char *const kinds[] = {"events", "contacts", "spend", "revenue"};
+	static const char *const kinds[] = {"events", "contacts", "spend", "revenue", "leads"};
 	int kind = -1;
-	for (int k = 0; o.nargs == 2 && k < 4; k++)
+	for (int k = 0; o.nargs == 2 && k < 5; k++)
 		if (strcmp(o.args[0], kinds[k]) == 0)
 			kind = k;
 	if (kind < 0) {
 		cli_opts_free(&o);
 		return cli_usage("import", "say what to import: events FILE, contacts FILE.csv,"
-		                 " spend FILE.csv or revenue FILE.csv");
+		                 " spend FILE.csv, revenue FILE.csv or leads --format F FILE");
 	}
-	if ((kind != 1 && (o.map || o.overwrite)) || (kind < 2 && (o.format || o.currency)) ||
-	    (kind == 3 && o.format)) {
+	if ((kind != 1 && (o.map || o.overwrite)) || ((kind < 2 || kind == 4) && o.currency) ||
+	    (kind < 2 && o.format) || (kind == 3 && o.format)) {
 		cli_opts_free(&o);
-		return cli_usage("import", "--map and --overwrite are for contacts, --format for spend,"
-		                 " --currency for spend and revenue");
+		return cli_usage("import", "--map and --overwrite are for contacts, --format for spend"
+		                 " and leads, --currency for spend and revenue");
+	}
+	tp_lead_format leads = TP_LEADS_NONE;
+	if (kind == 4 && (!o.format || !tp_lead_format_from_name(o.format, &leads))) {
+		cli_opts_free(&o);
+		return cli_usage("import", "leads needs --format google (the lead form webhook's JSON,"
+		                 " one payload a line)");
 	}
 	FILE *in = open_input(o.args[1]);
 	if (!in) {
@@ -182,7 +190,7 @@ int cmd_import(tp_ctx *ctx, int argc, char **argv)
 	if (!s)
 		rc = EXIT_FAILED;
 	else
-		rc = kind == 0 ? import_events(ctx, s, &o, in)
+		rc = kind == 0 || kind == 4 ? import_events(ctx, s, &o, in, leads)
 		     : kind == 1 ? import_contacts(ctx, s, &o, in)
 		     : kind == 2 ? import_spend(ctx, s, &o, in)
 		     : import_revenue(ctx, s, &o, in);

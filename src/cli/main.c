@@ -8,10 +8,11 @@
 const cli_command cli_commands[] = {
 	{"init", "create a workspace database (SQLite)",
 	 "--db FILE [--workspace NAME]", cmd_init},
-	{"import", "import events (Segment JSON Lines), contacts, ad spend or MRR (CSV)",
+	{"import", "import events (Segment JSON Lines), contacts, ad spend or MRR (CSV), ad leads",
 	 "events FILE|- [--strict] | contacts FILE.csv [--map field=Header,...] [--overwrite]"
 	 " [--strict] | spend FILE.csv [--format google|meta|linkedin|tiktok|touchpoint]"
 	 " [--currency USD] [--strict] | revenue FILE.csv [--currency USD] [--strict]"
+	 " | leads --format google FILE [--strict]"
 	 "  [--db FILE] [--workspace NAME]", cmd_import},
 	{"contacts", "list, show, merge and unmerge contacts",
 	 "list [--stage S] [--limit N] [--json|--csv] | show EMAIL|ID|USERID [--json]"

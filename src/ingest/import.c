@@ -11,6 +11,7 @@
 #include "touchpoint/channel.h"
 #include "touchpoint/identity.h"
 #include "touchpoint/import.h"
+#include "touchpoint/leadads.h"
 #include "touchpoint/limits.h"
 #include "touchpoint/scorer.h"
 #include "touchpoint/segment.h"
@@ -250,6 +251,19 @@ static void reject(tp_importer *imp, int64_t line, const char *field, const char
 		imp->opts.on_reject(imp->opts.user, line, field, message);
 }
 
+/* A record refused whole (the failure is on ctx): reported, and an error
+ * only in strict mode. */
+static tp_status refuse_record(tp_importer *imp, tp_ctx *ctx, int64_t line)
+{
+	reject(imp, line, tp_ctx_field(ctx), tp_ctx_message(ctx));
+	if (!imp->opts.strict)
+		return TP_OK;
+	char field[128], message[512];
+	snprintf(field, sizeof field, "%s", tp_ctx_field(ctx));
+	snprintf(message, sizeof message, "%s", tp_ctx_message(ctx));
+	return tp_ctx_fail(ctx, TP_ERR_INVALID, field, "line %lld: %s", (long long)line, message);
+}
+
 /* endpoint_call: as tp_segment_parse_live's, or -2 for a record of a file. */
 static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
                              int64_t line, int endpoint_call)
@@ -273,17 +287,8 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	rc = endpoint_call == -2 ? tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n)
 	                         : tp_segment_parse_live(imp->parser, ctx, json, len, now,
 	                                                 endpoint_call, &items, &n);
-	if (rc != TP_OK) {
-		if (rc == TP_ERR_NOMEM)
-			return rc;
-		reject(imp, line, tp_ctx_field(ctx), tp_ctx_message(ctx));
-		if (!imp->opts.strict)
-			return TP_OK;
-		char field[128], message[512];
-		snprintf(field, sizeof field, "%s", tp_ctx_field(ctx));
-		snprintf(message, sizeof message, "%s", tp_ctx_message(ctx));
-		return tp_ctx_fail(ctx, TP_ERR_INVALID, field, "line %lld: %s", (long long)line, message);
-	}
+	if (rc != TP_OK)
+		return rc == TP_ERR_NOMEM ? rc : refuse_record(imp, ctx, line);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].status != TP_OK) {
 			if (items[i].status == TP_ERR_NOMEM)
@@ -308,7 +313,18 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
                              int64_t line)
 {
-	return take_record(imp, ctx, json, len, line, -2);
+	if (!imp->opts.leads)
+		return take_record(imp, ctx, json, len, line, -2);
+	/* A platform's lead payload: its Segment call goes the same way. */
+	char *call;
+	tp_status rc = tp_lead_call(ctx, imp->opts.leads, json, len, &call, NULL);
+	if (rc != TP_OK) {
+		imp->pending.records++;
+		return rc == TP_ERR_NOMEM ? rc : refuse_record(imp, ctx, line);
+	}
+	rc = take_record(imp, ctx, call, strlen(call), line, -2);
+	free(call);
+	return rc;
 }
 
 tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,

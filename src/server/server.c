@@ -22,12 +22,14 @@ static const tp_route routes[] = {
 	{"POST", "/v1/batch", tp__collect, -1, 1, 0},
 	{"POST", "/v1/import", tp__collect, -1, 1, 0},   /* Segment's other name for batch */
 	{"POST", "/v1/forms/", tp__form, TP_ROUTE_OTHER, 1, 1},
+	{"POST", "/v1/webhooks/google", tp__webhook_google, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0, 0},
 	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0, 0},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
+_Static_assert(N_ROUTES < TP_METRICS_ROUTES, "each route needs its metrics row, and one for others");
 
 /* ---- per-thread state ---------------------------------------------------- */
 

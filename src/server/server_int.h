@@ -97,6 +97,8 @@ int tp__collector_auth(tp_request *r, tp_thread_state **t, tp_api_key_row *key,
 /* Checks r->body as a call of `call` and queues it for the writer. */
 enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_api_key_row *key,
                                     int call);
+/* POST /v1/webhooks/google (webhooks.c). */
+enum MHD_Result tp__webhook_google(tp_request *r);
 /* POST /v1/forms/NAME (forms.c). */
 enum MHD_Result tp__form(tp_request *r);
 /* 303 See Other to `url` (a configured one: never one the request names). */
