@@ -58,6 +58,10 @@ TP_API tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const ch
 /* Forgets everything taken since the last commit (rolls the store back and
  * empties the caches that may hold it). */
 TP_API void tp_importer_abort(tp_importer *imp);
+/* Opens the importer's transaction when none is: for the caller's own
+ * writes to its store that must commit with the records (the server's
+ * lead outbox). */
+TP_API tp_status tp_importer_begin(tp_importer *imp, tp_ctx *ctx);
 /* Makes everything taken so far durable. */
 TP_API tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx);
 /* Counters; `accepted` counts committed calls only. */
@@ -67,6 +71,11 @@ TP_API const tp_import_stats *tp_importer_stats(const tp_importer *imp);
  * calls and at the end. On TP_OK every accepted call is durable. */
 TP_API tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in,
                                   const tp_import_opts *opts, tp_import_stats *stats);
+
+/* The same for a platform's CSV export of leads (opts->leads says which:
+ * tp_lead_csv_read); `line` in rejections is the row's. */
+TP_API tp_status tp_import_lead_csv(tp_ctx *ctx, tp_store *store, FILE *in,
+                                    const tp_import_opts *opts, tp_import_stats *stats);
 
 /* ---- contacts from a CRM export (CSV) ---------------------------------- */
 

@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 4
+#define TP_STORE_OPS_VERSION 5
 
 typedef struct tp_store tp_store;
 
@@ -104,7 +104,24 @@ typedef struct tp_api_key_row {
 	int64_t created_at, revoked_at;  /* revoked_at 0 = in use */
 } tp_api_key_row;
 
+/* A lead-ad notification that carried only the lead's id: the lead is
+ * still to be fetched from the platform (the server's outbox). */
+typedef struct tp_lead_fetch_row {
+	int64_t id;
+	int64_t workspace_id;  /* filled by lead_fetch_due */
+	const char *workspace; /* name; filled by lead_fetch_due */
+	const char *platform;  /* "meta", "linkedin" */
+	const char *lead_id;
+	const char *notification;  /* the JSON it came in, as received */
+	int64_t received_at;
+	int attempts;
+	int64_t next_at;       /* when to try again */
+	const char *last_error;    /* NULL before the first failure */
+	int64_t done_at;       /* 0 = still to fetch */
+} tp_lead_fetch_row;
+
 typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
+typedef int (*tp_lead_fetch_fn)(void *user, const tp_lead_fetch_row *r);
 typedef int (*tp_api_key_fn)(void *user, const tp_api_key_row *r);
 typedef int (*tp_stage_change_fn)(void *user, const tp_stage_change_row *r);
 typedef int (*tp_opportunity_fn)(void *user, const tp_opportunity_row *r);
@@ -242,6 +259,26 @@ typedef struct tp_store_ops {
 	 * in whichever workspace of the database holds it. */
 	tp_status (*key_lookup)(tp_store *s, tp_ctx *ctx, const char *hash, tp_api_key_row *out,
 	                        int *found);
+
+	/* ---- version 5 ---- */
+	/* Adds a lead to fetch (platform, lead_id, notification, received_at,
+	 * next_at of r); *added = 0 when that lead was notified before. */
+	tp_status (*lead_fetch_add)(tp_store *s, tp_ctx *ctx, const tp_lead_fetch_row *r,
+	                            int *added);
+	/* Leads still to fetch whose next_at <= now, soonest first, at most
+	 * `limit`, in every workspace of the database (like key_lookup: the
+	 * server's fetcher serves them all). */
+	tp_status (*lead_fetch_due)(tp_store *s, tp_ctx *ctx, int64_t now, int limit,
+	                            tp_lead_fetch_fn fn, void *user);
+	/* The earliest next_at of any lead still to fetch; 0 = none. */
+	tp_status (*lead_fetch_next)(tp_store *s, tp_ctx *ctx, int64_t *next_at);
+	/* Records an attempt: done (done_at > 0), or failed with `error` and
+	 * retried at next_at. */
+	tp_status (*lead_fetch_update)(tp_store *s, tp_ctx *ctx, int64_t id, int attempts,
+	                               int64_t next_at, const char *error, int64_t done_at);
+	/* This workspace's leads to fetch (done ones too when `all`), oldest first. */
+	tp_status (*lead_fetch_list)(tp_store *s, tp_ctx *ctx, int all, tp_lead_fetch_fn fn,
+	                             void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -42,6 +42,7 @@ int cmd_report(tp_ctx *ctx, int argc, char **argv);
 int cmd_keys(tp_ctx *ctx, int argc, char **argv);
 int cmd_serve(tp_ctx *ctx, int argc, char **argv);
 int cmd_forms(tp_ctx *ctx, int argc, char **argv);
+int cmd_leads(tp_ctx *ctx, int argc, char **argv);
 
 /* Every subcommand, in help order. */
 extern const cli_command cli_commands[];
@@ -54,9 +55,10 @@ typedef struct cli_opts {
 	const char *model, *lookback, *conversion, *paths, *half_life, *as_of, *from, *to;
 	const char *format, *month, *listen, *access_log, *port_file;
 	const char *redirect, *consent_field, *honeypot;
-	long long body_limit, batch_limit, threads, form_rate;
+	const char *app_secret, *verify_token, *access_token, *api_url;
+	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
-	int json, csv, strict, overwrite, accounts, reset;
+	int json, csv, strict, overwrite, accounts, reset, all;
 	char **args;   /* positional arguments */
 	int nargs;
 } cli_opts;

@@ -1,6 +1,7 @@
 /* touchpoint import events|contacts: JSON Lines and CSV into a workspace. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ static FILE *open_input(const char *path)
 }
 
 static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in,
-                         tp_lead_format leads)
+                         tp_lead_format leads, int csv)
 {
 	progress p = {0, isatty(fileno(stderr))};
 	tp_import_opts opts = {
@@ -59,7 +60,9 @@ static int import_events(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in,
 	tp_import_stats st;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	tp_status rc = tp_import_events(ctx, s, in, &opts, &st);
+	/* A platform's CSV export, or its JSON payloads one a line. */
+	tp_status rc = leads && csv ? tp_import_lead_csv(ctx, s, in, &opts, &st)
+	                            : tp_import_events(ctx, s, in, &opts, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (p.shown && p.tty)
@@ -177,9 +180,11 @@ int cmd_import(tp_ctx *ctx, int argc, char **argv)
 	tp_lead_format leads = TP_LEADS_NONE;
 	if (kind == 4 && (!o.format || !tp_lead_format_from_name(o.format, &leads))) {
 		cli_opts_free(&o);
-		return cli_usage("import", "leads needs --format google (the lead form webhook's JSON,"
-		                 " one payload a line)");
+		return cli_usage("import", "leads needs --format google|meta|linkedin|tiktok (the"
+		                 " platform's JSON leads, one a line, or its CSV export: FILE.csv)");
 	}
+	size_t name_len = strlen(o.args[1]);
+	int csv = kind == 4 && name_len > 4 && strcasecmp(o.args[1] + name_len - 4, ".csv") == 0;
 	FILE *in = open_input(o.args[1]);
 	if (!in) {
 		fprintf(stderr, "touchpoint: cannot read %s: %s\n", o.args[1], strerror(errno));
@@ -190,7 +195,7 @@ int cmd_import(tp_ctx *ctx, int argc, char **argv)
 	if (!s)
 		rc = EXIT_FAILED;
 	else
-		rc = kind == 0 || kind == 4 ? import_events(ctx, s, &o, in, leads)
+		rc = kind == 0 || kind == 4 ? import_events(ctx, s, &o, in, leads, csv)
 		     : kind == 1 ? import_contacts(ctx, s, &o, in)
 		     : kind == 2 ? import_spend(ctx, s, &o, in)
 		     : import_revenue(ctx, s, &o, in);

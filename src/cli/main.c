@@ -12,7 +12,7 @@ const cli_command cli_commands[] = {
 	 "events FILE|- [--strict] | contacts FILE.csv [--map field=Header,...] [--overwrite]"
 	 " [--strict] | spend FILE.csv [--format google|meta|linkedin|tiktok|touchpoint]"
 	 " [--currency USD] [--strict] | revenue FILE.csv [--currency USD] [--strict]"
-	 " | leads --format google FILE [--strict]"
+	 " | leads --format google|meta|linkedin|tiktok FILE[.csv] [--strict]"
 	 "  [--db FILE] [--workspace NAME]", cmd_import},
 	{"contacts", "list, show, merge and unmerge contacts",
 	 "list [--stage S] [--limit N] [--json|--csv] | show EMAIL|ID|USERID [--json]"
@@ -55,6 +55,9 @@ const cli_command cli_commands[] = {
 	{"forms", "landing-page forms the server takes (POST /v1/forms/NAME)",
 	 "set NAME [--redirect URL,...] [--consent-field F] [--honeypot F] | list [--json]"
 	 "  [--db FILE]", cmd_forms},
+	{"leads", "lead-ad platforms: their webhook secrets and API tokens, and leads still to fetch",
+	 "set meta|linkedin|tiktok [--app-secret S] [--verify-token T] [--access-token T]"
+	 " [--api-url URL] | list [--json] | pending [--all] [--json]  [--db FILE]", cmd_leads},
 	{"keys", "API keys: write keys for sending events, secret keys for the JSON API",
 	 "create write|secret [--label TEXT] | list [--json] | revoke ID  [--db FILE]", cmd_keys},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

@@ -87,3 +87,15 @@ size_t tp__website_domain(const char *website, char *out, size_t cap)
 	tp__lower(out);
 	return n;
 }
+
+int tp__http_url_ok(const char *u)
+{
+	const char *rest = strncmp(u, "https://", 8) == 0 ? u + 8
+	                   : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
+	if (!rest || !*rest || *rest == '/' || strlen(u) > 2000)
+		return 0;
+	for (const char *c = u; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+			return 0;
+	return 1;
+}

@@ -15,6 +15,10 @@ int tp__iends_with(const char *s, const char *suffix);
  * up to the port, path, query or fragment. Returns its start; *len is set. */
 const char *tp__url_host(const char *url, size_t *len);
 
+/* 1 for an absolute http(s) URL with a host, no spaces, quotes or angle
+ * brackets, at most 2,000 bytes: one safe to store and to redirect to. */
+int tp__http_url_ok(const char *url);
+
 /* The company domain of a website: "https://www.acme.com/about" →
  * "acme.com", lower-case, into out. Returns its length, or 0 when the host
  * has no dot or does not fit. */

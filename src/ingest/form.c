@@ -5,27 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+#include "ingest/settings.h"
 #include "touchpoint/form.h"
 
 #define FORMS_KEY "forms"
 
 /* Fields that are the form's plumbing, not what the person typed. */
 static const char *const meta_fields[] = {"writeKey", "anonymousId", "page_url", "redirect"};
-
-static cJSON *load_all(tp_ctx *ctx, tp_store *store, tp_status *rc)
-{
-	char *text = NULL;
-	if ((*rc = tp_store_setting(ctx, store, FORMS_KEY, &text)) != TP_OK)
-		return NULL;
-	cJSON *all = text ? cJSON_Parse(text) : cJSON_CreateObject();
-	free(text);
-	if (!cJSON_IsObject(all)) {
-		cJSON_Delete(all);
-		*rc = tp_ctx_fail(ctx, TP_ERR_STORE, "forms", "the stored form settings are not JSON");
-		return NULL;
-	}
-	return all;
-}
 
 static void copy_text(char *dst, size_t cap, const cJSON *v)
 {
@@ -36,7 +23,7 @@ tp_status tp_form_config_get(tp_ctx *ctx, tp_store *store, const char *name, tp_
 {
 	memset(out, 0, sizeof *out);
 	tp_status rc;
-	cJSON *all = load_all(ctx, store, &rc);
+	cJSON *all = tp__setting_object_load(ctx, store, FORMS_KEY, &rc);
 	if (!all)
 		return rc;
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(all, name);
@@ -79,29 +66,17 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-static int url_ok(const char *u)
-{
-	const char *rest = strncmp(u, "https://", 8) == 0 ? u + 8
-	                   : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
-	if (!rest || !*rest || *rest == '/' || strlen(u) > 2000)
-		return 0;
-	for (const char *c = u; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
-			return 0;
-	return 1;
-}
-
 tp_status tp_form_config_set(tp_ctx *ctx, tp_store *store, const tp_form_config *cfg)
 {
 	if (!name_ok(cfg->name))
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "name",
 		                   "\"%.60s\" is not a form name: use a-z, 0-9, - and _", cfg->name);
 	for (size_t i = 0; i < cfg->n_redirects; i++)
-		if (!url_ok(cfg->redirects[i]))
+		if (!tp__http_url_ok(cfg->redirects[i]))
 			return tp_ctx_fail(ctx, TP_ERR_INVALID, "redirect",
 			                   "\"%.80s\" is not an absolute http(s) URL", cfg->redirects[i]);
 	tp_status rc;
-	cJSON *all = load_all(ctx, store, &rc);
+	cJSON *all = tp__setting_object_load(ctx, store, FORMS_KEY, &rc);
 	if (!all)
 		return rc;
 	cJSON *f = cJSON_CreateObject(), *r = cJSON_AddArrayToObject(f, "redirects");
@@ -111,20 +86,14 @@ tp_status tp_form_config_set(tp_ctx *ctx, tp_store *store, const tp_form_config 
 	cJSON_AddStringToObject(f, "honeypot_field", cfg->honeypot_field);
 	cJSON_DeleteItemFromObjectCaseSensitive(all, cfg->name);
 	cJSON_AddItemToObject(all, cfg->name, f);
-	char *text = cJSON_PrintUnformatted(all);
-	cJSON_Delete(all);
-	if (!text)
-		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-	rc = store->ops->setting_set(store, ctx, FORMS_KEY, text);
-	free(text);
-	return rc;
+	return tp__setting_object_save(ctx, store, FORMS_KEY, all);
 }
 
 tp_status tp_form_names(tp_ctx *ctx, tp_store *store, void (*fn)(void *user, const char *name),
                         void *user)
 {
 	tp_status rc;
-	cJSON *all = load_all(ctx, store, &rc);
+	cJSON *all = tp__setting_object_load(ctx, store, FORMS_KEY, &rc);
 	if (!all)
 		return rc;
 	const cJSON *f;

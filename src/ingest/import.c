@@ -327,6 +327,16 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	return rc;
 }
 
+tp_status tp_importer_begin(tp_importer *imp, tp_ctx *ctx)
+{
+	if (imp->in_tx)
+		return TP_OK;
+	tp_status rc = imp->store->ops->begin(imp->store, ctx);
+	if (rc == TP_OK)
+		imp->in_tx = 1;
+	return rc;
+}
+
 tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
                                   int endpoint_call)
 {
@@ -378,6 +388,25 @@ static int read_line(FILE *in, tp_buf *b)
 	return too_long ? -1 : 1;
 }
 
+/* Commits what a read took (or rolls it back when rc says it failed),
+ * then reports and frees the importer. */
+static tp_status finish_import(tp_importer *imp, tp_ctx *ctx, tp_status rc, tp_import_stats *stats)
+{
+	if (rc == TP_OK) {
+		rc = tp_importer_commit(imp, ctx);
+	} else {
+		if (imp->in_tx)
+			tp_store_rollback_quiet(imp->store);
+		imp->in_tx = 0;
+		imp->pending.accepted = 0;
+		add_stats(&imp->committed, &imp->pending);
+	}
+	if (stats)
+		*stats = imp->committed;
+	tp_importer_destroy(imp);
+	return rc;
+}
+
 tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_import_opts *opts,
                            tp_import_stats *stats)
 {
@@ -425,18 +454,28 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 	}
 	if (rc == TP_OK && ferror(in))
 		rc = tp_ctx_fail(ctx, TP_ERR_IO, NULL, "read error after line %lld", (long long)lineno);
-	if (rc == TP_OK) {
-		rc = tp_importer_commit(imp, ctx);
-	} else {
-		if (imp->in_tx)
-			tp_store_rollback_quiet(store);
-		imp->in_tx = 0;
-		imp->pending.accepted = 0;
-		add_stats(&imp->committed, &imp->pending);
-	}
-	if (stats)
-		*stats = imp->committed;
 	tp__buf_free(&line);
-	tp_importer_destroy(imp);
-	return rc;
+	return finish_import(imp, ctx, rc, stats);
+}
+
+typedef struct lead_rows {
+	tp_importer *imp;
+	tp_ctx *ctx;
+} lead_rows;
+
+static tp_status take_lead_row(void *user, const char *json, int64_t line)
+{
+	lead_rows *r = user;
+	return tp_importer_record(r->imp, r->ctx, json, strlen(json), line);
+}
+
+tp_status tp_import_lead_csv(tp_ctx *ctx, tp_store *store, FILE *in, const tp_import_opts *opts,
+                             tp_import_stats *stats)
+{
+	lead_rows r = {NULL, ctx};
+	tp_status rc = tp_importer_create(ctx, store, opts, &r.imp);
+	if (rc != TP_OK)
+		return rc;
+	rc = tp_lead_csv_read(ctx, (tp_lead_format)opts->leads, in, take_lead_row, &r);
+	return finish_import(r.imp, ctx, rc, stats);
 }

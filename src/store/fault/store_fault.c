@@ -139,6 +139,15 @@ PASS(keys_list, (tp_store *b, tp_ctx *ctx, tp_api_key_fn fn, void *u), (INNER(b)
 PASS(key_revoke, (tp_store *b, tp_ctx *ctx, int64_t i, int64_t a, int *f), (INNER(b), ctx, i, a, f))
 PASS(key_lookup, (tp_store *b, tp_ctx *ctx, const char *h, tp_api_key_row *r, int *f),
      (INNER(b), ctx, h, r, f))
+PASS(lead_fetch_add, (tp_store *b, tp_ctx *ctx, const tp_lead_fetch_row *r, int *a),
+     (INNER(b), ctx, r, a))
+PASS(lead_fetch_due, (tp_store *b, tp_ctx *ctx, int64_t n, int l, tp_lead_fetch_fn fn, void *u),
+     (INNER(b), ctx, n, l, fn, u))
+PASS(lead_fetch_next, (tp_store *b, tp_ctx *ctx, int64_t *n), (INNER(b), ctx, n))
+PASS(lead_fetch_update, (tp_store *b, tp_ctx *ctx, int64_t i, int a, int64_t n, const char *e,
+                         int64_t d), (INNER(b), ctx, i, a, n, e, d))
+PASS(lead_fetch_list, (tp_store *b, tp_ctx *ctx, int a, tp_lead_fetch_fn fn, void *u),
+     (INNER(b), ctx, a, fn, u))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -197,6 +206,11 @@ static const tp_store_ops fault_ops = {
 	.keys_list = f_keys_list,
 	.key_revoke = f_key_revoke,
 	.key_lookup = f_key_lookup,
+	.lead_fetch_add = f_lead_fetch_add,
+	.lead_fetch_due = f_lead_fetch_due,
+	.lead_fetch_next = f_lead_fetch_next,
+	.lead_fetch_update = f_lead_fetch_update,
+	.lead_fetch_list = f_lead_fetch_list,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

@@ -317,6 +317,33 @@ static tp_status m_no_lookup(tp_store *b, tp_ctx *ctx, const char *h, tp_api_key
 	(void)b, (void)h, (void)r, (void)f;
 	return unsupported(ctx);
 }
+static tp_status m_no_fetch_add(tp_store *b, tp_ctx *ctx, const tp_lead_fetch_row *r, int *a)
+{
+	(void)b, (void)r, (void)a;
+	return unsupported(ctx);
+}
+static tp_status m_no_fetch_due(tp_store *b, tp_ctx *ctx, int64_t n, int l, tp_lead_fetch_fn fn,
+                                void *u)
+{
+	(void)b, (void)n, (void)l, (void)fn, (void)u;
+	return unsupported(ctx);
+}
+static tp_status m_no_fetch_next(tp_store *b, tp_ctx *ctx, int64_t *n)
+{
+	(void)b, (void)n;
+	return unsupported(ctx);
+}
+static tp_status m_no_fetch_update(tp_store *b, tp_ctx *ctx, int64_t i, int a, int64_t n,
+                                   const char *e, int64_t d)
+{
+	(void)b, (void)i, (void)a, (void)n, (void)e, (void)d;
+	return unsupported(ctx);
+}
+static tp_status m_no_fetch_list(tp_store *b, tp_ctx *ctx, int a, tp_lead_fetch_fn fn, void *u)
+{
+	(void)b, (void)a, (void)fn, (void)u;
+	return unsupported(ctx);
+}
 static tp_status m_no_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
                                      tp_touch_fn fn, void *u)
 {
@@ -465,6 +492,11 @@ static const tp_store_ops memory_ops = {
 	.key_revoke = m_no_revoke,
 	.key_lookup = m_no_lookup,
 	.events_between = m_no_events_between,
+	.lead_fetch_add = m_no_fetch_add,
+	.lead_fetch_due = m_no_fetch_due,
+	.lead_fetch_next = m_no_fetch_next,
+	.lead_fetch_update = m_no_fetch_update,
+	.lead_fetch_list = m_no_fetch_list,
 };
 
 tp_store *tp_store_open_memory(void)

@@ -130,6 +130,16 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "  created_at INTEGER NOT NULL, revoked_at INTEGER);"
 	 "CREATE UNIQUE INDEX api_key_hash ON api_key(hash);"
 	 "CREATE INDEX api_key_workspace ON api_key(workspace_id, id);"},
+	/* Lead-ad notifications that carry only ids (Meta, LinkedIn): kept from
+	 * the moment they arrive until the lead is fetched and stored. */
+	{5, "lead-ad outbox",
+	 "CREATE TABLE lead_fetch ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, platform TEXT NOT NULL,"
+	 "  lead_id TEXT NOT NULL, notification TEXT, received_at INTEGER NOT NULL,"
+	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT,"
+	 "  done_at INTEGER);"
+	 "CREATE UNIQUE INDEX lead_fetch_lead ON lead_fetch(workspace_id, platform, lead_id);"
+	 "CREATE INDEX lead_fetch_due ON lead_fetch(next_at) WHERE done_at IS NULL;"},
 };
 
 const int tp__sqlite_migration_count =

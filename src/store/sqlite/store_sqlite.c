@@ -54,8 +54,13 @@ enum {
 	ST_STAGES_OF_CONTACT, ST_STAGES_ALL, ST_OPP_GET, ST_OPP_UPDATE, ST_OPPS_LIST,
 	ST_SETTING_DELETE, ST_SPEND_LIST, ST_MRR_LIST, ST_EVENTS_BETWEEN,
 	ST_KEY_INSERT, ST_KEYS_LIST, ST_KEY_REVOKE, ST_KEY_LOOKUP,
+	ST_LEAD_FETCH_ADD, ST_LEAD_FETCH_DUE, ST_LEAD_FETCH_NEXT, ST_LEAD_FETCH_UPDATE,
+	ST_LEAD_FETCH_LIST,
 	ST__COUNT
 };
+
+#define LEAD_FETCH_COLS "f.id, f.workspace_id, w.name, f.platform, f.lead_id, f.notification," \
+	" f.received_at, f.attempts, f.next_at, f.last_error, f.done_at"
 
 static const char *const sql_text[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -218,6 +223,20 @@ static const char *const sql_text[ST__COUNT] = {
 	/* ?1 (the open workspace) is bound but unused: a key names its own. */
 	[ST_KEY_LOOKUP] = "SELECT " KEY_COLS " FROM api_key k JOIN workspace w ON w.id = k.workspace_id"
 		" WHERE k.hash = ?2 AND ?1 IS NOT NULL",
+	[ST_LEAD_FETCH_ADD] = "INSERT OR IGNORE INTO lead_fetch (workspace_id, platform, lead_id,"
+		" notification, received_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* ?1 is bound but unused: the fetcher serves every workspace. */
+	[ST_LEAD_FETCH_DUE] = "SELECT " LEAD_FETCH_COLS " FROM lead_fetch f"
+		" JOIN workspace w ON w.id = f.workspace_id"
+		" WHERE f.done_at IS NULL AND f.next_at <= ?2 AND ?1 IS NOT NULL"
+		" ORDER BY f.next_at LIMIT ?3",
+	[ST_LEAD_FETCH_NEXT] = "SELECT min(next_at) FROM lead_fetch WHERE done_at IS NULL"
+		" AND ?1 IS NOT NULL",
+	[ST_LEAD_FETCH_UPDATE] = "UPDATE lead_fetch SET attempts = ?3, next_at = ?4, last_error = ?5,"
+		" done_at = nullif(?6, 0) WHERE workspace_id = ?1 AND id = ?2",
+	[ST_LEAD_FETCH_LIST] = "SELECT " LEAD_FETCH_COLS " FROM lead_fetch f"
+		" JOIN workspace w ON w.id = f.workspace_id"
+		" WHERE f.workspace_id = ?1 AND (?2 OR f.done_at IS NULL) ORDER BY f.id",
 	[ST_MRR_LIST] = "SELECT account_id, month, mrr, currency, imported_at FROM mrr a"
 		" WHERE workspace_id = ?1 AND imported_at <= ?2 AND NOT EXISTS (SELECT 1 FROM mrr b"
 		" WHERE b.workspace_id = a.workspace_id AND b.account_id = a.account_id"
@@ -1464,6 +1483,100 @@ static tp_status s_key_lookup(tp_store *b, tp_ctx *ctx, const char *hash, tp_api
 	return rc;
 }
 
+static tp_status s_lead_fetch_add(tp_store *b, tp_ctx *ctx, const tp_lead_fetch_row *r,
+                                  int *added)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_ADD, &rc);
+	if (!st)
+		return rc;
+	bind_text(st, 2, r->platform);
+	bind_text(st, 3, r->lead_id);
+	bind_text(st, 4, r->notification);
+	sqlite3_bind_int64(st, 5, r->received_at);
+	sqlite3_bind_int64(st, 6, r->next_at);
+	if ((rc = exec(s, ctx, st, "lead to fetch")) == TP_OK)
+		*added = sqlite3_changes(s->db) > 0;
+	return rc;
+}
+
+static int lead_fetch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	tp_lead_fetch_row r = {
+		.id = sqlite3_column_int64(st, 0),
+		.workspace_id = sqlite3_column_int64(st, 1),
+		.workspace = col_text(s, st, 2),
+		.platform = col_text(s, st, 3),
+		.lead_id = col_text(s, st, 4),
+		.notification = col_text(s, st, 5),
+		.received_at = sqlite3_column_int64(st, 6),
+		.attempts = sqlite3_column_int(st, 7),
+		.next_at = sqlite3_column_int64(st, 8),
+		.last_error = col_text(s, st, 9),
+		.done_at = sqlite3_column_int64(st, 10),
+	};
+	return ((tp_lead_fetch_fn)fn)(user, &r);
+}
+
+static tp_status s_lead_fetch_due(tp_store *b, tp_ctx *ctx, int64_t now, int limit,
+                                  tp_lead_fetch_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_DUE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, limit);
+	return iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
+}
+
+static tp_status s_lead_fetch_next(tp_store *b, tp_ctx *ctx, int64_t *next_at)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_NEXT, &rc);
+	if (!st)
+		return rc;
+	*next_at = 0;
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*next_at = sqlite3_column_int64(st, 0);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(s, ctx, "next lead to fetch");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static tp_status s_lead_fetch_update(tp_store *b, tp_ctx *ctx, int64_t id, int attempts,
+                                     int64_t next_at, const char *error, int64_t done_at)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_UPDATE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, attempts);
+	sqlite3_bind_int64(st, 4, next_at);
+	bind_text(st, 5, error);
+	sqlite3_bind_int64(st, 6, done_at);
+	return exec(s, ctx, st, "lead fetch attempt");
+}
+
+static tp_status s_lead_fetch_list(tp_store *b, tp_ctx *ctx, int all, tp_lead_fetch_fn fn,
+                                   void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_LIST, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int(st, 2, all != 0);
+	return iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
+}
+
 static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
                                   tp_touch_fn fn, void *user)
 {
@@ -1686,6 +1799,11 @@ static const tp_store_ops sqlite_ops = {
 	.keys_list = s_keys_list,
 	.key_revoke = s_key_revoke,
 	.key_lookup = s_key_lookup,
+	.lead_fetch_add = s_lead_fetch_add,
+	.lead_fetch_due = s_lead_fetch_due,
+	.lead_fetch_next = s_lead_fetch_next,
+	.lead_fetch_update = s_lead_fetch_update,
+	.lead_fetch_list = s_lead_fetch_list,
 	.events_between = s_events_between,
 };
 
