@@ -2,7 +2,7 @@
 # test; `make demo` installs what is missing, builds and shows a demo world.
 # SAN=1 builds into build/san with AddressSanitizer + UBSan.
 
-PKGS      := sqlite3 libcjson libsodium libmicrohttpd
+PKGS      := sqlite3 libcjson libsodium libmicrohttpd libcurl
 CC        ?= cc
 OPT       ?= -O2
 ifeq ($(SAN),1)

@@ -19,6 +19,7 @@ typedef struct tp_server_opts {
 	unsigned threads;        /* request threads; 0 = 2 */
 	unsigned form_rate;      /* form submissions a minute per client address; 0 = 10 */
 	FILE *access_log;        /* one JSON line per request; NULL = none */
+	long long lead_retry_ms; /* first wait before fetching a lead again; 0 = 1 s */
 } tp_server_opts;
 
 typedef struct tp_server tp_server;

@@ -51,7 +51,7 @@ const cli_command cli_commands[] = {
 	 "[--db FILE] [--json]", cmd_status},
 	{"serve", "the HTTP server: Segment-compatible collector, /healthz, /metrics",
 	 "[--listen HOST:PORT] [--body-limit BYTES] [--batch-limit BYTES] [--threads N] [--form-rate N]\n"
-	 "  [--access-log FILE|-|off] [--port-file FILE]  [--db FILE]", cmd_serve},
+	 "  [--lead-retry-ms MS] [--access-log FILE|-|off] [--port-file FILE]  [--db FILE]", cmd_serve},
 	{"forms", "landing-page forms the server takes (POST /v1/forms/NAME)",
 	 "set NAME [--redirect URL,...] [--consent-field F] [--honeypot F] | list [--json]"
 	 "  [--db FILE]", cmd_forms},

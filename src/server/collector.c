@@ -138,8 +138,14 @@ enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_
 			return tp__respond_error(r, tp__http_status(items[i].status), items[i].status,
 			                         items[i].field, items[i].message);
 		}
+	return tp__collector_submit(r, key, call, TP_WRITE_CALLS);
+}
+
+enum MHD_Result tp__collector_submit(tp_request *r, const tp_api_key_row *key, int call,
+                                     tp_write_kind kind)
+{
 	r->job = (tp_write_job){.workspace_id = key->workspace_id, .body = r->body, .len = r->len,
-	                        .call = call, .done = job_done, .user = r};
+	                        .call = call, .kind = kind, .done = job_done, .user = r};
 	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", key->workspace);
 	/* Suspend before queueing: the writer may finish before we return. */
 	atomic_store(&r->job_state, JOB_QUEUED);

@@ -9,7 +9,7 @@
 #include "core/buf.h"
 #include "server/writer.h"
 
-#define TP_METRICS_ROUTES 16
+#define TP_METRICS_ROUTES 32
 #define TP_METRICS_CODES 12
 #define TP_METRICS_BUCKETS 12
 

@@ -3,6 +3,7 @@
  * endpoint does lives in its own file (collector.c). */
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,11 @@ static const tp_route routes[] = {
 	{"POST", "/v1/import", tp__collect, -1, 1, 0},   /* Segment's other name for batch */
 	{"POST", "/v1/forms/", tp__form, TP_ROUTE_OTHER, 1, 1},
 	{"POST", "/v1/webhooks/google", tp__webhook_google, TP_ROUTE_OTHER, 0, 0},
+	{"POST", "/v1/webhooks/meta", tp__webhook_notice, TP_LEADS_META, 0, 0},
+	{"GET", "/v1/webhooks/meta", tp__webhook_challenge, TP_LEADS_META, 0, 0},
+	{"POST", "/v1/webhooks/linkedin", tp__webhook_notice, TP_LEADS_LINKEDIN, 0, 0},
+	{"GET", "/v1/webhooks/linkedin", tp__webhook_challenge, TP_LEADS_LINKEDIN, 0, 0},
+	{"POST", "/v1/webhooks/tiktok", tp__webhook_tiktok, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0, 0},
 	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0, 0},
@@ -399,6 +405,7 @@ static tp_status parse_listen(tp_ctx *ctx, const char *listen, struct sockaddr_s
 
 static void server_free(tp_server *srv)
 {
+	tp_fetcher_stop(srv->fetcher);   /* it hands its leads to the writer */
 	tp_writer_stop(srv->writer);
 	tp_rate_limit_destroy(srv->form_limit);
 	pthread_key_delete(srv->thread_key);
@@ -425,6 +432,7 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 		srv->opts.batch_limit = 512 * 1024;
 	if (!srv->opts.threads)
 		srv->opts.threads = 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);   /* before any thread: it is not thread-safe */
 	srv->db = strdup(opts->db);
 	srv->workspace = strdup(opts->workspace ? opts->workspace : "default");
 	pthread_mutex_init(&srv->lock, NULL);
@@ -450,7 +458,9 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 		goto fail;
 	tp_store_close(probe);
 	if ((rc = parse_listen(ctx, srv->opts.listen, &addr, &addr_len)) != TP_OK ||
-	    (rc = tp_writer_start(ctx, srv->db, &srv->writer)) != TP_OK)
+	    (rc = tp_writer_start(ctx, srv->db, &srv->writer)) != TP_OK ||
+	    (rc = tp_fetcher_start(ctx, srv->db, srv->workspace, srv->writer,
+	                           srv->opts.lead_retry_ms, &srv->fetcher)) != TP_OK)
 		goto fail;
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)

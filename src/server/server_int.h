@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "server/fetcher.h"
 #include "server/metrics.h"
 #include "server/ratelimit.h"
 #include "server/writer.h"
@@ -22,7 +23,7 @@ typedef struct tp_route {
 	const char *method, *path;
 	enum MHD_Result (*handle)(tp_request *r);
 	int call;          /* collector: the Segment call type, -1 for batch, TP_ROUTE_PIXEL;
-	                    * else TP_ROUTE_OTHER */
+	                    * lead-ad webhooks: their tp_lead_format; else TP_ROUTE_OTHER */
 	int cors;          /* answer browsers from any origin (the collector only) */
 	int prefix;        /* path is a prefix: /v1/forms/NAME */
 } tp_route;
@@ -44,6 +45,7 @@ struct tp_server {
 	struct MHD_Daemon *daemon;
 	unsigned port;
 	tp_writer *writer;
+	tp_fetcher *fetcher;        /* leads that webhooks named by id only */
 	tp_metrics metrics;
 	tp_rate_limit *form_limit;  /* submissions per client address */
 	pthread_key_t thread_key;
@@ -97,8 +99,16 @@ int tp__collector_auth(tp_request *r, tp_thread_state **t, tp_api_key_row *key,
 /* Checks r->body as a call of `call` and queues it for the writer. */
 enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_api_key_row *key,
                                     int call);
-/* POST /v1/webhooks/google (webhooks.c). */
+/* Queues r->body, already checked, as a job of `kind` (call: as the job's). */
+enum MHD_Result tp__collector_submit(tp_request *r, const tp_api_key_row *key, int call,
+                                     tp_write_kind kind);
+/* Lead-ad webhooks (webhooks.c): POST /v1/webhooks/google and /tiktok
+ * (whole leads), POST /v1/webhooks/meta and /linkedin (notifications of
+ * leads to fetch), GET of those two (the platforms' endpoint checks). */
 enum MHD_Result tp__webhook_google(tp_request *r);
+enum MHD_Result tp__webhook_tiktok(tp_request *r);
+enum MHD_Result tp__webhook_notice(tp_request *r);
+enum MHD_Result tp__webhook_challenge(tp_request *r);
 /* POST /v1/forms/NAME (forms.c). */
 enum MHD_Result tp__form(tp_request *r);
 /* 303 See Other to `url` (a configured one: never one the request names). */

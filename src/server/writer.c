@@ -26,7 +26,60 @@ struct tp_writer {
 	workspace_writer *open;
 	tp_ctx *ctx;              /* the writer thread's */
 	tp_import_opts opts;
+	void (*on_leads)(void *user);
+	void *on_leads_user;
 };
+
+typedef struct notice {
+	tp_store *store;
+	tp_ctx *ctx;
+	tp_write_job *job;
+	int64_t now;
+	int added;
+	tp_status rc;
+} notice;
+
+static int add_notice(void *user, const char *lead_id)
+{
+	notice *n = user;
+	int added = 0;
+	tp_lead_fetch_row r = {.platform = tp_lead_format_name((tp_lead_format)n->job->call),
+	                       .lead_id = lead_id, .notification = n->job->body,
+	                       .received_at = n->now, .next_at = n->now};
+	n->rc = n->store->ops->lead_fetch_add(n->store, n->ctx, &r, &added);
+	n->added += added;
+	return n->rc != TP_OK;
+}
+
+/* One job's writes, inside the group's transaction. *leads counts leads
+ * added to the outbox. */
+static tp_status write_one(tp_writer *w, workspace_writer *o, tp_write_job *j, int *leads)
+{
+	tp_ctx *ctx = w->ctx;
+	tp_store *s = o->store;
+	int64_t now = tp_ctx_now(ctx);
+	tp_status rc;
+	switch (j->kind) {
+	case TP_WRITE_LEAD_NOTICE: {
+		if ((rc = tp_importer_begin(o->imp, ctx)) != TP_OK)
+			return rc;
+		notice n = {s, ctx, j, now, 0, TP_OK};
+		rc = tp_lead_notification(ctx, (tp_lead_format)j->call, j->body, j->len, add_notice, &n);
+		*leads += n.added;
+		return rc != TP_OK ? rc : n.rc;
+	}
+	case TP_WRITE_LEAD_FETCHED:
+		rc = tp_importer_record_live(o->imp, ctx, j->body, j->len, TP_CALL_TRACK);
+		return rc != TP_OK ? rc
+		       : s->ops->lead_fetch_update(s, ctx, j->fetch_id, j->attempts, j->next_at, NULL, now);
+	case TP_WRITE_LEAD_RETRY:
+		if ((rc = tp_importer_begin(o->imp, ctx)) != TP_OK)
+			return rc;
+		return s->ops->lead_fetch_update(s, ctx, j->fetch_id, j->attempts, j->next_at, j->error, 0);
+	default:
+		return tp_importer_record_live(o->imp, ctx, j->body, j->len, j->call);
+	}
+}
 
 static void job_fail(tp_write_job *job, tp_status rc, const char *field, const char *message)
 {
@@ -67,12 +120,13 @@ static workspace_writer *writer_of(tp_writer *w, tp_write_job *job)
 static void write_group(tp_writer *w, workspace_writer *o, tp_write_job *jobs)
 {
 	tp_ctx *ctx = w->ctx;
+	int leads;
 	for (;;) {
 		tp_write_job *bad = NULL;
 		tp_status rc = TP_OK;
+		leads = 0;
 		for (tp_write_job *j = jobs; j && !bad; j = j->next)
-			if (j->rc == TP_OK &&
-			    (rc = tp_importer_record_live(o->imp, ctx, j->body, j->len, j->call)) != TP_OK)
+			if (j->rc == TP_OK && (rc = write_one(w, o, j, &leads)) != TP_OK)
 				bad = j;
 		if (!bad)
 			break;
@@ -98,6 +152,8 @@ static void write_group(tp_writer *w, workspace_writer *o, tp_write_job *jobs)
 		for (tp_write_job *j = jobs; j; j = j->next)
 			if (j->rc == TP_OK)
 				job_fail(j, rc, tp_ctx_field(ctx), tp_ctx_message(ctx));
+	if (rc == TP_OK && leads && w->on_leads)
+		w->on_leads(w->on_leads_user);
 }
 
 static void *writer_main(void *arg)
@@ -184,6 +240,14 @@ void tp_writer_submit(tp_writer *w, tp_write_job *job)
 	w->tail = &job->next;
 	w->stats.queued++;
 	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void tp_writer_on_leads(tp_writer *w, void (*fn)(void *user), void *user)
+{
+	pthread_mutex_lock(&w->lock);
+	w->on_leads = fn;
+	w->on_leads_user = user;
 	pthread_mutex_unlock(&w->lock);
 }
 

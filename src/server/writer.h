@@ -14,6 +14,16 @@
 typedef struct tp_writer tp_writer;
 
 typedef struct tp_write_job tp_write_job;
+
+/* What a job writes. The lead-ad outbox's writes share the transaction of
+ * the group, so that a fetched lead and the mark that it was fetched
+ * commit together: never lost, never stored twice. */
+typedef enum tp_write_kind {
+	TP_WRITE_CALLS = 0,     /* body: Segment call(s) */
+	TP_WRITE_LEAD_NOTICE,   /* body: a webhook notification naming leads; call: its tp_lead_format */
+	TP_WRITE_LEAD_FETCHED,  /* body: the fetched lead's call; marks fetch_id done */
+	TP_WRITE_LEAD_RETRY     /* records a failed fetch of fetch_id (attempts, next_at, error) */
+} tp_write_kind;
 /* Called on the writer thread when the job's fate is known. */
 typedef void (*tp_write_done_fn)(tp_write_job *job);
 
@@ -24,6 +34,11 @@ struct tp_write_job {
 	const char *body;     /* borrowed until done */
 	size_t len;
 	int call;             /* endpoint call type, -1 for a batch */
+	tp_write_kind kind;
+	int64_t fetch_id;     /* LEAD_FETCHED, LEAD_RETRY */
+	int attempts;
+	int64_t next_at;
+	const char *error;    /* LEAD_RETRY; borrowed */
 	tp_write_done_fn done;
 	void *user;
 	/* out */
@@ -41,6 +56,9 @@ typedef struct tp_writer_stats {
 tp_status tp_writer_start(tp_ctx *ctx, const char *db, tp_writer **out);
 /* Queues a job; its done callback runs later on the writer thread. */
 void tp_writer_submit(tp_writer *w, tp_write_job *job);
+/* fn(user) runs on the writer thread after a commit that added leads to
+ * fetch (the fetcher's wake-up). */
+void tp_writer_on_leads(tp_writer *w, void (*fn)(void *user), void *user);
 void tp_writer_stats_get(tp_writer *w, tp_writer_stats *out);
 /* Finishes every queued job, then stops the thread and closes the stores. */
 void tp_writer_stop(tp_writer *w);
