@@ -152,8 +152,12 @@ static void write_group(tp_writer *w, workspace_writer *o, tp_write_job *jobs)
 		for (tp_write_job *j = jobs; j; j = j->next)
 			if (j->rc == TP_OK)
 				job_fail(j, rc, tp_ctx_field(ctx), tp_ctx_message(ctx));
+	/* Under the lock: once tp_writer_on_leads(NULL) returns, no call to
+	 * the old hook is under way (its owner may then be freed). */
+	pthread_mutex_lock(&w->lock);
 	if (rc == TP_OK && leads && w->on_leads)
 		w->on_leads(w->on_leads_user);
+	pthread_mutex_unlock(&w->lock);
 }
 
 static void *writer_main(void *arg)
