@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "ingest/settings.h"
+#include "store/settings.h"
 #include "touchpoint/form.h"
 
 #define FORMS_KEY "forms"

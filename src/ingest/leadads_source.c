@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "ingest/settings.h"
+#include "store/settings.h"
 #include "touchpoint/leadads.h"
 
 #define SOURCES_KEY "leadads"

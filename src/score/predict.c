@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/i64map.h"
+#include "store/settings.h"
 #include "touchpoint/email.h"
 #include "touchpoint/predict.h"
 #include "touchpoint/scorer.h"
@@ -378,13 +379,7 @@ static tp_status store_model(tp_ctx *ctx, tp_store *s, const double *w, double b
 	cJSON_AddItemToObject(j, "weights", weights);
 	cJSON_AddNumberToObject(j, "bias", bias);
 	cJSON_AddNumberToObject(j, "test_auc", r->model.auc);
-	char *text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (!text)
-		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-	tp_status rc = s->ops->setting_set(s, ctx, MODEL_KEY, text);
-	free(text);
-	return rc;
+	return tp__setting_object_save(ctx, s, MODEL_KEY, j);
 }
 
 tp_status tp_predict_train(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,

@@ -1,7 +1,7 @@
 /* Workspace settings that hold a JSON object (forms by name, lead-ad
- * platforms by name): read whole, changed, written back whole. */
-#ifndef TP_INGEST_SETTINGS_H
-#define TP_INGEST_SETTINGS_H
+ * platforms by name, the predictive model): read whole, written back whole. */
+#ifndef TP_STORE_SETTINGS_H
+#define TP_STORE_SETTINGS_H
 
 #include <cjson/cJSON.h>
 

@@ -1,7 +1,7 @@
 /* JSON-object workspace settings: see settings.h. */
 #include <stdlib.h>
 
-#include "ingest/settings.h"
+#include "store/settings.h"
 
 cJSON *tp__setting_object_load(tp_ctx *ctx, tp_store *store, const char *key, tp_status *rc)
 {
