@@ -37,5 +37,6 @@
 #include "touchpoint/status.h"
 #include "touchpoint/store.h"
 #include "touchpoint/time.h"
+#include "touchpoint/views.h"
 
 #endif

@@ -79,19 +79,6 @@ int cli_fail(tp_ctx *ctx, tp_status rc);
 /* Prints a usage error and the command's usage; returns EXIT_USAGE. */
 int cli_usage(const char *command, const char *fmt, ...) TP_PRINTF(2, 3);
 
-/* Aligned text tables: add a header row, then rows; cells are copied. */
-typedef struct cli_table cli_table;
-cli_table *cli_table_new(int columns);
-void cli_table_add(cli_table *t, const char *const *cells);
-void cli_table_print(cli_table *t, FILE *out);
-void cli_table_free(cli_table *t);
-
-/* Writes one CSV row (cells neutralised against formula injection). */
-void cli_csv_row(FILE *out, const char *const *cells, int n);
-/* Prints a cJSON value (pretty) followed by a newline, and deletes it. */
-struct cJSON;
-void cli_json_print(struct cJSON *v, FILE *out);
-
 /* "First Last", "First", "Last" or "" into buf. */
 const char *cli_full_name(const tp_contact *c, char *buf, size_t cap);
 
@@ -99,14 +86,6 @@ const char *cli_full_name(const tp_contact *c, char *buf, size_t cap);
  * non-zero when there is none. */
 int cli_contact(tp_ctx *ctx, tp_store *s, const char *key, int64_t *id);
 
-/* Money in minor units as "12,500.00"; into buf. */
-const char *cli_money(int64_t minor, char *buf, size_t cap);
-
-/* "90d", "12h", "2w" (a bare number is days) into ms; prints a usage
- * error naming --opt and returns non-zero when it is not one. */
-int cli_duration(const char *command, const char *opt, const char *v, int64_t *ms);
-/* --as-of DATE: the last millisecond of that UTC day (or the moment given). */
-int cli_as_of(const char *command, const char *v, int64_t *ms);
 /* "2026-03-01 10:00" for tables; "" for 0. */
 const char *cli_time(int64_t ms, char buf[32]);
 

@@ -5,11 +5,10 @@
 #include <strings.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 typedef struct acc_state {
 	cli_format fmt;
-	cli_table *table;
+	tp_table *table;
 	cJSON *array;
 } acc_state;
 
@@ -25,7 +24,7 @@ static int acc_row(void *user, const tp_account *a, int64_t n)
 {
 	acc_state *st = user;
 	if (st->fmt == FMT_JSON) {
-		cJSON_AddItemToArray(st->array, json_account(a, n));
+		cJSON_AddItemToArray(st->array, tp_json_account(a, n));
 		return 0;
 	}
 	char id[32], emp[32], cnt[32];
@@ -34,9 +33,9 @@ static int acc_row(void *user, const tp_account *a, int64_t n)
 	fmt_employees(a->employees, emp);
 	const char *cells[] = {id, a->domain, a->name, a->industry, emp, a->country, cnt};
 	if (st->fmt == FMT_CSV)
-		cli_csv_row(stdout, cells, 7);
+		tp_csv_row(stdout, cells, 7);
 	else
-		cli_table_add(st->table, cells);
+		tp_table_add(st->table, cells);
 	return 0;
 }
 
@@ -45,7 +44,6 @@ typedef struct find_state {
 	long long id;
 	int64_t found_id, n;
 	int hit;
-	cJSON *json;
 } find_state;
 
 /* Lists are scanned for show so that id, domain and group id all work. */
@@ -58,22 +56,8 @@ static int find_row(void *user, const tp_account *a, int64_t n)
 		return 0;
 	f->hit = 1;
 	f->n = n;
-	/* The row's strings die with it: the JSON keeps copies for printing. */
-	f->json = json_account(a, n);
 	f->found_id = a->id;
 	return 1;
-}
-
-static int member_row(void *user, const tp_contact *c)
-{
-	void **a = user;
-	cJSON_AddItemToArray(a[0], json_contact(c));
-	char id[32], name[512];
-	snprintf(id, sizeof id, "%lld", (long long)c->id);
-	cli_full_name(c, name, sizeof name);
-	cli_table_add(a[1], (const char *const[]){id, c->email, name, c->title,
-	                                          tp_stage_name(c->stage)});
-	return 0;
 }
 
 static int accounts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
@@ -92,40 +76,45 @@ static int accounts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		fprintf(stderr, "touchpoint: no account \"%s\"\n", f.key);
 		return EXIT_FAILED;
 	}
-	cJSON *people = cJSON_CreateArray();
-	cli_table *table = cli_table_new(5);
-	cli_table_add(table, (const char *const[]){"ID", "EMAIL", "NAME", "TITLE", "STAGE"});
-	void *args[2] = {people, table};
-	tp_contact_filter filter = {.stage = -1, .account_id = f.found_id};
-	if ((t = s->ops->contacts_list(s, ctx, &filter, member_row, args)) != TP_OK) {
-		cJSON_Delete(people);
-		cJSON_Delete(f.json);
-		cli_table_free(table);
+	cJSON *j;
+	if ((t = tp_view_account(ctx, s, f.found_id, &j)) != TP_OK)
 		return cli_fail(ctx, t);
-	}
 	if (o->json) {
-		cJSON_AddItemToObject(f.json, "people", people);
-		cli_json_print(f.json, stdout);
-	} else {
-		cJSON *j = f.json;
-		const char *name = cJSON_GetObjectItem(j, "name")->valuestring;
-		cJSON *dom = cJSON_GetObjectItem(j, "domain"), *ind = cJSON_GetObjectItem(j, "industry");
-		cJSON *emp = cJSON_GetObjectItem(j, "employees"), *cty = cJSON_GetObjectItem(j, "country");
-		printf("%s  account %lld\n", name ? name : "", (long long)f.found_id);
-		if (cJSON_IsString(dom))
-			printf("domain %s\n", dom->valuestring);
-		if (cJSON_IsString(ind))
-			printf("industry %s\n", ind->valuestring);
-		if (cJSON_IsNumber(emp))
-			printf("employees %d\n", emp->valueint);
-		if (cJSON_IsString(cty))
-			printf("country %s\n", cty->valuestring);
-		printf("\n%lld people:\n", (long long)f.n);
-		cli_table_print(table, stdout);
-		cJSON_Delete(people);
-		cJSON_Delete(f.json);
+		tp_json_print(j, stdout);
+		return EXIT_OK;
 	}
-	cli_table_free(table);
+	/* The text is drawn from the JSON view, so the two always agree. */
+	const char *name = cJSON_GetObjectItem(j, "name")->valuestring;
+	cJSON *dom = cJSON_GetObjectItem(j, "domain"), *ind = cJSON_GetObjectItem(j, "industry");
+	cJSON *emp = cJSON_GetObjectItem(j, "employees"), *cty = cJSON_GetObjectItem(j, "country");
+	printf("%s  account %lld\n", name ? name : "", (long long)f.found_id);
+	if (cJSON_IsString(dom))
+		printf("domain %s\n", dom->valuestring);
+	if (cJSON_IsString(ind))
+		printf("industry %s\n", ind->valuestring);
+	if (cJSON_IsNumber(emp))
+		printf("employees %d\n", emp->valueint);
+	if (cJSON_IsString(cty))
+		printf("country %s\n", cty->valuestring);
+	tp_table *table = tp_table_new(5);
+	tp_table_add(table, (const char *const[]){"ID", "EMAIL", "NAME", "TITLE", "STAGE"});
+	const cJSON *p, *people = cJSON_GetObjectItem(j, "people");
+	cJSON_ArrayForEach(p, people) {
+		char id[32], full[512];
+		const cJSON *first = cJSON_GetObjectItem(p, "first_name");
+		const cJSON *last = cJSON_GetObjectItem(p, "last_name");
+		snprintf(id, sizeof id, "%.0f", cJSON_GetObjectItem(p, "id")->valuedouble);
+		snprintf(full, sizeof full, "%s%s%s", cJSON_IsString(first) ? first->valuestring : "",
+		         cJSON_IsString(first) && cJSON_IsString(last) ? " " : "",
+		         cJSON_IsString(last) ? last->valuestring : "");
+		tp_table_add(table, (const char *const[]){id, cJSON_GetStringValue(cJSON_GetObjectItem(p, "email")),
+		                                          full, cJSON_GetStringValue(cJSON_GetObjectItem(p, "title")),
+		                                          cJSON_GetStringValue(cJSON_GetObjectItem(p, "stage"))});
+	}
+	printf("\n%d people:\n", cJSON_GetArraySize(people));
+	tp_table_print(table, stdout);
+	tp_table_free(table);
+	cJSON_Delete(j);
 	return EXIT_OK;
 }
 
@@ -150,21 +139,21 @@ int cmd_accounts(tp_ctx *ctx, int argc, char **argv)
 		if (st.fmt == FMT_JSON)
 			st.array = cJSON_CreateArray();
 		else if (st.fmt == FMT_CSV)
-			cli_csv_row(stdout, header, 7);
+			tp_csv_row(stdout, header, 7);
 		else {
-			st.table = cli_table_new(7);
-			cli_table_add(st.table, (const char *const[]){"ID", "DOMAIN", "NAME", "INDUSTRY",
+			st.table = tp_table_new(7);
+			tp_table_add(st.table, (const char *const[]){"ID", "DOMAIN", "NAME", "INDUSTRY",
 			                                              "EMPLOYEES", "COUNTRY", "CONTACTS"});
 		}
 		tp_status t = s->ops->accounts_list(s, ctx, acc_row, &st);
 		if (t != TP_OK)
 			rc = cli_fail(ctx, t);
 		else if (st.array)
-			cli_json_print(st.array, stdout), st.array = NULL;
+			tp_json_print(st.array, stdout), st.array = NULL;
 		else if (st.table)
-			cli_table_print(st.table, stdout);
+			tp_table_print(st.table, stdout);
 		cJSON_Delete(st.array);
-		cli_table_free(st.table);
+		tp_table_free(st.table);
 	}
 	tp_store_close(s);
 	cli_opts_free(&o);

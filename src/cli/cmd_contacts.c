@@ -3,12 +3,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 typedef struct list_state {
 	cli_format fmt;
-	cli_table *table;
-	cJSON *array;
+	tp_table *table;
 	long long limit, seen;
 } list_state;
 
@@ -21,10 +19,6 @@ static int list_row(void *user, const tp_contact *c)
 	if (st->limit >= 0 && st->seen >= st->limit)
 		return 1;
 	st->seen++;
-	if (st->fmt == FMT_JSON) {
-		cJSON_AddItemToArray(st->array, json_contact(c));
-		return 0;
-	}
 	char id[32], name[512], created[32];
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
 	cli_full_name(c, name, sizeof name);
@@ -33,12 +27,12 @@ static int list_row(void *user, const tp_contact *c)
 		tp_time_format(c->created_at, iso);
 		const char *cells[] = {id, c->email, name, c->title, c->company,
 			tp_stage_name(c->stage), c->source_channel, iso};
-		cli_csv_row(stdout, cells, 8);
+		tp_csv_row(stdout, cells, 8);
 		return 0;
 	}
 	const char *cells[] = {id, c->email ? c->email : c->user_id, name, c->title, c->company,
 		tp_stage_name(c->stage), c->source_channel, cli_time(c->created_at, created)};
-	cli_table_add(st->table, cells);
+	tp_table_add(st->table, cells);
 	return 0;
 }
 
@@ -52,96 +46,97 @@ static int contacts_list(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 			                 " opportunity, customer, disqualified, recycled, churned)", o->stage);
 		f.stage = (int)stage;
 	}
-	list_state st = {cli_format_of(o), NULL, NULL, o->limit, 0};
-	if (st.fmt == FMT_JSON)
-		st.array = cJSON_CreateArray();
-	else if (st.fmt == FMT_CSV)
-		cli_csv_row(stdout, list_columns, 8);
+	list_state st = {cli_format_of(o), NULL, o->limit, 0};
+	if (st.fmt == FMT_JSON) {
+		cJSON *arr;
+		tp_status t = tp_view_contacts(ctx, s, &f, o->limit, &arr, NULL);
+		if (t != TP_OK)
+			return cli_fail(ctx, t);
+		tp_json_print(arr, stdout);
+		return EXIT_OK;
+	}
+	if (st.fmt == FMT_CSV)
+		tp_csv_row(stdout, list_columns, 8);
 	else {
-		st.table = cli_table_new(8);
-		cli_table_add(st.table, (const char *const[]){"ID", "EMAIL", "NAME", "TITLE", "COMPANY",
+		st.table = tp_table_new(8);
+		tp_table_add(st.table, (const char *const[]){"ID", "EMAIL", "NAME", "TITLE", "COMPANY",
 		                                              "STAGE", "FIRST CHANNEL", "CREATED"});
 	}
 	tp_status rc = s->ops->contacts_list(s, ctx, &f, list_row, &st);
 	if (rc != TP_OK) {
-		cJSON_Delete(st.array);
-		cli_table_free(st.table);
+		tp_table_free(st.table);
 		return cli_fail(ctx, rc);
 	}
-	if (st.array)
-		cli_json_print(st.array, stdout);
 	if (st.table) {
-		cli_table_print(st.table, stdout);
-		cli_table_free(st.table);
+		tp_table_print(st.table, stdout);
+		tp_table_free(st.table);
 	}
 	return EXIT_OK;
 }
 
-typedef struct show_state {
-	cJSON *merges, *notes, *visitors, *timeline;
-	cli_table *table;
-} show_state;
-
-static int add_merge(void *user, const tp_merge *m)
+static const char *str_of(const cJSON *obj, const char *key)
 {
-	show_state *st = user;
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddNumberToObject(j, "id", (double)m->id);
-	cJSON_AddNumberToObject(j, "winner_id", (double)m->winner_id);
-	cJSON_AddNumberToObject(j, "loser_id", (double)m->loser_id);
-	json_add_str(j, "rule", m->rule);
-	json_add_str(j, "detail", m->detail);
-	cJSON_AddItemToObject(j, "at", json_time(m->at));
-	cJSON_AddItemToObject(j, "undone_at", json_time(m->undone_at));
-	cJSON_AddItemToArray(st->merges, j);
-	return 0;
+	const cJSON *v = cJSON_GetObjectItem(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int add_note(void *user, const tp_identity_note *n)
+static double num_of(const cJSON *obj, const char *key)
 {
-	show_state *st = user;
-	cJSON *j = cJSON_CreateObject();
-	json_add_str(j, "kind", n->kind);
-	json_add_str(j, "anonymous_id", n->anonymous_id);
-	json_add_count(j, "contact_id", n->contact_id ? n->contact_id : -1);
-	json_add_count(j, "other_contact_id", n->other_contact_id ? n->other_contact_id : -1);
-	json_add_str(j, "detail", n->detail);
-	cJSON_AddItemToObject(j, "at", json_time(n->at));
-	cJSON_AddItemToArray(st->notes, j);
-	return 0;
+	const cJSON *v = cJSON_GetObjectItem(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static void add_visitor(void *user, const tp_visitor *v)
+/* The table is drawn from the JSON view, so the two always agree. */
+static void show_text(const cJSON *doc)
 {
-	show_state *st = user;
-	cJSON *j = cJSON_CreateObject(), *clicks = cJSON_CreateObject();
-	json_add_str(j, "anonymous_id", v->anonymous_id);
-	cJSON_AddItemToObject(j, "first_seen", json_time(v->first_seen));
-	cJSON_AddItemToObject(j, "last_seen", json_time(v->last_seen));
-	json_add_str(j, "first_channel", tp_channel_name(v->first_channel));
-	json_add_str(j, "landing_url", v->landing_url);
-	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		if (v->click_id[i])
-			json_add_str(clicks, tp_click_name((tp_click)i), v->click_id[i]);
-	cJSON_AddItemToObject(j, "click_ids", clicks);
-	cJSON_AddItemToArray(st->visitors, j);
-}
-
-static int add_touch(void *user, const tp_touch_record *t)
-{
-	show_state *st = user;
-	cJSON_AddItemToArray(st->timeline, json_touch(t));
-	char when[32];
-	const char *detail = t->search_term ? t->search_term : t->asset ? t->asset
-		: t->page_category && t->url ? t->url : t->name;
-	char what[64];
-	if (t->page_category)
-		snprintf(what, sizeof what, "%s (%s)", t->type, t->page_category);
-	else
-		snprintf(what, sizeof what, "%s", t->type);
-	cli_table_add(st->table, (const char *const[]){cli_time(t->ts, when), what, t->channel,
-	                                               t->campaign, detail});
-	return 0;
+	const char *first = str_of(doc, "first_name"), *last = str_of(doc, "last_name");
+	const char *email = str_of(doc, "email"), *user = str_of(doc, "user_id");
+	const char *title = str_of(doc, "title"), *company = str_of(doc, "company");
+	printf("%s%s%s <%s>  contact %.0f\n", first ? first : "", first && last ? " " : "",
+	       last ? last : "", email ? email : user ? user : "", num_of(doc, "id"));
+	if (title || company)
+		printf("%s%s%s\n", title ? title : "", title && company ? ", " : "",
+		       company ? company : "");
+	printf("stage %s", str_of(doc, "stage"));
+	if (str_of(doc, "source_channel"))
+		printf(", first touch via %s", str_of(doc, "source_channel"));
+	const cJSON *account = cJSON_GetObjectItem(doc, "account");
+	if (cJSON_IsObject(account))
+		printf(", account %s (%.0f)", str_of(account, "name") ? str_of(account, "name") : "",
+		       num_of(account, "id"));
+	if (num_of(doc, "merged_into"))
+		printf(", merged into contact %.0f", num_of(doc, "merged_into"));
+	putchar('\n');
+	const cJSON *m;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(doc, "merges"))
+		printf("merge %.0f: contact %.0f into %.0f by %s (%s)%s\n", num_of(m, "id"),
+		       num_of(m, "loser_id"), num_of(m, "winner_id"), str_of(m, "rule"),
+		       str_of(m, "detail") ? str_of(m, "detail") : "",
+		       str_of(m, "undone_at") ? ", undone" : "");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(doc, "identity_notes"))
+		printf("note: %s: %s\n", str_of(m, "kind"), str_of(m, "detail") ? str_of(m, "detail") : "");
+	const cJSON *timeline = cJSON_GetObjectItem(doc, "timeline");
+	printf("\n%d touches:\n", cJSON_GetArraySize(timeline));
+	tp_table *table = tp_table_new(5);
+	tp_table_add(table, (const char *const[]){"WHEN", "TOUCH", "CHANNEL", "CAMPAIGN", "DETAIL"});
+	cJSON_ArrayForEach(m, timeline) {
+		const char *category = str_of(m, "page_category"), *url = str_of(m, "url");
+		const char *detail = str_of(m, "search_term") ? str_of(m, "search_term")
+		                   : str_of(m, "asset") ? str_of(m, "asset")
+		                   : category && url ? url : str_of(m, "name");
+		char what[64], when[32];
+		if (category)
+			snprintf(what, sizeof what, "%s (%s)", str_of(m, "type"), category);
+		else
+			snprintf(what, sizeof what, "%s", str_of(m, "type"));
+		/* "2026-03-01T10:00:00.000Z" as "2026-03-01 10:00" */
+		const char *ts = str_of(m, "ts");
+		snprintf(when, sizeof when, "%.10s %.5s", ts ? ts : "", ts && strlen(ts) > 11 ? ts + 11 : "");
+		tp_table_add(table, (const char *const[]){when, what, str_of(m, "channel"),
+		                                          str_of(m, "campaign"), detail});
+	}
+	tp_table_print(table, stdout);
+	tp_table_free(table);
 }
 
 static int contacts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
@@ -149,105 +144,25 @@ static int contacts_show(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	if (o->nargs != 2)
 		return cli_usage("contacts", "show needs one EMAIL, ID or USERID");
 	tp_identity *id = tp_identity_create(s);
-	show_state st = {cJSON_CreateArray(), cJSON_CreateArray(), cJSON_CreateArray(),
-	                 cJSON_CreateArray(), cli_table_new(5)};
-	cJSON *out = NULL;
 	int64_t cid = 0;
-	int rc = EXIT_OK;
-	tp_status t;
-	tp_contact c;
-	if (!id) {
-		rc = cli_fail(ctx, TP_ERR_NOMEM);
-		goto done;
-	}
-	if ((t = tp_identity_lookup(id, ctx, o->args[1], &cid)) != TP_OK) {
-		rc = cli_fail(ctx, t);
-		goto done;
-	}
+	tp_status t = id ? tp_identity_lookup(id, ctx, o->args[1], &cid) : TP_ERR_NOMEM;
+	tp_identity_destroy(id);
+	if (t != TP_OK)
+		return cli_fail(ctx, t);
 	if (!cid) {
 		fprintf(stderr, "touchpoint: no contact \"%s\"\n", o->args[1]);
-		rc = EXIT_FAILED;
-		goto done;
+		return EXIT_FAILED;
 	}
-	if ((t = tp_identity_profile(id, ctx, cid, &c)) != TP_OK) {
-		rc = cli_fail(ctx, t);
-		goto done;
-	}
-	out = json_contact(&c);
-	tp_account a;
-	int found = 0;
-	if (c.account_id && (t = s->ops->account_get(s, ctx, c.account_id, &a, &found)) != TP_OK) {
-		rc = cli_fail(ctx, t);
-		goto done;
-	}
-	cJSON *account = found ? json_account(&a, -1) : cJSON_CreateNull();
-	cJSON_AddItemToObject(out, "account", account);
-	cli_table_add(st.table, (const char *const[]){"WHEN", "TOUCH", "CHANNEL", "CAMPAIGN", "DETAIL"});
-	/* A merged contact's touches live with the contact it was merged into. */
-	if ((t = s->ops->visitors_of_contact(s, ctx, cid, add_visitor, &st)) != TP_OK ||
-	    (t = s->ops->merges_of_contact(s, ctx, cid, add_merge, &st)) != TP_OK ||
-	    (t = s->ops->notes_of_contact(s, ctx, cid, add_note, &st)) != TP_OK ||
-	    (t = s->ops->events_of_contact(s, ctx, cid, add_touch, &st)) != TP_OK) {
-		rc = cli_fail(ctx, t);
-		goto done;
-	}
+	cJSON *doc;
+	if ((t = tp_view_contact(ctx, s, cid, &doc)) != TP_OK)
+		return cli_fail(ctx, t);
 	if (o->json) {
-		cJSON_AddItemToObject(out, "visitors", st.visitors);
-		cJSON_AddItemToObject(out, "merges", st.merges);
-		cJSON_AddItemToObject(out, "identity_notes", st.notes);
-		cJSON_AddItemToObject(out, "timeline", st.timeline);
-		st.visitors = st.merges = st.notes = st.timeline = NULL;
-		cli_json_print(out, stdout);
-		out = NULL;
-		goto done;
+		tp_json_print(doc, stdout);
+		return EXIT_OK;
 	}
-	char name[512];
-	printf("%s <%s>  contact %lld\n", cli_full_name(&c, name, sizeof name),
-	       c.email ? c.email : c.user_id ? c.user_id : "", (long long)c.id);
-	if (c.title || c.company)
-		printf("%s%s%s\n", c.title ? c.title : "", c.title && c.company ? ", " : "",
-		       c.company ? c.company : "");
-	printf("stage %s", tp_stage_name(c.stage));
-	if (c.source_channel)
-		printf(", first touch via %s", c.source_channel);
-	/* The record's strings died with the next store call; the JSON kept copies. */
-	if (found) {
-		cJSON *an = cJSON_GetObjectItem(account, "name");
-		printf(", account %s (%lld)", cJSON_IsString(an) ? an->valuestring : "",
-		       (long long)c.account_id);
-	}
-	if (c.merged_into)
-		printf(", merged into contact %lld", (long long)c.merged_into);
-	putchar('\n');
-	int nm = cJSON_GetArraySize(st.merges), nn = cJSON_GetArraySize(st.notes);
-	for (int i = 0; i < nm; i++) {
-		cJSON *m = cJSON_GetArrayItem(st.merges, i);
-		printf("merge %d: contact %d into %d by %s (%s)%s\n",
-		       cJSON_GetObjectItem(m, "id")->valueint,
-		       cJSON_GetObjectItem(m, "loser_id")->valueint,
-		       cJSON_GetObjectItem(m, "winner_id")->valueint,
-		       cJSON_GetObjectItem(m, "rule")->valuestring,
-		       cJSON_IsString(cJSON_GetObjectItem(m, "detail"))
-		           ? cJSON_GetObjectItem(m, "detail")->valuestring : "",
-		       cJSON_IsNull(cJSON_GetObjectItem(m, "undone_at")) ? "" : ", undone");
-	}
-	for (int i = 0; i < nn; i++) {
-		cJSON *n = cJSON_GetArrayItem(st.notes, i);
-		printf("note: %s: %s\n", cJSON_GetObjectItem(n, "kind")->valuestring,
-		       cJSON_IsString(cJSON_GetObjectItem(n, "detail"))
-		           ? cJSON_GetObjectItem(n, "detail")->valuestring : "");
-	}
-	printf("\n%d touches:\n", cJSON_GetArraySize(st.timeline));
-	cli_table_print(st.table, stdout);
-done:
-	cJSON_Delete(out);
-	cJSON_Delete(st.merges);
-	cJSON_Delete(st.notes);
-	cJSON_Delete(st.visitors);
-	cJSON_Delete(st.timeline);
-	cli_table_free(st.table);
-	tp_identity_destroy(id);
-	return rc;
+	show_text(doc);
+	cJSON_Delete(doc);
+	return EXIT_OK;
 }
 
 static int resolve_arg(tp_ctx *ctx, tp_identity *id, const char *key, int64_t *cid)

@@ -1,14 +1,14 @@
 /* touchpoint forms: configure the landing-page forms the server takes. */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 typedef struct form_list {
 	tp_ctx *ctx;
 	tp_store *store;
-	cli_table *table;
+	tp_table *table;
 	cJSON *json;
 	tp_status rc;
 } form_list;
@@ -21,12 +21,12 @@ static void add_form(void *user, const char *name)
 		return;
 	if (l->json) {
 		cJSON *o = cJSON_CreateObject();
-		json_add_str(o, "name", f.name);
+		tp_json_add_str(o, "name", f.name);
 		cJSON *r = cJSON_AddArrayToObject(o, "redirects");
 		for (size_t i = 0; i < f.n_redirects; i++)
 			cJSON_AddItemToArray(r, cJSON_CreateString(f.redirects[i]));
-		json_add_str(o, "consent_field", f.consent_field[0] ? f.consent_field : NULL);
-		json_add_str(o, "honeypot_field", f.honeypot_field[0] ? f.honeypot_field : NULL);
+		tp_json_add_str(o, "consent_field", f.consent_field[0] ? f.consent_field : NULL);
+		tp_json_add_str(o, "honeypot_field", f.honeypot_field[0] ? f.honeypot_field : NULL);
 		cJSON_AddItemToArray(l->json, o);
 	} else {
 		char redirects[1024] = "";
@@ -36,7 +36,7 @@ static void add_form(void *user, const char *name)
 			                         i ? " " : "", f.redirects[i]);
 		const char *row[] = {f.name, redirects[0] ? redirects : "(answers JSON)",
 		                     f.consent_field, f.honeypot_field};
-		cli_table_add(l->table, row);
+		tp_table_add(l->table, row);
 	}
 	tp_form_config_free(&f);
 }
@@ -47,19 +47,19 @@ static int list_forms(tp_ctx *ctx, tp_store *s, int json)
 	if (json) {
 		l.json = cJSON_CreateArray();
 	} else {
-		l.table = cli_table_new(4);
+		l.table = tp_table_new(4);
 		const char *head[] = {"FORM", "REDIRECTS", "CONSENT FIELD", "HONEYPOT"};
-		cli_table_add(l.table, head);
+		tp_table_add(l.table, head);
 	}
 	tp_status st = tp_form_names(ctx, s, add_form, &l);
 	if (st == TP_OK)
 		st = l.rc;
 	if (st == TP_OK && json)
-		cli_json_print(l.json, stdout), l.json = NULL;   /* it frees the tree */
+		tp_json_print(l.json, stdout), l.json = NULL;   /* it frees the tree */
 	else if (st == TP_OK)
-		cli_table_print(l.table, stdout);
+		tp_table_print(l.table, stdout);
 	cJSON_Delete(l.json);
-	cli_table_free(l.table);
+	tp_table_free(l.table);
 	return st == TP_OK ? EXIT_OK : cli_fail(ctx, st);
 }
 

@@ -129,7 +129,7 @@ static int import_spend(tp_ctx *ctx, tp_store *s, const cli_opts *o, FILE *in)
 	if (st.stored)
 		printf(" (%s to %s), %lld impressions, %lld clicks, cost %s %s", st.first_date,
 		       st.last_date, (long long)st.impressions, (long long)st.clicks,
-		       cli_money(st.cost, cost, sizeof cost), st.currency[0] ? st.currency : "(mixed)");
+		       tp_money_text(st.cost, cost, sizeof cost), st.currency[0] ? st.currency : "(mixed)");
 	printf("; %lld refused, %lld total rows skipped\n", (long long)st.rejected,
 	       (long long)st.totals);
 	return st.rejected ? EXIT_PARTIAL : EXIT_OK;

@@ -1,12 +1,12 @@
 /* touchpoint keys: create, list and revoke the API keys of a workspace. */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 typedef struct key_list {
-	cli_table *table;
+	tp_table *table;
 	cJSON *json;
 } key_list;
 
@@ -21,11 +21,11 @@ static int add_key(void *user, const tp_api_key_row *r)
 	if (l->json) {
 		cJSON *k = cJSON_CreateObject();
 		cJSON_AddNumberToObject(k, "id", (double)r->id);
-		json_add_str(k, "kind", tp_api_key_kind_name(r->kind));
-		json_add_str(k, "prefix", r->prefix);
-		json_add_str(k, "label", r->label);
-		cJSON_AddItemToObject(k, "created_at", json_time(r->created_at));
-		cJSON_AddItemToObject(k, "revoked_at", r->revoked_at ? json_time(r->revoked_at)
+		tp_json_add_str(k, "kind", tp_api_key_kind_name(r->kind));
+		tp_json_add_str(k, "prefix", r->prefix);
+		tp_json_add_str(k, "label", r->label);
+		cJSON_AddItemToObject(k, "created_at", tp_json_time(r->created_at));
+		cJSON_AddItemToObject(k, "revoked_at", r->revoked_at ? tp_json_time(r->revoked_at)
 		                                                     : cJSON_CreateNull());
 		cJSON_AddItemToArray(l->json, k);
 		return 0;
@@ -34,7 +34,7 @@ static int add_key(void *user, const tp_api_key_row *r)
 	snprintf(prefix, sizeof prefix, "%s...", r->prefix);
 	const char *row[] = {id, tp_api_key_kind_name(r->kind), prefix, r->label ? r->label : "",
 	                     created, r->revoked_at ? revoked : "in use"};
-	cli_table_add(l->table, row);
+	tp_table_add(l->table, row);
 	return 0;
 }
 
@@ -44,17 +44,17 @@ static int list_keys(tp_ctx *ctx, tp_store *s, int json)
 	if (json)
 		l.json = cJSON_CreateArray();
 	else {
-		l.table = cli_table_new(6);
+		l.table = tp_table_new(6);
 		const char *head[] = {"ID", "KIND", "KEY", "LABEL", "CREATED", "REVOKED"};
-		cli_table_add(l.table, head);
+		tp_table_add(l.table, head);
 	}
 	tp_status st = s->ops->keys_list(s, ctx, add_key, &l);
 	if (st == TP_OK && json)
-		cli_json_print(l.json, stdout), l.json = NULL;   /* it frees the tree */
+		tp_json_print(l.json, stdout), l.json = NULL;   /* it frees the tree */
 	else if (st == TP_OK)
-		cli_table_print(l.table, stdout);
+		tp_table_print(l.table, stdout);
 	cJSON_Delete(l.json);
-	cli_table_free(l.table);
+	tp_table_free(l.table);
 	return st == TP_OK ? EXIT_OK : cli_fail(ctx, st);
 }
 

@@ -1,11 +1,11 @@
 /* touchpoint leads: the lead-ad platforms a workspace takes leads from
  * (their webhook secrets and API tokens), and the leads the server still
  * has to fetch. */
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 static const tp_lead_format platforms[] = {TP_LEADS_META, TP_LEADS_LINKEDIN, TP_LEADS_TIKTOK};
 #define N_PLATFORMS (sizeof platforms / sizeof platforms[0])
@@ -51,10 +51,10 @@ static const char *shown(const char *secret)
 static int list_sources(tp_ctx *ctx, tp_store *s, int json)
 {
 	cJSON *arr = json ? cJSON_CreateArray() : NULL;
-	cli_table *t = json ? NULL : cli_table_new(5);
+	tp_table *t = json ? NULL : tp_table_new(5);
 	if (t) {
 		const char *head[] = {"PLATFORM", "APP SECRET", "VERIFY TOKEN", "ACCESS TOKEN", "API URL"};
-		cli_table_add(t, head);
+		tp_table_add(t, head);
 	}
 	tp_status st = TP_OK;
 	for (size_t i = 0; i < N_PLATFORMS && st == TP_OK; i++) {
@@ -67,30 +67,30 @@ static int list_sources(tp_ctx *ctx, tp_store *s, int json)
 		/* Secrets are never printed: only whether they are set. */
 		if (arr) {
 			cJSON *o = cJSON_CreateObject();
-			json_add_str(o, "platform", name);
+			tp_json_add_str(o, "platform", name);
 			cJSON_AddBoolToObject(o, "app_secret_set", src.app_secret[0] != 0);
 			cJSON_AddBoolToObject(o, "verify_token_set", src.verify_token[0] != 0);
 			cJSON_AddBoolToObject(o, "access_token_set", src.access_token[0] != 0);
-			json_add_str(o, "api_url", api);
+			tp_json_add_str(o, "api_url", api);
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			const char *row[] = {name, shown(src.app_secret), shown(src.verify_token),
 			                     shown(src.access_token), api};
-			cli_table_add(t, row);
+			tp_table_add(t, row);
 		}
 	}
 	if (st == TP_OK && arr)
-		cli_json_print(arr, stdout), arr = NULL;   /* it frees the tree */
+		tp_json_print(arr, stdout), arr = NULL;   /* it frees the tree */
 	else if (st == TP_OK)
-		cli_table_print(t, stdout);
+		tp_table_print(t, stdout);
 	cJSON_Delete(arr);
-	cli_table_free(t);
+	tp_table_free(t);
 	return st == TP_OK ? EXIT_OK : cli_fail(ctx, st);
 }
 
 typedef struct pending_list {
 	cJSON *arr;
-	cli_table *t;
+	tp_table *t;
 } pending_list;
 
 static int add_pending(void *user, const tp_lead_fetch_row *r)
@@ -105,37 +105,37 @@ static int add_pending(void *user, const tp_lead_fetch_row *r)
 	snprintf(attempts, sizeof attempts, "%d", r->attempts);
 	if (l->arr) {
 		cJSON *o = cJSON_CreateObject();
-		json_add_str(o, "platform", r->platform);
-		json_add_str(o, "lead_id", r->lead_id);
-		json_add_str(o, "received_at", received);
+		tp_json_add_str(o, "platform", r->platform);
+		tp_json_add_str(o, "lead_id", r->lead_id);
+		tp_json_add_str(o, "received_at", received);
 		cJSON_AddNumberToObject(o, "attempts", r->attempts);
-		json_add_str(o, "next_attempt_at", r->done_at ? NULL : next);
-		json_add_str(o, "last_error", r->last_error);
-		json_add_str(o, "fetched_at", r->done_at ? done : NULL);
+		tp_json_add_str(o, "next_attempt_at", r->done_at ? NULL : next);
+		tp_json_add_str(o, "last_error", r->last_error);
+		tp_json_add_str(o, "fetched_at", r->done_at ? done : NULL);
 		cJSON_AddItemToArray(l->arr, o);
 	} else {
 		const char *row[] = {r->platform, r->lead_id, received, attempts,
 		                     r->done_at ? done : next, r->last_error ? r->last_error : "-"};
-		cli_table_add(l->t, row);
+		tp_table_add(l->t, row);
 	}
 	return 0;
 }
 
 static int list_pending(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
-	pending_list l = {o->json ? cJSON_CreateArray() : NULL, o->json ? NULL : cli_table_new(6)};
+	pending_list l = {o->json ? cJSON_CreateArray() : NULL, o->json ? NULL : tp_table_new(6)};
 	if (l.t) {
 		const char *head[] = {"PLATFORM", "LEAD", "RECEIVED", "ATTEMPTS",
 		                      o->all ? "NEXT / FETCHED" : "NEXT ATTEMPT", "LAST ERROR"};
-		cli_table_add(l.t, head);
+		tp_table_add(l.t, head);
 	}
 	tp_status st = s->ops->lead_fetch_list(s, ctx, o->all, add_pending, &l);
 	if (st == TP_OK && l.arr)
-		cli_json_print(l.arr, stdout), l.arr = NULL;   /* it frees the tree */
+		tp_json_print(l.arr, stdout), l.arr = NULL;   /* it frees the tree */
 	else if (st == TP_OK)
-		cli_table_print(l.t, stdout);
+		tp_table_print(l.t, stdout);
 	cJSON_Delete(l.arr);
-	cli_table_free(l.t);
+	tp_table_free(l.t);
 	return st == TP_OK ? EXIT_OK : cli_fail(ctx, st);
 }
 

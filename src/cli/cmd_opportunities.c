@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 static int fill_row(tp_ctx *ctx, tp_store *s, const cli_opts *o, tp_opportunity_row *r)
 {
@@ -71,32 +70,9 @@ static tp_status do_update(tp_ctx *ctx, tp_store *s, void *arg)
 	return tp_opportunity_update(ctx, s, u->id, u->change);
 }
 
-static cJSON *opp_json(const tp_opportunity_row *r)
-{
-	cJSON *j = cJSON_CreateObject();
-	char iso[25];
-	cJSON_AddNumberToObject(j, "id", (double)r->id);
-	cJSON_AddStringToObject(j, "name", r->name ? r->name : "");
-	cJSON_AddNumberToObject(j, "account_id", (double)r->account_id);
-	json_add_count(j, "contact_id", r->contact_id ? r->contact_id : -1);
-	cJSON_AddStringToObject(j, "stage", r->stage ? r->stage : "");
-	cJSON_AddNumberToObject(j, "amount", (double)r->amount / 100);
-	cJSON_AddStringToObject(j, "currency", r->currency ? r->currency : "");
-	cJSON_AddNumberToObject(j, "probability", r->probability);
-	cJSON_AddNumberToObject(j, "weighted_amount", (double)(r->amount * r->probability / 100) / 100);
-	json_add_str(j, "close_date", r->close_date);
-	tp_time_format(r->created_at, iso);
-	cJSON_AddStringToObject(j, "created_at", iso);
-	cJSON_AddItemToObject(j, "closed_at", json_time(r->closed_at));
-	json_add_str(j, "lost_reason", r->lost_reason);
-	cJSON_AddStringToObject(j, "owner", r->owner ? r->owner : "");
-	cJSON_AddStringToObject(j, "source_channel", r->source_channel ? r->source_channel : "");
-	return j;
-}
-
 typedef struct listing {
 	cJSON *arr;
-	cli_table *t;
+	tp_table *t;
 	const char *stage;
 	long long limit, n;
 } listing;
@@ -110,14 +86,14 @@ static int list_row(void *user, const tp_opportunity_row *r)
 		return 1;
 	l->n++;
 	if (l->arr) {
-		cJSON_AddItemToArray(l->arr, opp_json(r));
+		cJSON_AddItemToArray(l->arr, tp_json_opportunity(r));
 		return 0;
 	}
 	char id[24], amount[40], prob[16], created[32], closed[32];
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	cli_money(r->amount, amount, sizeof amount);
+	tp_money_text(r->amount, amount, sizeof amount);
 	snprintf(prob, sizeof prob, "%d%%", r->probability);
-	cli_table_add(l->t, (const char *[]){id, r->name, r->stage, amount, r->currency, prob,
+	tp_table_add(l->t, (const char *[]){id, r->name, r->stage, amount, r->currency, prob,
 	                                     cli_time(r->created_at, created),
 	                                     cli_time(r->closed_at, closed), r->owner,
 	                                     r->source_channel});
@@ -135,16 +111,16 @@ static int opp_show(tp_ctx *ctx, tp_store *s, int64_t id, int json)
 		fprintf(stderr, "touchpoint: no opportunity %lld\n", (long long)id);
 		return EXIT_FAILED;
 	}
-	cJSON *j = opp_json(&r);
+	cJSON *j = tp_json_opportunity(&r);
 	if (json) {
-		cli_json_print(j, stdout);
+		tp_json_print(j, stdout);
 		return EXIT_OK;
 	}
 	char amount[40], weighted[40], when[32];
 	printf("opportunity %lld: %s\n", (long long)r.id, r.name ? r.name : "");
 	printf("stage %s (%d%%), %s %s, weighted %s\n", r.stage, r.probability,
-	       cli_money(r.amount, amount, sizeof amount), r.currency,
-	       cli_money(r.amount * r.probability / 100, weighted, sizeof weighted));
+	       tp_money_text(r.amount, amount, sizeof amount), r.currency,
+	       tp_money_text(r.amount * r.probability / 100, weighted, sizeof weighted));
 	printf("account %lld, contact %lld, owner %s, source %s\n", (long long)r.account_id,
 	       (long long)r.contact_id, r.owner ? r.owner : "-",
 	       r.source_channel ? r.source_channel : "-");
@@ -212,8 +188,8 @@ int cmd_opportunities(tp_ctx *ctx, int argc, char **argv)
 		if (o.json) {
 			l.arr = cJSON_CreateArray();
 		} else {
-			l.t = cli_table_new(10);
-			cli_table_add(l.t, (const char *[]){"ID", "NAME", "STAGE", "AMOUNT", "CUR", "PROB",
+			l.t = tp_table_new(10);
+			tp_table_add(l.t, (const char *[]){"ID", "NAME", "STAGE", "AMOUNT", "CUR", "PROB",
 			                                    "OPENED", "CLOSED", "OWNER", "SOURCE"});
 		}
 		tp_status st = s->ops->opportunities_list(s, ctx, list_row, &l);
@@ -221,11 +197,11 @@ int cmd_opportunities(tp_ctx *ctx, int argc, char **argv)
 			rc = cli_fail(ctx, st);
 			cJSON_Delete(l.arr);
 		} else if (l.arr) {
-			cli_json_print(l.arr, stdout);
+			tp_json_print(l.arr, stdout);
 		} else {
-			cli_table_print(l.t, stdout);
+			tp_table_print(l.t, stdout);
 		}
-		cli_table_free(l.t);
+		tp_table_free(l.t);
 	}
 	tp_store_close(s);
 	cli_opts_free(&o);

@@ -11,18 +11,18 @@ int cli_score_predict(tp_ctx *ctx, tp_store *s, const cli_opts *o);
 static void print_bins(const char *what, const tp_eval *e)
 {
 	printf("\ncalibration of the %s, by decile of predicted probability:\n", what);
-	cli_table *t = cli_table_new(4);
-	cli_table_add(t, (const char *[]){"DECILE", "LEADS", "PREDICTED", "OBSERVED"});
+	tp_table *t = tp_table_new(4);
+	tp_table_add(t, (const char *[]){"DECILE", "LEADS", "PREDICTED", "OBSERVED"});
 	for (int k = 0; k < 10; k++) {
 		char d[16], n[24], p[24], ob[24];
 		snprintf(d, sizeof d, "%d", k + 1);
 		snprintf(n, sizeof n, "%lld", (long long)e->bins[k].n);
 		snprintf(p, sizeof p, "%.3f", e->bins[k].predicted);
 		snprintf(ob, sizeof ob, "%.3f", e->bins[k].observed);
-		cli_table_add(t, (const char *[]){d, n, p, ob});
+		tp_table_add(t, (const char *[]){d, n, p, ob});
 	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
+	tp_table_print(t, stdout);
+	tp_table_free(t);
 }
 
 int cli_score_train(tp_ctx *ctx, tp_store *s, const cli_opts *o)
@@ -48,7 +48,7 @@ int cli_score_train(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	printf("trained on the oldest %lld (%lld positive), tested on the newest %lld (%lld positive);"
 	       " %d features, liblinear L2 logistic regression\n\n", (long long)r.train,
 	       (long long)r.train_positive, (long long)r.test, (long long)r.test_positive, r.features);
-	cli_table *t = cli_table_new(3);
+	tp_table *t = tp_table_new(3);
 	char a[3][32], b[3][32];
 	snprintf(a[0], 32, "%.4f", r.model.auc);
 	snprintf(b[0], 32, "%.4f", r.rule.auc);
@@ -56,12 +56,12 @@ int cli_score_train(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	snprintf(b[1], 32, "%.4f", r.rule.precision_top_decile);
 	snprintf(a[2], 32, "%.4f", r.model.brier);
 	snprintf(b[2], 32, "%.4f", r.rule.brier);
-	cli_table_add(t, (const char *[]){"ON THE TEST PART", "MODEL", "RULE SCORE"});
-	cli_table_add(t, (const char *[]){"AUC", a[0], b[0]});
-	cli_table_add(t, (const char *[]){"precision in the top decile", a[1], b[1]});
-	cli_table_add(t, (const char *[]){"Brier score (lower is better)", a[2], b[2]});
-	cli_table_print(t, stdout);
-	cli_table_free(t);
+	tp_table_add(t, (const char *[]){"ON THE TEST PART", "MODEL", "RULE SCORE"});
+	tp_table_add(t, (const char *[]){"AUC", a[0], b[0]});
+	tp_table_add(t, (const char *[]){"precision in the top decile", a[1], b[1]});
+	tp_table_add(t, (const char *[]){"Brier score (lower is better)", a[2], b[2]});
+	tp_table_print(t, stdout);
+	tp_table_free(t);
 	double gain = r.model.auc - r.rule.auc;
 	printf("\nthe model's AUC is %.4f %s than the rule score's (%+.1f%%)\n", gain < 0 ? -gain : gain,
 	       gain >= 0 ? "higher" : "LOWER", r.rule.auc > 0 ? 100 * gain / r.rule.auc : 0.0);

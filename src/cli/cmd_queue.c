@@ -9,145 +9,38 @@
 
 #include "cli/cli.h"
 
-typedef struct lead {
-	int64_t id;
-	double total;
-	int grade;
-	char *email, *name, *company, *owner, *reasons;
-} lead;
-
-typedef struct leads {
-	lead *v;
-	size_t n, cap;
-	const char *owner;
-	int nomem;
-} leads;
-
-static int collect_mql(void *user, const tp_contact *c)
+static int queue_contacts(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
-	leads *l = user;
-	if (l->owner && (!c->owner || strcmp(l->owner, c->owner) != 0))
-		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		lead *v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->nomem = 1;
-			return 1;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	char name[256];
-	lead *e = &l->v[l->n++];
-	memset(e, 0, sizeof *e);
-	e->id = c->id;
-	e->email = strdup(c->email ? c->email : "");
-	e->name = strdup(cli_full_name(c, name, sizeof name));
-	e->company = strdup(c->company ? c->company : "");
-	e->owner = strdup(c->owner ? c->owner : "");
-	return 0;
-}
-
-static int by_total_desc(const void *a, const void *b)
-{
-	const lead *x = a, *y = b;
-	if (x->total != y->total)
-		return x->total > y->total ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The three parts that add most, as "Demo request +30.00; VP +10.00". */
-static char *top_reasons(const tp_score_explanation *e)
-{
-	char buf[512] = "";
-	size_t used = 0;
-	for (size_t i = 0, shown = 0; i < e->n_parts && shown < 3; i++) {
-		const tp_score_part *p = &e->parts[i];
-		if (p->cents <= 0 || strcmp(p->kind, "adjustment") == 0)
-			continue;
-		int w = snprintf(buf + used, sizeof buf - used, "%s%s +%lld.%02lld", shown ? "; " : "",
-		                 p->rule, (long long)(p->cents / 100), (long long)(p->cents % 100));
-		if (w < 0 || (size_t)w >= sizeof buf - used)
-			break;
-		used += (size_t)w;
-		shown++;
-	}
-	return strdup(buf);
-}
-
-static int queue_contacts(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, const cli_opts *o)
-{
-	leads l = {.owner = o->owner};
-	tp_contact_filter f = {.stage = TP_STAGE_MQL};
-	tp_status rc = s->ops->contacts_list(s, ctx, &f, collect_mql, &l);
-	if (rc == TP_OK && l.nomem)
-		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-	int64_t now = tp_ctx_now(ctx);
-	/* The score shown is the replayed one, so that the reasons add up to it. */
-	for (size_t i = 0; i < l.n && rc == TP_OK; i++) {
-		tp_explainer *x;
-		if ((rc = tp_score_explain(ctx, s, cfg, l.v[i].id, &x)) != TP_OK)
-			break;
-		const tp_score_explanation *e = tp_explainer_finish(x, now);
-		if (!e) {
-			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
-		} else {
-			l.v[i].total = (double)e->total_cents / 100;
-			l.v[i].grade = e->grade;
-			l.v[i].reasons = top_reasons(e);
-		}
-		tp_explainer_free(x);
-	}
-	int exit_code = EXIT_OK;
-	if (rc != TP_OK) {
-		exit_code = cli_fail(ctx, rc);
-		goto out;
-	}
-	qsort(l.v, l.n, sizeof *l.v, by_total_desc);
-	size_t shown = o->limit >= 0 && (size_t)o->limit < l.n ? (size_t)o->limit : l.n;
+	cJSON *arr;
+	size_t waiting;
+	tp_status rc = tp_view_queue(ctx, s, o->owner, o->limit, &arr, &waiting);
+	if (rc != TP_OK)
+		return cli_fail(ctx, rc);
 	if (o->json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < shown; i++) {
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddNumberToObject(j, "contact_id", (double)l.v[i].id);
-			cJSON_AddStringToObject(j, "email", l.v[i].email);
-			cJSON_AddStringToObject(j, "name", l.v[i].name);
-			cJSON_AddStringToObject(j, "company", l.v[i].company);
-			cJSON_AddStringToObject(j, "owner", l.v[i].owner);
-			cJSON_AddNumberToObject(j, "score", l.v[i].total);
-			cJSON_AddNumberToObject(j, "grade", l.v[i].grade);
-			cJSON_AddStringToObject(j, "top_reasons", l.v[i].reasons ? l.v[i].reasons : "");
-			cJSON_AddItemToArray(arr, j);
-		}
-		cli_json_print(arr, stdout);
-	} else {
-		cli_table *t = cli_table_new(7);
-		cli_table_add(t, (const char *[]){"ID", "EMAIL", "NAME", "OWNER", "SCORE", "GRADE",
-		                                  "TOP REASONS"});
-		for (size_t i = 0; i < shown; i++) {
-			char id[24], score[24], grade[16];
-			snprintf(id, sizeof id, "%lld", (long long)l.v[i].id);
-			snprintf(score, sizeof score, "%.2f", l.v[i].total);
-			snprintf(grade, sizeof grade, "%d", l.v[i].grade);
-			cli_table_add(t, (const char *[]){id, l.v[i].email, l.v[i].name, l.v[i].owner,
-			                                  score, grade, l.v[i].reasons});
-		}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
-		printf("%zu MQLs waiting for sales%s%s\n", l.n, o->owner ? " for " : "",
-		       o->owner ? o->owner : "");
+		tp_json_print(arr, stdout);
+		return EXIT_OK;
 	}
-out:
-	for (size_t i = 0; i < l.n; i++) {
-		free(l.v[i].email);
-		free(l.v[i].name);
-		free(l.v[i].company);
-		free(l.v[i].owner);
-		free(l.v[i].reasons);
+	/* The table is drawn from the JSON view, so the two always agree. */
+	tp_table *t = tp_table_new(7);
+	tp_table_add(t, (const char *[]){"ID", "EMAIL", "NAME", "OWNER", "SCORE", "GRADE",
+	                                  "TOP REASONS"});
+	const cJSON *l;
+	cJSON_ArrayForEach(l, arr) {
+		char id[24], score[24], grade[16];
+		snprintf(id, sizeof id, "%.0f", cJSON_GetObjectItem(l, "contact_id")->valuedouble);
+		snprintf(score, sizeof score, "%.2f", cJSON_GetObjectItem(l, "score")->valuedouble);
+		snprintf(grade, sizeof grade, "%d", cJSON_GetObjectItem(l, "grade")->valueint);
+		tp_table_add(t, (const char *[]){id, cJSON_GetObjectItem(l, "email")->valuestring,
+		                                 cJSON_GetObjectItem(l, "name")->valuestring,
+		                                 cJSON_GetObjectItem(l, "owner")->valuestring, score, grade,
+		                                 cJSON_GetObjectItem(l, "top_reasons")->valuestring});
 	}
-	free(l.v);
-	return exit_code;
+	tp_table_print(t, stdout);
+	tp_table_free(t);
+	cJSON_Delete(arr);
+	printf("%zu MQLs waiting for sales%s%s\n", waiting, o->owner ? " for " : "",
+	       o->owner ? o->owner : "");
+	return EXIT_OK;
 }
 
 /* ---- accounts ------------------------------------------------------------ */
@@ -303,10 +196,10 @@ static int queue_accounts(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, 
 			cJSON_AddNumberToObject(j, "senior_engaged_people", a->senior_engaged);
 			cJSON_AddItemToArray(arr, j);
 		}
-		cli_json_print(arr, stdout);
+		tp_json_print(arr, stdout);
 	} else {
-		cli_table *t = cli_table_new(8);
-		cli_table_add(t, (const char *[]){"ID", "ACCOUNT", "DOMAIN", "SCORE", "FIT",
+		tp_table *t = tp_table_new(8);
+		tp_table_add(t, (const char *[]){"ID", "ACCOUNT", "DOMAIN", "SCORE", "FIT",
 		                                  "ENGAGEMENT", "ENGAGED", "SENIOR ENGAGED"});
 		for (size_t k = 0; k < shown; k++) {
 			size_t i = order[k];
@@ -318,10 +211,10 @@ static int queue_accounts(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, 
 			snprintf(eng, sizeof eng, "%.2f", a->engagement);
 			snprintf(en, sizeof en, "%d of %d", a->engaged, a->people);
 			snprintf(se, sizeof se, "%d", a->senior_engaged);
-			cli_table_add(t, (const char *[]){id, r.names[i], r.domains[i], sc, fit, eng, en, se});
+			tp_table_add(t, (const char *[]){id, r.names[i], r.domains[i], sc, fit, eng, en, se});
 		}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
+		tp_table_print(t, stdout);
+		tp_table_free(t);
 	}
 out:
 	for (size_t i = 0; i < r.n_accounts; i++) {
@@ -355,7 +248,7 @@ int cmd_queue(tp_ctx *ctx, int argc, char **argv)
 	else if ((st = tp_score_config_load(ctx, s, &cfg)) != TP_OK)
 		rc = cli_fail(ctx, st);
 	else
-		rc = o.accounts ? queue_accounts(ctx, s, cfg, &o) : queue_contacts(ctx, s, cfg, &o);
+		rc = o.accounts ? queue_accounts(ctx, s, cfg, &o) : queue_contacts(ctx, s, &o);
 	tp_score_config_free(cfg);
 	tp_store_close(s);
 	cli_opts_free(&o);

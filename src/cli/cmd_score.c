@@ -134,6 +134,21 @@ static const char *signed_cents(int64_t cents, char *buf, size_t cap)
 	return buf;
 }
 
+static double num_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static const char *time_of(const cJSON *obj, const char *key, char buf[32])
+{
+	const cJSON *v = cJSON_GetObjectItem(obj, key);
+	int64_t ms = 0;
+	if (cJSON_IsString(v))
+		tp_time_parse(v->valuestring, &ms);
+	return cli_time(ms, buf);
+}
+
 static int score_explain(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
 	if (o->nargs != 2)
@@ -142,85 +157,40 @@ static int score_explain(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	int rc = cli_contact(ctx, s, o->args[1], &cid);
 	if (rc)
 		return rc;
-	tp_score_config *cfg;
-	tp_explainer *x = NULL;
-	tp_status st = tp_score_config_load(ctx, s, &cfg);
-	if (st == TP_OK)
-		st = tp_score_explain(ctx, s, cfg, cid, &x);
-	if (st != TP_OK) {
-		tp_score_config_free(cfg);
+	cJSON *j;
+	tp_status st = tp_view_score(ctx, s, cid, &j);
+	if (st != TP_OK)
 		return cli_fail(ctx, st);
-	}
-	int64_t now = tp_ctx_now(ctx);
-	const tp_score_explanation *e = tp_explainer_finish(x, now);
-	tp_score_row stored;
-	int found = 0;
-	if (e)
-		st = tp_score_now(ctx, s, cfg, cid, now, &stored, &found);
-	if (!e || st != TP_OK) {
-		tp_explainer_free(x);
-		tp_score_config_free(cfg);
-		return cli_fail(ctx, e ? st : tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
-	}
-	char buf[64], first[32], last[32];
 	if (o->json) {
-		cJSON *j = cJSON_CreateObject(), *parts = cJSON_CreateArray();
-		char iso[25];
-		tp_time_format(now, iso);
-		cJSON_AddNumberToObject(j, "contact_id", (double)cid);
-		cJSON_AddStringToObject(j, "at", iso);
-		cJSON_AddNumberToObject(j, "total", (double)e->total_cents / 100);
-		cJSON_AddNumberToObject(j, "grade", e->grade);
-		cJSON_AddNumberToObject(j, "fit", round(e->fit * 100) / 100);
-		cJSON_AddNumberToObject(j, "engagement", round(e->engagement * 100) / 100);
-		if (found)
-			cJSON_AddNumberToObject(j, "stored_total", round(stored.total * 100) / 100);
-		else
-			cJSON_AddNullToObject(j, "stored_total");
-		for (size_t i = 0; i < e->n_parts; i++) {
-			const tp_score_part *p = &e->parts[i];
-			cJSON *pj = cJSON_CreateObject();
-			cJSON_AddStringToObject(pj, "rule", p->rule);
-			cJSON_AddStringToObject(pj, "kind", p->kind);
-			cJSON_AddNumberToObject(pj, "points", (double)p->cents / 100);
-			if (p->hits) {
-				cJSON_AddNumberToObject(pj, "hits", (double)p->hits);
-				tp_time_format(p->first_at, iso);
-				cJSON_AddStringToObject(pj, "first_at", iso);
-				tp_time_format(p->last_at, iso);
-				cJSON_AddStringToObject(pj, "last_at", iso);
-			}
-			cJSON_AddItemToArray(parts, pj);
-		}
-		cJSON_AddItemToObject(j, "parts", parts);
-		cli_json_print(j, stdout);
-	} else {
-		printf("contact %lld: score %lld.%02lld (grade %d) = %.2f x fit %.2f + %.2f x engagement"
-		       " %.2f%s\n", (long long)cid, (long long)(e->total_cents / 100),
-		       (long long)(e->total_cents % 100), e->grade, cfg->fit_weight, e->fit,
-		       cfg->engagement_weight, e->engagement,
-		       e->total_cents != llround(100 * (cfg->fit_weight * e->fit +
-		                                        cfg->engagement_weight * e->engagement))
-		           ? ", clamped to 0..100" : "");
-		cli_table *t = cli_table_new(6);
-		cli_table_add(t, (const char *[]){"POINTS", "RULE", "KIND", "HITS", "FIRST", "LAST"});
-		for (size_t i = 0; i < e->n_parts; i++) {
-			const tp_score_part *p = &e->parts[i];
-			char hits[24] = "";
-			if (p->hits)
-				snprintf(hits, sizeof hits, "%lld", (long long)p->hits);
-			cli_table_add(t, (const char *[]){signed_cents(p->cents, buf, sizeof buf), p->rule,
-			                                  p->kind, hits, cli_time(p->first_at, first),
-			                                  cli_time(p->last_at, last)});
-		}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
-		printf("the points add up to %lld.%02lld; engagement halves every %g days\n",
-		       (long long)(e->total_cents / 100), (long long)(e->total_cents % 100),
-		       cfg->half_life_days);
+		tp_json_print(j, stdout);
+		return EXIT_OK;
 	}
-	tp_explainer_free(x);
-	tp_score_config_free(cfg);
+	/* The table is drawn from the JSON view, so the two always agree. */
+	int64_t total = llround(num_of(j, "total") * 100);
+	printf("contact %lld: score %lld.%02lld (grade %d) = %.2f x fit %.2f + %.2f x engagement"
+	       " %.2f%s\n", (long long)cid, (long long)(total / 100), (long long)(total % 100),
+	       (int)num_of(j, "grade"), num_of(j, "fit_weight"), num_of(j, "fit"),
+	       num_of(j, "engagement_weight"), num_of(j, "engagement"),
+	       cJSON_IsTrue(cJSON_GetObjectItem(j, "clamped")) ? ", clamped to 0..100" : "");
+	tp_table *t = tp_table_new(6);
+	tp_table_add(t, (const char *[]){"POINTS", "RULE", "KIND", "HITS", "FIRST", "LAST"});
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "parts")) {
+		char buf[64], hits[24] = "", first[32], last[32];
+		if (num_of(p, "hits"))
+			snprintf(hits, sizeof hits, "%.0f", num_of(p, "hits"));
+		tp_table_add(t, (const char *[]){signed_cents(llround(num_of(p, "points") * 100), buf,
+		                                              sizeof buf),
+		                                 cJSON_GetObjectItem(p, "rule")->valuestring,
+		                                 cJSON_GetObjectItem(p, "kind")->valuestring, hits,
+		                                 time_of(p, "first_at", first),
+		                                 time_of(p, "last_at", last)});
+	}
+	tp_table_print(t, stdout);
+	tp_table_free(t);
+	printf("the points add up to %lld.%02lld; engagement halves every %g days\n",
+	       (long long)(total / 100), (long long)(total % 100), num_of(j, "half_life_days"));
+	cJSON_Delete(j);
 	return EXIT_OK;
 }
 

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json_out.h"
 
 static int stage_set(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 {
@@ -38,8 +37,7 @@ static int stage_set(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 }
 
 typedef struct history {
-	cli_table *t;
-	cJSON *arr;
+	tp_table *t;
 } history;
 
 static int history_row(void *user, const tp_stage_change_row *r)
@@ -47,20 +45,8 @@ static int history_row(void *user, const tp_stage_change_row *r)
 	history *h = user;
 	char when[32];
 	const char *from = r->from_stage >= 0 ? tp_stage_name((tp_stage)r->from_stage) : "";
-	if (h->arr) {
-		char iso[25];
-		tp_time_format(r->at, iso);
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "at", iso);
-		json_add_str(j, "from", r->from_stage >= 0 ? from : NULL);
-		cJSON_AddStringToObject(j, "to", tp_stage_name(r->to_stage));
-		cJSON_AddStringToObject(j, "actor", r->actor ? r->actor : "");
-		json_add_str(j, "reason", r->reason);
-		cJSON_AddItemToArray(h->arr, j);
-	} else {
-		cli_table_add(h->t, (const char *[]){cli_time(r->at, when), from,
-		                                     tp_stage_name(r->to_stage), r->actor, r->reason});
-	}
+	tp_table_add(h->t, (const char *[]){cli_time(r->at, when), from, tp_stage_name(r->to_stage),
+	                                     r->actor, r->reason});
 	return 0;
 }
 
@@ -72,23 +58,22 @@ static int stage_history(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	int rc = cli_contact(ctx, s, o->args[1], &cid);
 	if (rc)
 		return rc;
-	history h = {0};
-	if (o->json)
-		h.arr = cJSON_CreateArray();
-	else
-		h.t = cli_table_new(5);
-	if (h.t)
-		cli_table_add(h.t, (const char *[]){"WHEN", "FROM", "TO", "BY", "REASON"});
-	tp_status st = s->ops->stage_changes(s, ctx, cid, history_row, &h);
-	if (st != TP_OK) {
-		cJSON_Delete(h.arr);
-		cli_table_free(h.t);
+	tp_status st;
+	if (o->json) {
+		cJSON *arr;
+		if ((st = tp_view_stage_history(ctx, s, cid, &arr)) != TP_OK)
+			return cli_fail(ctx, st);
+		tp_json_print(arr, stdout);
+		return EXIT_OK;
+	}
+	history h = {tp_table_new(5)};
+	tp_table_add(h.t, (const char *[]){"WHEN", "FROM", "TO", "BY", "REASON"});
+	if ((st = s->ops->stage_changes(s, ctx, cid, history_row, &h)) != TP_OK) {
+		tp_table_free(h.t);
 		return cli_fail(ctx, st);
 	}
-	if (h.arr)
-		cli_json_print(h.arr, stdout);
-	cli_table_print(h.t, stdout);
-	cli_table_free(h.t);
+	tp_table_print(h.t, stdout);
+	tp_table_free(h.t);
 	return EXIT_OK;
 }
 

@@ -37,7 +37,7 @@ int cmd_status(tp_ctx *ctx, int argc, char **argv)
 				                        (double)c.by_channel[i]);
 		cJSON_AddItemToObject(j, "contacts_by_stage", stages);
 		cJSON_AddItemToObject(j, "contacts_by_first_channel", channels);
-		cli_json_print(j, stdout);
+		tp_json_print(j, stdout);
 	} else {
 		printf("workspace %s: %lld events, %lld contacts, %lld accounts, %lld visitors"
 		       " (%lld still anonymous), %lld merges\n\n",
@@ -47,8 +47,8 @@ int cmd_status(tp_ctx *ctx, int argc, char **argv)
 		int64_t reached[TP_STAGE__COUNT] = {0};
 		for (int i = TP_STAGE_CUSTOMER; i >= TP_STAGE_LEAD; i--)
 			reached[i] = c.by_stage[i] + (i < TP_STAGE_CUSTOMER ? reached[i + 1] : 0);
-		cli_table *t = cli_table_new(4);
-		cli_table_add(t, (const char *const[]){"stage", "now", "reached", "of leads"});
+		tp_table *t = tp_table_new(4);
+		tp_table_add(t, (const char *const[]){"stage", "now", "reached", "of leads"});
 		for (int i = TP_STAGE_LEAD; i < TP_STAGE__COUNT; i++) {
 			char now[32], got[32] = "", pct[32] = "";
 			snprintf(now, sizeof now, "%lld", (long long)c.by_stage[i]);
@@ -58,20 +58,20 @@ int cmd_status(tp_ctx *ctx, int argc, char **argv)
 					snprintf(pct, sizeof pct, "%.1f%%",
 					         100.0 * (double)reached[i] / (double)reached[TP_STAGE_LEAD]);
 			}
-			cli_table_add(t, (const char *const[]){tp_stage_name((tp_stage)i), now, got, pct});
+			tp_table_add(t, (const char *const[]){tp_stage_name((tp_stage)i), now, got, pct});
 		}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
+		tp_table_print(t, stdout);
+		tp_table_free(t);
 		printf("\ncontacts by channel of first touch:\n");
-		t = cli_table_new(2);
+		t = tp_table_new(2);
 		for (int i = 0; i < TP_CH__COUNT; i++)
 			if (c.by_channel[i]) {
 				char n[32];
 				snprintf(n, sizeof n, "%lld", (long long)c.by_channel[i]);
-				cli_table_add(t, (const char *const[]){tp_channel_name((tp_channel)i), n});
+				tp_table_add(t, (const char *const[]){tp_channel_name((tp_channel)i), n});
 			}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
+		tp_table_print(t, stdout);
+		tp_table_free(t);
 	}
 	tp_store_close(s);
 	cli_opts_free(&o);

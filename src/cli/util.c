@@ -45,112 +45,6 @@ int cli_usage(const char *command, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-struct cli_table {
-	int columns;
-	char **cells;
-	size_t rows, cap;
-};
-
-cli_table *cli_table_new(int columns)
-{
-	cli_table *t = calloc(1, sizeof *t);
-	if (t)
-		t->columns = columns;
-	return t;
-}
-
-void cli_table_add(cli_table *t, const char *const *cells)
-{
-	if (!t)
-		return;
-	if (t->rows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		char **p = realloc(t->cells, cap * (size_t)t->columns * sizeof *p);
-		if (!p)
-			return;
-		t->cells = p;
-		t->cap = cap;
-	}
-	for (int c = 0; c < t->columns; c++) {
-		char *v = strdup(cells[c] ? cells[c] : "");
-		/* A table cell is one line: control characters would break the grid. */
-		for (char *p = v; p && *p; p++)
-			if ((unsigned char)*p < 0x20)
-				*p = ' ';
-		t->cells[t->rows * (size_t)t->columns + (size_t)c] = v;
-	}
-	t->rows++;
-}
-
-/* Display width in terminal columns: UTF-8 code points, not bytes. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-void cli_table_print(cli_table *t, FILE *out)
-{
-	if (!t)
-		return;
-	size_t *w = calloc((size_t)t->columns, sizeof *w);
-	if (!w)
-		return;
-	for (size_t r = 0; r < t->rows; r++)
-		for (int c = 0; c < t->columns; c++) {
-			const char *v = t->cells[r * (size_t)t->columns + (size_t)c];
-			size_t cw = v ? width(v) : 0;
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	for (size_t r = 0; r < t->rows; r++) {
-		for (int c = 0; c < t->columns; c++) {
-			const char *v = t->cells[r * (size_t)t->columns + (size_t)c];
-			v = v ? v : "";
-			fputs(v, out);
-			if (c + 1 < t->columns)
-				for (size_t pad = width(v); pad < w[c] + 2; pad++)
-					fputc(' ', out);
-		}
-		fputc('\n', out);
-	}
-	free(w);
-}
-
-void cli_table_free(cli_table *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->rows * (size_t)t->columns; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	free(t);
-}
-
-void cli_csv_row(FILE *out, const char *const *cells, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		tp_csv_write_cell(out, cells[i]);
-	}
-	fputs("\r\n", out);
-}
-
-void cli_json_print(cJSON *v, FILE *out)
-{
-	char *s = cJSON_Print(v);
-	if (s) {
-		fputs(s, out);
-		fputc('\n', out);
-		free(s);
-	}
-	cJSON_Delete(v);
-}
-
 const char *cli_full_name(const tp_contact *c, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s%s%s", c->first_name ? c->first_name : "",
@@ -176,23 +70,6 @@ int cli_contact(tp_ctx *ctx, tp_store *s, const char *key, int64_t *id)
 	}
 	*id = root;   /* a merged contact is the person it was merged into */
 	return 0;
-}
-
-const char *cli_money(int64_t minor, char *buf, size_t cap)
-{
-	char digits[32];
-	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	snprintf(digits, sizeof digits, "%llu", (unsigned long long)(v / 100));
-	size_t n = strlen(digits), o = 0;
-	if (minor < 0 && o + 1 < cap)
-		buf[o++] = '-';
-	for (size_t i = 0; i < n && o + 2 < cap; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	snprintf(buf + o, cap > o ? cap - o : 0, ".%02llu", (unsigned long long)(v % 100));
-	return buf;
 }
 
 const char *cli_time(int64_t ms, char buf[32])
@@ -227,29 +104,6 @@ static int number(const char *command, const char *name, const char *v, long lon
 }
 
 static int parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o);
-
-int cli_duration(const char *command, const char *opt, const char *v, int64_t *ms)
-{
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	long long unit = strcmp(end, "") == 0 || strcmp(end, "d") == 0 ? 86400000LL
-	               : strcmp(end, "h") == 0 ? 3600000LL
-	               : strcmp(end, "w") == 0 ? 7 * 86400000LL : 0;
-	if (end == v || *v == '-' || unit == 0 || n <= 0 || n > 100000)
-		return cli_usage(command, "--%s is a duration such as 90d, 12h or 2w, not \"%s\"", opt, v);
-	*ms = n * unit;
-	return 0;
-}
-
-int cli_as_of(const char *command, const char *v, int64_t *ms)
-{
-	int64_t t;
-	if (tp_time_parse(v, &t) != 0)
-		return cli_usage(command, "--as-of is a date (2026-03-31) or a time, not \"%s\"", v);
-	/* A bare date means the whole of that day. */
-	*ms = strlen(v) == 10 ? t + 86400000LL - 1 : t;
-	return 0;
-}
 
 int cli_parse(const char *command, int argc, char **argv, const char *allowed, cli_opts *o)
 {

@@ -18,7 +18,7 @@ $ touchpoint report attribution --paths $DATA/paths_small.csv --model w-shaped
 ? 1
 $ touchpoint report attribution --paths $DATA/paths_small.csv --model markov --order 5 2>err; echo "exit $?"; head -1 err
 > exit 2
-> touchpoint: --order is 1..4, not 5
+> touchpoint: --order is a whole number from 1 to 4, not "5"
 $ touchpoint report paths --paths $DATA/paths_small.csv --limit 3
 < expected/paths_small.txt
 $ TOUCHPOINT_NOW=2027-01-01T00:00:00Z touchpoint demo --db d.db --contacts 300 --seed 3 >/dev/null 2>&1

@@ -1,76 +1,56 @@
-/* touchpoint report attribution | paths: journeys from the workspace or
+/* The attribution and paths reports: journeys from the workspace or
  * from a ChannelAttribution path file, credited by one model or all. */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/json_out.h"
-#include "cli/report.h"
+#include "views/report.h"
 
-/* Reads the journeys the options ask for; prints the error and returns
- * non-zero when it cannot. */
-static int load_journeys(tp_ctx *ctx, const cli_opts *o, tp_journeys **out)
+/* Reads the journeys the options ask for into *out (new). */
+static tp_status load_journeys(tp_ctx *ctx, tp_store *s, const tp_report_args *a,
+                               tp_journeys **out)
 {
 	tp_journey_opts jo = {.conversion = TP_CONVERT_CUSTOMER, .key = TP_KEY_CHANNEL};
-	if (o->by && strcmp(o->by, "channel") != 0) {
-		if (strcmp(o->by, "campaign") != 0)
-			return cli_usage("report", "--by is channel or campaign, not \"%s\"", o->by);
+	tp_status rc = TP_OK;
+	if (a->by && strcmp(a->by, "channel") != 0) {
+		if (strcmp(a->by, "campaign") != 0)
+			return tp_ctx_fail(ctx, TP_ERR_USAGE, "by", "is channel or campaign, not \"%s\"", a->by);
 		jo.key = TP_KEY_CAMPAIGN;
 	}
-	if (o->conversion) {
-		if (strcmp(o->conversion, "customer") == 0)
+	if (a->conversion) {
+		if (strcmp(a->conversion, "customer") == 0)
 			jo.conversion = TP_CONVERT_CUSTOMER;
-		else if (strcmp(o->conversion, "opportunity") == 0)
+		else if (strcmp(a->conversion, "opportunity") == 0)
 			jo.conversion = TP_CONVERT_OPPORTUNITY;
-		else if (strcmp(o->conversion, "sql") == 0)
+		else if (strcmp(a->conversion, "sql") == 0)
 			jo.conversion = TP_CONVERT_SQL;
-		else if (*o->conversion) {
+		else if (*a->conversion) {
 			jo.conversion = TP_CONVERT_EVENT;
-			jo.event = o->conversion;
+			jo.event = a->conversion;
 		} else {
-			return cli_usage("report", "--conversion is customer, opportunity, sql or an event name");
+			return tp_ctx_fail(ctx, TP_ERR_USAGE, "conversion",
+			                   "is customer, opportunity, sql or an event name");
 		}
 	}
-	if (o->lookback && cli_duration("report", "lookback", o->lookback, &jo.lookback_ms) != 0)
-		return EXIT_USAGE;
-	if (o->as_of && cli_as_of("report", o->as_of, &jo.as_of) != 0)
-		return EXIT_USAGE;
-	if (o->paths && (o->by || o->conversion || o->lookback || o->as_of))
-		return cli_usage("report", "--paths gives the journeys: --by, --conversion, --lookback and "
-		                           "--as-of apply to the workspace's own");
+	if ((a->lookback && (rc = tp__arg_duration(ctx, "lookback", a->lookback, &jo.lookback_ms)) !=
+	                        TP_OK) ||
+	    (a->as_of && (rc = tp__arg_as_of(ctx, "as-of", a->as_of, &jo.as_of)) != TP_OK))
+		return rc;
+	if (a->paths && (a->by || a->conversion || a->lookback || a->as_of))
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "paths", "gives the journeys: by, conversion, lookback"
+		                   " and as-of apply to the workspace's own");
 	tp_journeys *j = tp_journeys_create();
 	if (!j)
-		return cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
-	tp_status rc;
-	if (o->paths) {
-		FILE *in = strcmp(o->paths, "-") == 0 ? stdin : fopen(o->paths, "r");
-		if (!in) {
-			fprintf(stderr, "touchpoint: cannot open %s: %s\n", o->paths, strerror(errno));
-			tp_journeys_free(j);
-			return EXIT_FAILED;
-		}
-		rc = tp_journeys_read_paths(ctx, in, j);
-		if (in != stdin)
-			fclose(in);
-	} else {
-		tp_store *s = cli_open(ctx, o->db, o->workspace);
-		if (!s) {
-			tp_journeys_free(j);
-			return EXIT_FAILED;
-		}
-		rc = tp_journeys_from_store(ctx, s, &jo, j);
-		tp_store_close(s);
-	}
+		return tp__nomem(ctx);
+	rc = a->paths ? tp_journeys_read_paths(ctx, a->paths, j) : tp_journeys_from_store(ctx, s, &jo, j);
 	if (rc != TP_OK) {
 		tp_journeys_free(j);
-		return cli_fail(ctx, rc);
+		return rc;
 	}
 	*out = j;
-	return 0;
+	return TP_OK;
 }
 
 static double share(double part, double whole)
@@ -94,7 +74,7 @@ static void fmt2(char *buf, size_t cap, double v)
 /* Revenue in tables: "12,500.00". */
 static void fmt_money(char *buf, size_t cap, double v)
 {
-	cli_money(llround(v * 100), buf, cap);
+	tp_money_text(llround(v * 100), buf, cap);
 }
 
 static void fmt_pct(char *buf, size_t cap, double v)
@@ -185,7 +165,7 @@ static void csv_rows(FILE *out, const tp_journeys *j, const tp_attr_result *r, c
 			fmt6(f, sizeof f, r->removal_effect[c]);
 		else
 			f[0] = '\0';
-		cli_csv_row(out, (const char *[]){tp_attr_model_name(r->model),
+		tp_csv_row(out, (const char *[]){tp_attr_model_name(r->model),
 		                                  un ? "(unattributed)" : tp_journeys_channel_name(j, c),
 		                                  a, b, d, e, f}, 7);
 	}
@@ -193,16 +173,16 @@ static void csv_rows(FILE *out, const tp_journeys *j, const tp_attr_result *r, c
 
 /* One model: credit, shares, and what the model adds (removal effects,
  * credit by position). */
-static void print_one(const tp_journeys *j, const tp_attr_opts *ao, const tp_attr_result *r,
+static void print_one(FILE *out, const tp_journeys *j, const tp_attr_opts *ao, const tp_attr_result *r,
                       const uint32_t *order)
 {
 	if (r->model == TP_ATTR_MARKOV)
-		printf("markov, order %d: %zu states; conversion probability %.6f\n",
+		fprintf(out, "markov, order %d: %zu states; conversion probability %.6f\n",
 		       ao->markov_order ? ao->markov_order : 1, r->markov_states,
 		       r->conversion_probability);
 	int markov = r->removal_effect != NULL;
-	cli_table *t = cli_table_new(markov ? 7 : 5);
-	cli_table_add(t, (const char *[]){"CHANNEL", "CONVERSIONS", "SHARE", "REVENUE", "SHARE",
+	tp_table *t = tp_table_new(markov ? 7 : 5);
+	tp_table_add(t, (const char *[]){"CHANNEL", "CONVERSIONS", "SHARE", "REVENUE", "SHARE",
 	                                  "REMOVAL EFFECT", "ON REVENUE"});
 	for (size_t k = 0; k <= r->n_channels + 1; k++) {
 		char a[40], b[16], d[48], e[16], f[16], g[16];
@@ -233,14 +213,14 @@ static void print_one(const tp_journeys *j, const tp_attr_opts *ao, const tp_att
 		fmt_pct(b, sizeof b, share(conv, r->total_conversions));
 		fmt_money(d, sizeof d, val);
 		fmt_pct(e, sizeof e, share(val, r->total_value));
-		cli_table_add(t, (const char *[]){name, a, b, d, e, f, g});
+		tp_table_add(t, (const char *[]){name, a, b, d, e, f, g});
 	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
+	tp_table_print(t, out);
+	tp_table_free(t);
 	if (r->by_position) {
-		printf("\ncredit by position of first touch:\n");
+		fprintf(out, "\ncredit by position of first touch:\n");
 		size_t cols = r->n_positions + 1;
-		cli_table *p = cli_table_new((int)cols);
+		tp_table *p = tp_table_new((int)cols);
 		const char **cells = calloc(cols, sizeof *cells);
 		char (*buf)[32] = calloc(cols, sizeof *buf);
 		if (cells && buf) {
@@ -249,24 +229,24 @@ static void print_one(const tp_journeys *j, const tp_attr_opts *ao, const tp_att
 				snprintf(buf[i], sizeof buf[i], "#%zu", i);
 				cells[i] = buf[i];
 			}
-			cli_table_add(p, cells);
+			tp_table_add(p, cells);
 			for (size_t k = 0; k < r->n_channels; k++) {
 				uint32_t c = order[k];
 				cells[0] = tp_journeys_channel_name(j, c);
 				for (size_t i = 1; i < cols; i++)
 					fmt2(buf[i], sizeof buf[i], r->by_position[c * r->n_positions + i - 1]);
-				cli_table_add(p, cells);
+				tp_table_add(p, cells);
 			}
-			cli_table_print(p, stdout);
+			tp_table_print(p, out);
 		}
 		free(cells);
 		free(buf);
-		cli_table_free(p);
+		tp_table_free(p);
 	}
 }
 
 /* All models side by side, conversions then revenue. */
-static void print_all(const tp_journeys *j, const run *runs, const uint32_t *order)
+static void print_all(FILE *out, const tp_journeys *j, const run *runs, const uint32_t *order)
 {
 	for (int value = 0; value < 2; value++) {
 		const tp_attr_result *any = NULL;
@@ -278,8 +258,8 @@ static void print_all(const tp_journeys *j, const run *runs, const uint32_t *ord
 			}
 		if (!any || (value && any->total_value == 0))
 			return;
-		printf("%s%s\n", value ? "\n" : "", value ? "revenue credited:" : "conversions credited:");
-		cli_table *t = cli_table_new(cols);
+		fprintf(out, "%s%s\n", value ? "\n" : "", value ? "revenue credited:" : "conversions credited:");
+		tp_table *t = tp_table_new(cols);
 		const char *cells[TP_ATTR__COUNT + 1];
 		char buf[TP_ATTR__COUNT + 1][40];
 		cells[0] = "CHANNEL";
@@ -287,7 +267,7 @@ static void print_all(const tp_journeys *j, const run *runs, const uint32_t *ord
 		for (int m = 0; m < TP_ATTR__COUNT; m++)
 			if (runs[m].ok)
 				cells[c++] = tp_attr_model_name((tp_attr_model)m);
-		cli_table_add(t, cells);
+		tp_table_add(t, cells);
 		for (size_t k = 0; k <= any->n_channels + 1; k++) {
 			int unattributed = 0;
 			for (int m = 0; m < TP_ATTR__COUNT; m++)
@@ -314,32 +294,37 @@ static void print_all(const tp_journeys *j, const run *runs, const uint32_t *ord
 				cells[c] = buf[c];
 				c++;
 			}
-			cli_table_add(t, cells);
+			tp_table_add(t, cells);
 		}
-		cli_table_print(t, stdout);
-		cli_table_free(t);
+		tp_table_print(t, out);
+		tp_table_free(t);
 	}
 }
 
-int report_attribution(tp_ctx *ctx, const cli_opts *o)
+tp_status tp__report_attribution(tp_ctx *ctx, tp_store *s, const tp_report_args *a,
+                                 tp__report_out *o)
 {
-	int all = !o->model || strcmp(o->model, "all") == 0;
+	int all = !a->model || strcmp(a->model, "all") == 0;
 	tp_attr_model model = TP_ATTR_MARKOV;
-	if (!all && tp_attr_model_from_name(o->model, &model) != 0)
-		return cli_usage("report", "--model is first, last, last-non-direct, linear, time-decay, "
-		                           "position, w-shaped, markov, shapley, shapley-ordered or all, "
-		                           "not \"%s\"", o->model);
-	tp_attr_opts ao = {.model = model,
-	                   .markov_order = o->order >= 0 ? (int)o->order : 1,
-	                   .min_journeys = o->min_journeys >= 0 ? (double)o->min_journeys : 0};
-	if (o->order == 0 || o->order > 4)
-		return cli_usage("report", "--order is 1..4, not %lld", o->order);
-	if (o->half_life && cli_duration("report", "half-life", o->half_life, &ao.half_life_ms) != 0)
-		return EXIT_USAGE;
-	tp_journeys *j;
-	int rc = load_journeys(ctx, o, &j);
-	if (rc)
+	if (!all && tp_attr_model_from_name(a->model, &model) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "model", "is first, last, last-non-direct, linear,"
+		                   " time-decay, position, w-shaped, markov, shapley, shapley-ordered or"
+		                   " all, not \"%s\"", a->model);
+	long long order_n = 1, min_journeys = 0;
+	tp_status rc = TP_OK;
+	if ((a->order && (rc = tp__arg_count(ctx, "order", a->order, 1, 4, &order_n)) != TP_OK) ||
+	    (a->min_journeys && (rc = tp__arg_count(ctx, "min-journeys", a->min_journeys, 0,
+	                                            1000000000, &min_journeys)) != TP_OK))
 		return rc;
+	tp_attr_opts ao = {.model = model, .markov_order = (int)order_n,
+	                   .min_journeys = (double)min_journeys};
+	if (a->half_life && (rc = tp__arg_duration(ctx, "half-life", a->half_life,
+	                                           &ao.half_life_ms)) != TP_OK)
+		return rc;
+	tp_journeys *j;
+	if ((rc = load_journeys(ctx, s, a, &j)) != TP_OK)
+		return rc;
+	cJSON *left_out = cJSON_CreateArray();
 	run runs[TP_ATTR__COUNT];
 	memset(runs, 0, sizeof runs);
 	for (int m = 0; m < TP_ATTR__COUNT; m++) {
@@ -350,18 +335,25 @@ int report_attribution(tp_ctx *ctx, const cli_opts *o)
 		if (st == TP_OK) {
 			runs[m].ok = 1;
 		} else if (all && st == TP_ERR_UNSUPPORTED) {
-			fprintf(stderr, "touchpoint: %s left out: %s\n", tp_attr_model_name((tp_attr_model)m),
-			        tp_ctx_message(ctx));
+			/* Side by side, a model the journeys cannot feed is left out, and said why. */
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "model", tp_attr_model_name((tp_attr_model)m));
+			cJSON_AddStringToObject(x, "reason", tp_ctx_message(ctx));
+			cJSON_AddItemToArray(left_out, x);
+			if (o->notes && o->format != TP_FORMAT_JSON)
+				fprintf(o->notes, "touchpoint: %s left out: %s\n",
+				        tp_attr_model_name((tp_attr_model)m), tp_ctx_message(ctx));
+			tp_ctx_clear(ctx);
 		} else {
-			rc = cli_fail(ctx, st);
+			rc = st;
 			break;
 		}
 	}
 	size_t nch = tp_journeys_n_channels(j);
 	uint32_t *order = malloc((nch ? nch : 1) * sizeof *order);
-	if (!rc && !order)
-		rc = cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
-	if (!rc) {
+	if (rc == TP_OK && !order)
+		rc = tp__nomem(ctx);
+	if (rc == TP_OK) {
 		for (size_t c = 0; c < nch; c++)
 			order[c] = (uint32_t)c;
 		/* One model: largest credit first; side by side: by name. */
@@ -370,8 +362,8 @@ int report_attribution(tp_ctx *ctx, const cli_opts *o)
 			qsort_r(order, nch, sizeof *order, cmp_name, j);
 		else
 			qsort_r(order, nch, sizeof *order, cmp_credit, &bc);
-		cli_format f = cli_format_of(o);
-		if (f == FMT_JSON) {
+		FILE *out = o->out;
+		if (o->format == TP_FORMAT_JSON) {
 			cJSON *doc = cJSON_CreateObject();
 			cJSON_AddNumberToObject(doc, "journeys", (double)tp_journeys_count(j));
 			cJSON *models = cJSON_AddArrayToObject(doc, "models");
@@ -380,21 +372,24 @@ int report_attribution(tp_ctx *ctx, const cli_opts *o)
 					ao.model = (tp_attr_model)m;
 					cJSON_AddItemToArray(models, result_json(j, &ao, &runs[m].r, order));
 				}
-			cli_json_print(doc, stdout);
-		} else if (f == FMT_CSV) {
-			cli_csv_row(stdout, (const char *[]){"model", "channel", "conversions", "conversion_share",
+			cJSON_AddItemToObject(doc, "left_out", left_out);
+			left_out = NULL;
+			tp_json_print(doc, out);
+		} else if (o->format == TP_FORMAT_CSV) {
+			tp_csv_row(out, (const char *[]){"model", "channel", "conversions", "conversion_share",
 			                                     "value", "value_share", "removal_effect"}, 7);
 			for (int m = 0; m < TP_ATTR__COUNT; m++)
 				if (runs[m].ok)
-					csv_rows(stdout, j, &runs[m].r, order);
+					csv_rows(out, j, &runs[m].r, order);
 		} else if (all) {
-			print_all(j, runs, order);
+			print_all(out, j, runs, order);
 		} else {
-			print_one(j, &ao, &runs[model].r, order);
+			print_one(out, j, &ao, &runs[model].r, order);
 		}
 	}
 	for (int m = 0; m < TP_ATTR__COUNT; m++)
 		tp_attr_result_free(&runs[m].r);
+	cJSON_Delete(left_out);
 	free(order);
 	tp_journeys_free(j);
 	return rc;
@@ -412,17 +407,17 @@ static cJSON *rows_json(const tp_path_row *v, size_t n)
 		cJSON_AddNumberToObject(o, "conversions", v[i].conversions);
 		cJSON_AddNumberToObject(o, "value", v[i].value);
 		cJSON_AddNumberToObject(o, "non_conversions", v[i].nulls);
-		json_add_number(o, "conversion_rate", v[i].conversion_rate);
+		tp_json_add_number(o, "conversion_rate", v[i].conversion_rate);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
 }
 
-static void rows_print(const char *title, const char *first, const tp_path_row *v, size_t n)
+static void rows_print(FILE *out, const char *title, const char *first, const tp_path_row *v, size_t n)
 {
-	printf("%s\n", title);
-	cli_table *t = cli_table_new(5);
-	cli_table_add(t, (const char *[]){first, "CONVERSIONS", "NOT CONVERTED", "CONV RATE", "REVENUE"});
+	fprintf(out, "%s\n", title);
+	tp_table *t = tp_table_new(5);
+	tp_table_add(t, (const char *[]){first, "CONVERSIONS", "NOT CONVERTED", "CONV RATE", "REVENUE"});
 	for (size_t i = 0; i < n; i++) {
 		char a[40], b[40], c[16], d[48];
 		fmt2(a, sizeof a, v[i].conversions);
@@ -437,13 +432,13 @@ static void rows_print(const char *title, const char *first, const tp_path_row *
 		size_t len = strlen(v[i].path);
 		if (len > 100)
 			snprintf(path, sizeof path, "%.45s ... %s", v[i].path, v[i].path + len - 50);
-		cli_table_add(t, (const char *[]){len > 100 ? path : v[i].path, a, b, c, d});
+		tp_table_add(t, (const char *[]){len > 100 ? path : v[i].path, a, b, c, d});
 	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
+	tp_table_print(t, out);
+	tp_table_free(t);
 }
 
-static void rows_csv(const char *list, const tp_path_row *v, size_t n)
+static void rows_csv(FILE *out, const char *list, const tp_path_row *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char l[16], a[40], b[40], c[40], d[40];
@@ -455,42 +450,46 @@ static void rows_csv(const char *list, const tp_path_row *v, size_t n)
 		else
 			c[0] = '\0';
 		fmt6(d, sizeof d, v[i].value);
-		cli_csv_row(stdout, (const char *[]){list, v[i].path, l, a, b, c, d}, 7);
+		tp_csv_row(out, (const char *[]){list, v[i].path, l, a, b, c, d}, 7);
 	}
 }
 
-int report_paths(tp_ctx *ctx, const cli_opts *o)
+tp_status tp__report_paths(tp_ctx *ctx, tp_store *s, const tp_report_args *a, tp__report_out *o)
 {
+	long long limit = 10;
+	tp_status st = TP_OK;
+	if (a->limit && (st = tp__arg_count(ctx, "limit", a->limit, 0, 1000000, &limit)) != TP_OK)
+		return st;
 	tp_journeys *j;
-	int rc = load_journeys(ctx, o, &j);
-	if (rc)
-		return rc;
+	if ((st = load_journeys(ctx, s, a, &j)) != TP_OK)
+		return st;
 	tp_paths_report pr;
-	tp_status st = tp_paths_report_build(ctx, j, o->limit >= 0 ? (size_t)o->limit : 10, &pr);
+	st = tp_paths_report_build(ctx, j, (size_t)limit, &pr);
 	tp_journeys_free(j);
 	if (st != TP_OK)
-		return cli_fail(ctx, st);
-	cli_format f = cli_format_of(o);
-	if (f == FMT_JSON) {
+		return st;
+	FILE *out = o->out;
+	if (o->format == TP_FORMAT_JSON) {
 		cJSON *doc = cJSON_CreateObject();
 		cJSON_AddItemToObject(doc, "converting", rows_json(pr.converting, pr.n_converting));
 		cJSON_AddItemToObject(doc, "non_converting", rows_json(pr.non_converting, pr.n_non_converting));
 		cJSON_AddItemToObject(doc, "combinations", rows_json(pr.sets, pr.n_sets));
 		cJSON_AddItemToObject(doc, "lengths", rows_json(pr.lengths, pr.n_lengths));
-		cli_json_print(doc, stdout);
-	} else if (f == FMT_CSV) {
-		cli_csv_row(stdout, (const char *[]){"list", "path", "length", "conversions",
-		                                     "non_conversions", "conversion_rate", "value"}, 7);
-		rows_csv("converting", pr.converting, pr.n_converting);
-		rows_csv("non_converting", pr.non_converting, pr.n_non_converting);
-		rows_csv("combinations", pr.sets, pr.n_sets);
-		rows_csv("lengths", pr.lengths, pr.n_lengths);
+		tp_json_print(doc, out);
+	} else if (o->format == TP_FORMAT_CSV) {
+		tp_csv_row(out, (const char *[]){"list", "path", "length", "conversions",
+		                                 "non_conversions", "conversion_rate", "value"}, 7);
+		rows_csv(out, "converting", pr.converting, pr.n_converting);
+		rows_csv(out, "non_converting", pr.non_converting, pr.n_non_converting);
+		rows_csv(out, "combinations", pr.sets, pr.n_sets);
+		rows_csv(out, "lengths", pr.lengths, pr.n_lengths);
 	} else {
-		rows_print("top converting paths:", "PATH", pr.converting, pr.n_converting);
-		rows_print("\ntop non-converting paths:", "PATH", pr.non_converting, pr.n_non_converting);
-		rows_print("\nchannel combinations:", "CHANNELS", pr.sets, pr.n_sets);
-		rows_print("\npath length (touches):", "LENGTH", pr.lengths, pr.n_lengths);
+		rows_print(out, "top converting paths:", "PATH", pr.converting, pr.n_converting);
+		rows_print(out, "\ntop non-converting paths:", "PATH", pr.non_converting,
+		           pr.n_non_converting);
+		rows_print(out, "\nchannel combinations:", "CHANNELS", pr.sets, pr.n_sets);
+		rows_print(out, "\npath length (touches):", "LENGTH", pr.lengths, pr.n_lengths);
 	}
 	tp_paths_report_free(&pr);
-	return EXIT_OK;
+	return TP_OK;
 }

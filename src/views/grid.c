@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/grid.h"
-#include "cli/json_out.h"
+#include <cjson/cJSON.h>
+
+#include "views/grid.h"
+#include "views/report.h"
 
 static void cell_text(const grid_col *c, double v, char *buf, size_t cap)
 {
@@ -14,7 +16,7 @@ static void cell_text(const grid_col *c, double v, char *buf, size_t cap)
 	}
 	switch (c->kind) {
 	case GRID_MONEY:
-		cli_money(llround(v), buf, cap);
+		tp_money_text(llround(v), buf, cap);
 		break;
 	case GRID_PERCENT:
 		snprintf(buf, cap, "%.1f%%", v);
@@ -39,7 +41,7 @@ static double exact(const grid_col *c, double v)
 
 static void print_table(const grid *g, FILE *out)
 {
-	cli_table *t = cli_table_new(g->n_cols + 1);
+	tp_table *t = tp_table_new(g->n_cols + 1);
 	const char **cells = calloc((size_t)g->n_cols + 1, sizeof *cells);
 	char (*buf)[48] = calloc((size_t)g->n_cols, sizeof *buf);
 	if (!t || !cells || !buf)
@@ -47,7 +49,7 @@ static void print_table(const grid *g, FILE *out)
 	cells[0] = g->key_title;
 	for (int c = 0; c < g->n_cols; c++)
 		cells[c + 1] = g->cols[c].title;
-	cli_table_add(t, cells);
+	tp_table_add(t, cells);
 	for (size_t r = 0; r < g->n_rows; r++) {
 		cells[0] = g->keys[r];
 		for (int c = 0; c < g->n_cols; c++) {
@@ -55,27 +57,27 @@ static void print_table(const grid *g, FILE *out)
 			          sizeof buf[c]);
 			cells[c + 1] = buf[c];
 		}
-		cli_table_add(t, cells);
+		tp_table_add(t, cells);
 	}
-	cli_table_print(t, out);
+	tp_table_print(t, out);
 out:
-	cli_table_free(t);
+	tp_table_free(t);
 	free(cells);
 	free(buf);
 }
 
 static void print_vertical(const grid *g, FILE *out)
 {
-	cli_table *t = cli_table_new(3);
-	cli_table_add(t, (const char *[]){"", "VALUE", "HOW"});
+	tp_table *t = tp_table_new(3);
+	tp_table_add(t, (const char *[]){"", "VALUE", "HOW"});
 	for (int c = 0; c < g->n_cols; c++) {
 		char v[48];
 		cell_text(&g->cols[c], g->n_rows ? g->values[c] : NAN, v, sizeof v);
-		cli_table_add(t, (const char *[]){g->cols[c].title, v,
+		tp_table_add(t, (const char *[]){g->cols[c].title, v,
 		                                  g->cols[c].formula ? g->cols[c].formula : ""});
 	}
-	cli_table_print(t, out);
-	cli_table_free(t);
+	tp_table_print(t, out);
+	tp_table_free(t);
 }
 
 static void print_json(const grid *g, FILE *out)
@@ -95,7 +97,7 @@ static void print_json(const grid *g, FILE *out)
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	cli_json_print(arr, out);
+	tp_json_print(arr, out);
 }
 
 static void print_csv(const grid *g, FILE *out)
@@ -111,7 +113,7 @@ static void print_csv(const grid *g, FILE *out)
 		cells[k++] = "currency";
 	for (int c = 0; c < g->n_cols; c++)
 		cells[k + c] = g->cols[c].key;
-	cli_csv_row(out, cells, n);
+	tp_csv_row(out, cells, n);
 	for (size_t r = 0; r < g->n_rows; r++) {
 		k = 0;
 		cells[k++] = g->keys[r];
@@ -125,23 +127,22 @@ static void print_csv(const grid *g, FILE *out)
 				snprintf(buf[c], sizeof buf[c], "%.10g", exact(&g->cols[c], v));
 			cells[k + c] = buf[c];
 		}
-		cli_csv_row(out, cells, n);
+		tp_csv_row(out, cells, n);
 	}
 out:
 	free(cells);
 	free(buf);
 }
 
-int grid_rows(grid *g, tp_ctx *ctx, size_t n)
+tp_status grid_rows(grid *g, tp_ctx *ctx, size_t n)
 {
 	g->values = calloc(n ? n * (size_t)g->n_cols : 1, sizeof *g->values);
 	g->keys = calloc(n ? n : 1, sizeof *g->keys);
 	g->n_rows = n;
 	if (g->values && g->keys)
-		return 0;
+		return TP_OK;
 	grid_free(g);
-	cli_fail(ctx, tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory"));
-	return -1;
+	return tp__nomem(ctx);
 }
 
 double *grid_row(grid *g, size_t row)
@@ -157,11 +158,11 @@ void grid_free(grid *g)
 	g->keys = NULL;
 }
 
-void grid_print(const grid *g, cli_format f, int vertical, FILE *out)
+void grid_print(const grid *g, tp_format f, int vertical, FILE *out)
 {
-	if (f == FMT_JSON)
+	if (f == TP_FORMAT_JSON)
 		print_json(g, out);
-	else if (f == FMT_CSV)
+	else if (f == TP_FORMAT_CSV)
 		print_csv(g, out);
 	else if (vertical)
 		print_vertical(g, out);

@@ -1,10 +1,10 @@
-/* touchpoint report revenue: MRR movements per month (docs/METRICS.md). */
+/* The revenue report: MRR movements per month (docs/METRICS.md). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/grid.h"
-#include "cli/report.h"
+#include "views/grid.h"
+#include "views/report.h"
 
 static const grid_col columns[] = {
 	{"start_mrr", "START MRR", GRID_MONEY, NULL},
@@ -27,17 +27,16 @@ static const grid_col columns[] = {
 #define N_COLS (int)(sizeof columns / sizeof columns[0])
 
 /* "2026-03" or a day in that month. */
-static int month_arg(const char *opt, const char *v, int *out)
+static tp_status month_arg(tp_ctx *ctx, const char *key, const char *v, int *out)
 {
 	int64_t ms;
 	if (tp_month_parse(v, out) == 0)
-		return 0;
+		return TP_OK;
 	if (tp_time_parse(v, &ms) == 0) {
 		*out = tp_month_of(ms);
-		return 0;
+		return TP_OK;
 	}
-	cli_usage("report", "%s is a month (2026-03), not \"%s\"", opt, v);
-	return -1;
+	return tp_ctx_fail(ctx, TP_ERR_USAGE, key, "is a month (2026-03), not \"%s\"", v);
 }
 
 static double pct(double v)
@@ -45,28 +44,30 @@ static double pct(double v)
 	return v < 0 ? NAN : v;
 }
 
-int report_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o)
+tp_status tp__report_revenue(tp_ctx *ctx, tp_store *s, const tp_report_args *a,
+                             tp__report_out *o)
 {
-	tp_revenue_opts ro = {.currency = o->currency};
+	tp_revenue_opts ro = {.currency = a->currency};
 	char code[4];
-	if (o->currency && tp_currency_parse(o->currency, code) != 0)
-		return cli_usage("report", "--currency is a code like USD, not \"%s\"", o->currency);
-	if (o->currency)
+	tp_status rc = TP_OK;
+	if (a->currency && tp_currency_parse(a->currency, code) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "currency", "is a code like USD, not \"%s\"",
+		                   a->currency);
+	if (a->currency)
 		ro.currency = code;
-	if ((o->from && month_arg("--from", o->from, &ro.from) != 0) ||
-	    (o->to && month_arg("--to", o->to, &ro.to) != 0) ||
-	    (o->as_of && cli_as_of("report", o->as_of, &ro.as_of) != 0))
-		return EXIT_USAGE;
+	if ((a->from && (rc = month_arg(ctx, "from", a->from, &ro.from)) != TP_OK) ||
+	    (a->to && (rc = month_arg(ctx, "to", a->to, &ro.to)) != TP_OK) ||
+	    (a->as_of && (rc = tp__arg_as_of(ctx, "as-of", a->as_of, &ro.as_of)) != TP_OK))
+		return rc;
 	tp_revenue_month *rows;
 	size_t n;
 	char currency[4];
-	tp_status rc = tp_revenue_report(ctx, s, &ro, &rows, &n, currency);
-	if (rc != TP_OK)
-		return rc == TP_ERR_USAGE ? (cli_fail(ctx, rc), EXIT_USAGE) : cli_fail(ctx, rc);
+	if ((rc = tp_revenue_report(ctx, s, &ro, &rows, &n, currency)) != TP_OK)
+		return rc;
 	grid g = {"month", "MONTH", columns, N_COLS, NULL, NULL, 0, currency[0] ? currency : NULL};
-	if (grid_rows(&g, ctx, n) != 0) {
+	if ((rc = grid_rows(&g, ctx, n)) != TP_OK) {
 		free(rows);
-		return EXIT_FAILED;
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const tp_revenue_month *r = &rows[i];
@@ -79,15 +80,15 @@ int report_revenue(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		memcpy(grid_row(&g, i), v, sizeof v);
 		g.keys[i] = r->month;
 	}
-	cli_format f = cli_format_of(o);
-	if (f == FMT_TABLE && !n)
-		printf("no MRR up to this date: import it with touchpoint import revenue FILE.csv\n");
+	tp_format f = o->format;
+	if (f == TP_FORMAT_TABLE && !n)
+		fprintf(o->out, "no MRR up to this date: import it with touchpoint import revenue FILE.csv\n");
 	else
-		grid_print(&g, f, 0, stdout);
-	if (f == FMT_TABLE && n)
-		printf("amounts in %s; NRR = (start + expansion + contraction + churn) / start,"
+		grid_print(&g, f, 0, o->out);
+	if (f == TP_FORMAT_TABLE && n)
+		fprintf(o->out, "amounts in %s; NRR = (start + expansion + contraction + churn) / start,"
 		       " GRR = (start + contraction + churn) / start\n", currency);
 	grid_free(&g);
 	free(rows);
-	return EXIT_OK;
+	return TP_OK;
 }

@@ -1,12 +1,12 @@
-/* touchpoint report kpi: the KPIs of a month (docs/METRICS.md). Alone, the
+/* The KPI report: the KPIs of a month (docs/METRICS.md). Alone, the
  * total is printed one KPI a line with how it was computed; --by prints a
  * row per channel or campaign. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/grid.h"
-#include "cli/report.h"
+#include "views/grid.h"
+#include "views/report.h"
 
 static const grid_col columns[] = {
 	{"leads", "Leads", GRID_COUNT, "became lead in the month"},
@@ -45,42 +45,44 @@ static double known(int has, double v)
 	return has ? v : NAN;
 }
 
-int report_kpi(tp_ctx *ctx, tp_store *s, const cli_opts *o)
+tp_status tp__report_kpi(tp_ctx *ctx, tp_store *s, const tp_report_args *a, tp__report_out *o)
 {
 	tp_kpi_opts ko = {.by = TP_KPI_TOTAL, .model = TP_ATTR_LAST_NON_DIRECT};
 	char code[4];
-	if (o->by) {
-		if (strcmp(o->by, "channel") == 0)
+	tp_status rc;
+	if (a->by) {
+		if (strcmp(a->by, "channel") == 0)
 			ko.by = TP_KPI_CHANNEL;
-		else if (strcmp(o->by, "campaign") == 0)
+		else if (strcmp(a->by, "campaign") == 0)
 			ko.by = TP_KPI_CAMPAIGN;
 		else
-			return cli_usage("report", "--by is channel or campaign, not \"%s\"", o->by);
+			return tp_ctx_fail(ctx, TP_ERR_USAGE, "by", "is channel or campaign, not \"%s\"", a->by);
 	}
-	if (o->month && tp_month_parse(o->month, &ko.month) != 0)
-		return cli_usage("report", "--month is a month like 2026-03, not \"%s\"", o->month);
-	if (o->model && (tp_attr_model_from_name(o->model, &ko.model) != 0))
-		return cli_usage("report", "--model is one of first, last, last-non-direct, linear,"
-		                 " time-decay, position, w-shaped, markov, shapley, shapley-ordered,"
-		                 " not \"%s\"", o->model);
-	if (o->currency && tp_currency_parse(o->currency, code) != 0)
-		return cli_usage("report", "--currency is a code like USD, not \"%s\"", o->currency);
-	if (o->currency)
+	if (a->month && tp_month_parse(a->month, &ko.month) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "month", "is a month like 2026-03, not \"%s\"",
+		                   a->month);
+	if (a->model && (tp_attr_model_from_name(a->model, &ko.model) != 0))
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "model", "is one of first, last, last-non-direct,"
+		                   " linear, time-decay, position, w-shaped, markov, shapley,"
+		                   " shapley-ordered, not \"%s\"", a->model);
+	if (a->currency && tp_currency_parse(a->currency, code) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_USAGE, "currency", "is a code like USD, not \"%s\"",
+		                   a->currency);
+	if (a->currency)
 		ko.currency = code;
-	if (o->as_of && cli_as_of("report", o->as_of, &ko.as_of) != 0)
-		return EXIT_USAGE;
+	if (a->as_of && (rc = tp__arg_as_of(ctx, "as-of", a->as_of, &ko.as_of)) != TP_OK)
+		return rc;
 	tp_kpi_row *rows;
 	size_t n;
 	char month[8], currency[4];
-	tp_status rc = tp_kpi_report(ctx, s, &ko, &rows, &n, month, currency);
-	if (rc != TP_OK)
-		return rc == TP_ERR_USAGE ? (cli_fail(ctx, rc), EXIT_USAGE) : cli_fail(ctx, rc);
+	if ((rc = tp_kpi_report(ctx, s, &ko, &rows, &n, month, currency)) != TP_OK)
+		return rc;
 	grid g = {ko.by == TP_KPI_CAMPAIGN ? "campaign" : ko.by == TP_KPI_CHANNEL ? "channel"
 	          : "group", ko.by == TP_KPI_CAMPAIGN ? "CAMPAIGN" : "CHANNEL", columns, N_COLS,
 	          NULL, NULL, 0, currency[0] ? currency : NULL};
-	if (grid_rows(&g, ctx, n) != 0) {
+	if ((rc = grid_rows(&g, ctx, n)) != TP_OK) {
 		free(rows);
-		return EXIT_FAILED;
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const tp_kpi_row *r = &rows[i];
@@ -96,14 +98,14 @@ int report_kpi(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		memcpy(grid_row(&g, i), v, sizeof v);
 		g.keys[i] = r->key;
 	}
-	cli_format f = cli_format_of(o);
-	if (f == FMT_TABLE)
-		printf("KPIs of %s%s%s; revenue credited by the %s model\n", month,
+	tp_format f = o->format;
+	if (f == TP_FORMAT_TABLE)
+		fprintf(o->out, "KPIs of %s%s%s; revenue credited by the %s model\n", month,
 		       currency[0] ? ", amounts in " : "", currency, tp_attr_model_name(ko.model));
-	grid_print(&g, f, ko.by == TP_KPI_TOTAL, stdout);
-	if (f == FMT_TABLE)
-		printf("- = undefined: a zero denominator, or no ad spend imported for it\n");
+	grid_print(&g, f, ko.by == TP_KPI_TOTAL, o->out);
+	if (f == TP_FORMAT_TABLE)
+		fprintf(o->out, "- = undefined: a zero denominator, or no ad spend imported for it\n");
 	grid_free(&g);
 	free(rows);
-	return EXIT_OK;
+	return TP_OK;
 }

@@ -2,13 +2,13 @@
  * aligned table, JSON or CSV from the same values, so the three agree.
  * An undefined number (a zero denominator) is NAN: "-" in the table, null
  * in JSON, an empty cell in CSV. */
-#ifndef TP_CLI_GRID_H
-#define TP_CLI_GRID_H
+#ifndef TP_VIEWS_GRID_H
+#define TP_VIEWS_GRID_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli/cli.h"
+#include "touchpoint/touchpoint.h"
 
 typedef enum grid_kind {
 	GRID_COUNT,     /* a whole number */
@@ -35,15 +35,14 @@ typedef struct grid {
 	const char *currency;               /* for money columns; may be NULL */
 } grid;
 
-/* Allocates keys and values for n rows (zeroed); prints the error and
- * returns non-zero when out of memory. */
-int grid_rows(grid *g, tp_ctx *ctx, size_t n);
+/* Allocates keys and values for n rows (zeroed). */
+tp_status grid_rows(grid *g, tp_ctx *ctx, size_t n);
 /* A row's values: g->values + row * n_cols. */
 double *grid_row(grid *g, size_t row);
 void grid_free(grid *g);
 
 /* Table: one line per row; or, when `vertical`, one line per column (with
  * its formula), for a single row. */
-void grid_print(const grid *g, cli_format f, int vertical, FILE *out);
+void grid_print(const grid *g, tp_format f, int vertical, FILE *out);
 
 #endif
