@@ -28,6 +28,9 @@ TP_API void tp_ctx_clear(tp_ctx *ctx);
 
 /* Replaces the wall clock (NULL restores it). */
 TP_API void tp_ctx_set_clock(tp_ctx *ctx, tp_clock_fn fn, void *user);
+/* Gives `to` the clock of `from` (a server's threads keep the clock of the
+ * context that started it: TOUCHPOINT_NOW holds for them too). */
+TP_API void tp_ctx_copy_clock(tp_ctx *to, const tp_ctx *from);
 TP_API int64_t tp_ctx_now(const tp_ctx *ctx);
 
 /* Records a failure on ctx and returns `status`, so that callers write

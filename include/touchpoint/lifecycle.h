@@ -36,4 +36,25 @@ TP_API tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_conf
 TP_API tp_status tp_assign_owner(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
                                  const tp_contact *c, const char **owner);
 
+/* Changes made by a person (CLI, JSON API), each one transaction with the
+ * scores it changes (src/lifecycle/contacts.c). */
+
+/* Creates or updates the contact known by traits->email (tp_identity_upsert:
+ * `overwrite` replaces given fields, else only fills gaps) and rescores it. */
+TP_API tp_status tp_contact_save(tp_ctx *ctx, tp_store *s, const tp_traits *traits, int stage,
+                                 int overwrite, const char *actor, int64_t *contact_id,
+                                 int *created);
+/* Merges loser into winner (tp_identity_merge, rule "manual"); rescores. */
+TP_API tp_status tp_contact_merge(tp_ctx *ctx, tp_store *s, int64_t winner, int64_t loser,
+                                  const char *reason, int64_t *merge_id);
+/* Undoes the merge that made `contact` part of another; rescores both. */
+TP_API tp_status tp_contact_unmerge(tp_ctx *ctx, tp_store *s, int64_t contact,
+                                    int64_t *restored);
+/* Erases the person: the contact and every contact merged into it lose what
+ * identifies them (store op contact_erase); *erased = contacts erased. */
+TP_API tp_status tp_contact_erase(tp_ctx *ctx, tp_store *s, int64_t contact, int64_t *erased);
+/* tp_lifecycle_move by a person, now. */
+TP_API tp_status tp_contact_move(tp_ctx *ctx, tp_store *s, int64_t contact, tp_stage to,
+                                 const char *actor, const char *reason);
+
 #endif

@@ -20,6 +20,7 @@ typedef struct tp_contact {
 	tp_stage stage;
 	const char *source_channel; /* channel of the first touch */
 	int consent;                /* -1 unknown, 0 no, 1 yes */
+	int64_t erased_at;          /* 0 = not erased (tp_contact_erase) */
 } tp_contact;
 
 typedef struct tp_account {

@@ -48,4 +48,10 @@ TP_API tp_status tp_opportunity_open(tp_ctx *ctx, tp_store *s, tp_opportunity_ro
 TP_API tp_status tp_opportunity_update(tp_ctx *ctx, tp_store *s, int64_t id,
                                        const tp_opportunity_row *change);
 
+/* tp_opportunity_open and tp_opportunity_update, each in a transaction of
+ * its own (a person's change: the CLI, the JSON API). */
+TP_API tp_status tp_opportunity_add(tp_ctx *ctx, tp_store *s, tp_opportunity_row *r);
+TP_API tp_status tp_opportunity_change(tp_ctx *ctx, tp_store *s, int64_t id,
+                                       const tp_opportunity_row *change);
+
 #endif

@@ -33,6 +33,10 @@ typedef struct tp_contact_filter {
 	int stage;            /* a tp_stage, or -1 for all */
 	int include_merged;   /* also contacts merged into another */
 	int64_t account_id;   /* 0 = any */
+	int64_t after_id;     /* only ids above this (a page's cursor); 0 = from the first */
+	const char *owner;    /* NULL = any */
+	const char *source_channel;   /* NULL = any */
+	int64_t updated_since;        /* ms; 0 = any */
 } tp_contact_filter;
 
 /* One day of one campaign's ad spend. Re-importing a day and campaign
@@ -174,6 +178,11 @@ typedef struct tp_store_ops {
 	tp_status (*contact_put)(tp_store *s, tp_ctx *ctx, tp_contact *c); /* insert when c->id == 0 */
 	tp_status (*contacts_list)(tp_store *s, tp_ctx *ctx, const tp_contact_filter *f,
 	                           tp_contact_fn fn, void *user);
+	/* Removes what identifies contact `id` (alone: the caller erases the
+	 * contacts merged into it too): its personal fields, its visitors and
+	 * identity notes, and the ids, addresses and properties of its events;
+	 * keeps the rows, so counts stay. */
+	tp_status (*contact_erase)(tp_store *s, tp_ctx *ctx, int64_t id, int64_t at);
 	/* Contacts whose merged_into is `id`. */
 	tp_status (*contacts_merged_into)(tp_store *s, tp_ctx *ctx, int64_t id, tp_contact_fn fn,
 	                                  void *user);

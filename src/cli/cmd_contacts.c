@@ -188,35 +188,8 @@ static int contacts_merge(tp_ctx *ctx, tp_store *s, const cli_opts *o, int undo)
 	if (!rc && !undo)
 		rc = resolve_arg(ctx, id, o->args[2], &b);
 	tp_status t = TP_OK;
-	if (!rc && (t = s->ops->begin(s, ctx)) == TP_OK) {
-		if (undo) {
-			/* b: the person a was part of, whose history shrinks. */
-			if ((t = tp_identity_root(id, ctx, a, &b)) == TP_OK)
-				t = tp_identity_unmerge(id, ctx, a, &n);
-		} else {
-			char detail[512];
-			snprintf(detail, sizeof detail, "by hand%s%s", o->reason ? ": " : "",
-			         o->reason ? o->reason : "");
-			t = tp_identity_merge(id, ctx, a, b, "manual", detail, &n);
-		}
-		/* Merged histories are scored again; the loser's score goes. */
-		tp_score_config *cfg = NULL;
-		tp_scorer *sc = NULL;
-		if (t == TP_OK && (t = tp_score_config_load(ctx, s, &cfg)) == TP_OK &&
-		    (t = tp_scorer_create(ctx, s, cfg, 1, &sc)) == TP_OK) {
-			t = tp_scorer_rebuild(sc, ctx, a);
-			if (t == TP_OK && b && b != a)
-				t = undo ? tp_scorer_rebuild(sc, ctx, b) : tp_scorer_forget(sc, ctx, b);
-			if (t == TP_OK)
-				t = tp_scorer_flush(sc, ctx);
-		}
-		tp_scorer_destroy(sc);
-		tp_score_config_free(cfg);
-		if (t == TP_OK)
-			t = s->ops->commit(s, ctx);
-		else
-			tp_store_rollback_quiet(s);
-	}
+	if (!rc)
+		t = undo ? tp_contact_unmerge(ctx, s, a, &n) : tp_contact_merge(ctx, s, a, b, o->reason, &n);
 	if (!rc && t != TP_OK)
 		rc = cli_fail(ctx, t);
 	if (!rc && undo)

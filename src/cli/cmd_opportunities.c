@@ -44,32 +44,6 @@ static int fill_row(tp_ctx *ctx, tp_store *s, const cli_opts *o, tp_opportunity_
 	return 0;
 }
 
-static int in_tx(tp_ctx *ctx, tp_store *s, tp_status (*fn)(tp_ctx *, tp_store *, void *), void *arg)
-{
-	tp_status rc = s->ops->begin(s, ctx);
-	if (rc == TP_OK) {
-		rc = fn(ctx, s, arg);
-		rc = rc == TP_OK ? s->ops->commit(s, ctx) : (tp_store_rollback_quiet(s), rc);
-	}
-	return rc == TP_OK ? 0 : cli_fail(ctx, rc);
-}
-
-static tp_status do_open(tp_ctx *ctx, tp_store *s, void *arg)
-{
-	return tp_opportunity_open(ctx, s, arg);
-}
-
-typedef struct update_arg {
-	int64_t id;
-	tp_opportunity_row *change;
-} update_arg;
-
-static tp_status do_update(tp_ctx *ctx, tp_store *s, void *arg)
-{
-	update_arg *u = arg;
-	return tp_opportunity_update(ctx, s, u->id, u->change);
-}
-
 typedef struct listing {
 	cJSON *arr;
 	tp_table *t;
@@ -160,13 +134,13 @@ int cmd_opportunities(tp_ctx *ctx, int argc, char **argv)
 		tp_opportunity_row r;
 		if (!o.amount || !o.currency)
 			rc = cli_usage("opportunities", "add needs --amount and --currency");
-		else if (!(rc = fill_row(ctx, s, &o, &r)) && !(rc = in_tx(ctx, s, do_open, &r)))
+		else if (!(rc = fill_row(ctx, s, &o, &r)) && !(rc = tp_opportunity_add(ctx, s, &r) != TP_OK ? cli_fail(ctx, TP_ERR_INVALID) : 0))
 			printf("opportunity %lld opened at %s (%d%%)\n", (long long)r.id, r.stage,
 			       r.probability);
 	} else if (strcmp(verb, "update") == 0) {
 		tp_opportunity_row change;
-		update_arg u = {id, &change};
-		if (!(rc = fill_row(ctx, s, &o, &change)) && !(rc = in_tx(ctx, s, do_update, &u)))
+		if (!(rc = fill_row(ctx, s, &o, &change)) &&
+		    !(rc = tp_opportunity_change(ctx, s, id, &change) != TP_OK ? cli_fail(ctx, TP_ERR_INVALID) : 0))
 			rc = opp_show(ctx, s, id, o.json);
 	} else if (strcmp(verb, "show") == 0) {
 		rc = opp_show(ctx, s, id, o.json);

@@ -18,18 +18,9 @@ static int stage_set(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	int rc = cli_contact(ctx, s, o->args[1], &cid);
 	if (rc)
 		return rc;
-	tp_score_config *cfg = NULL;
 	char actor[160];
 	snprintf(actor, sizeof actor, "user%s%s", o->by ? ": " : "", o->by ? o->by : "");
-	tp_status st = tp_score_config_load(ctx, s, &cfg);
-	if (st == TP_OK && (st = s->ops->begin(s, ctx)) == TP_OK) {
-		st = tp_lifecycle_move(ctx, s, cfg, cid, to, tp_ctx_now(ctx), actor, o->reason);
-		if (st == TP_OK)
-			st = s->ops->commit(s, ctx);
-		else
-			tp_store_rollback_quiet(s);
-	}
-	tp_score_config_free(cfg);
+	tp_status st = tp_contact_move(ctx, s, cid, to, actor, o->reason);
 	if (st != TP_OK)
 		return cli_fail(ctx, st);
 	printf("contact %lld is now %s\n", (long long)cid, tp_stage_name(to));

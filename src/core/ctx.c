@@ -40,6 +40,12 @@ void tp_ctx_clear(tp_ctx *ctx)
 	ctx->field[0] = '\0';
 }
 
+void tp_ctx_copy_clock(tp_ctx *to, const tp_ctx *from)
+{
+	to->clock = from->clock;
+	to->clock_user = from->clock_user;
+}
+
 void tp_ctx_set_clock(tp_ctx *ctx, tp_clock_fn fn, void *user)
 {
 	ctx->clock = fn;

@@ -275,3 +275,27 @@ out:
 	tp__arena_free(&a);
 	return rc;
 }
+
+/* The two above in a transaction of their own, for a person's change. */
+static tp_status in_transaction(tp_ctx *ctx, tp_store *s, int64_t id, tp_opportunity_row *r)
+{
+	tp_status rc = s->ops->begin(s, ctx);
+	if (rc != TP_OK)
+		return rc;
+	rc = id ? tp_opportunity_update(ctx, s, id, r) : tp_opportunity_open(ctx, s, r);
+	if (rc == TP_OK)
+		return s->ops->commit(s, ctx);
+	tp_store_rollback_quiet(s);
+	return rc;
+}
+
+tp_status tp_opportunity_add(tp_ctx *ctx, tp_store *s, tp_opportunity_row *r)
+{
+	return in_transaction(ctx, s, 0, r);
+}
+
+tp_status tp_opportunity_change(tp_ctx *ctx, tp_store *s, int64_t id,
+                                const tp_opportunity_row *change)
+{
+	return in_transaction(ctx, s, id, (tp_opportunity_row *)change);
+}

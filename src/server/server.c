@@ -31,6 +31,11 @@ static const tp_route routes[] = {
 	{"POST", "/v1/webhooks/tiktok", tp__webhook_tiktok, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/t.gif", tp__collect, TP_ROUTE_PIXEL, 0, 0},
 	{"GET", "/tp.js", tp__snippet, TP_ROUTE_OTHER, 0, 0},
+	{"*", "/v1/contacts", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/accounts", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/queue", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/opportunities", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/reports", tp__api, TP_ROUTE_OTHER, 0, 2},
 	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0, 0},
 };
@@ -63,6 +68,7 @@ tp_thread_state *tp__server_thread(tp_server *srv)
 			thread_state_free(t);
 		return NULL;
 	}
+	tp_ctx_copy_clock(t->ctx, srv->clock);
 	return t;
 }
 
@@ -203,6 +209,8 @@ static enum MHD_Result metrics(tp_request *r)
 static int path_matches(const tp_route *rt, const char *url)
 {
 	size_t n = strlen(rt->path);
+	if (rt->prefix == 2)
+		return strncmp(url, rt->path, n) == 0 && (url[n] == '\0' || url[n] == '/');
 	return rt->prefix ? strncmp(url, rt->path, n) == 0 && url[n] && !strchr(url + n, '/')
 	                  : strcmp(url, rt->path) == 0;
 }
@@ -214,7 +222,7 @@ static const tp_route *route_of(const char *method, const char *url, int *index,
 		if (path_matches(&routes[i], url)) {
 			*path_known = 1;
 			*index = (int)i;
-			if (strcmp(method, routes[i].method) == 0)
+			if (strcmp(method, routes[i].method) == 0 || strcmp(routes[i].method, "*") == 0)
 				return &routes[i];
 		}
 	return NULL;
@@ -413,6 +421,7 @@ static void server_free(tp_server *srv)
 	pthread_cond_destroy(&srv->idle);
 	free(srv->db);
 	free(srv->workspace);
+	tp_ctx_destroy(srv->clock);
 	free(srv);
 }
 
@@ -435,6 +444,8 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 	curl_global_init(CURL_GLOBAL_DEFAULT);   /* before any thread: it is not thread-safe */
 	srv->db = strdup(opts->db);
 	srv->workspace = strdup(opts->workspace ? opts->workspace : "default");
+	if ((srv->clock = tp_ctx_create()))
+		tp_ctx_copy_clock(srv->clock, ctx);   /* the caller's clock data outlives the server */
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
 	pthread_key_create(&srv->thread_key, thread_state_free);
@@ -449,7 +460,7 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 	socklen_t addr_len;
 	tp_status rc;
 	tp_store *probe = NULL;
-	if (!srv->db || !srv->workspace) {
+	if (!srv->db || !srv->workspace || !srv->clock) {
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 		goto fail;
 	}

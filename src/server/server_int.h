@@ -25,7 +25,8 @@ typedef struct tp_route {
 	int call;          /* collector: the Segment call type, -1 for batch, TP_ROUTE_PIXEL;
 	                    * lead-ad webhooks: their tp_lead_format; else TP_ROUTE_OTHER */
 	int cors;          /* answer browsers from any origin (the collector only) */
-	int prefix;        /* path is a prefix: /v1/forms/NAME */
+	int prefix;        /* 1: path is a prefix of one more part (/v1/forms/NAME);
+	                    * 2: of any (/v1/contacts/42/score); method "*" takes any */
 } tp_route;
 
 /* A request thread's own resources, made on first use. */
@@ -41,6 +42,7 @@ typedef struct tp_thread_state {
 
 struct tp_server {
 	tp_server_opts opts;
+	tp_ctx *clock;              /* the starting context's clock, for request threads */
 	char *db, *workspace;
 	struct MHD_Daemon *daemon;
 	unsigned port;
@@ -109,6 +111,9 @@ enum MHD_Result tp__webhook_google(tp_request *r);
 enum MHD_Result tp__webhook_tiktok(tp_request *r);
 enum MHD_Result tp__webhook_notice(tp_request *r);
 enum MHD_Result tp__webhook_challenge(tp_request *r);
+/* The JSON API with secret keys (api.c): /v1/contacts, /v1/accounts,
+ * /v1/queue, /v1/opportunities, /v1/reports and what lies under them. */
+enum MHD_Result tp__api(tp_request *r);
 /* POST /v1/forms/NAME (forms.c). */
 enum MHD_Result tp__form(tp_request *r);
 /* 303 See Other to `url` (a configured one: never one the request names). */

@@ -49,6 +49,7 @@ cJSON *tp_json_contact(const tp_contact *c)
 	tp_json_add_count(j, "merged_into", c->merged_into ? c->merged_into : -1);
 	cJSON_AddItemToObject(j, "created_at", tp_json_time(c->created_at));
 	cJSON_AddItemToObject(j, "updated_at", tp_json_time(c->updated_at));
+	cJSON_AddItemToObject(j, "erased_at", tp_json_time(c->erased_at));
 	return j;
 }
 

@@ -245,6 +245,11 @@ static tp_status m_no_list(tp_store *b, tp_ctx *ctx, const tp_contact_filter *f,
 	(void)b, (void)f, (void)fn, (void)u;
 	return unsupported(ctx);
 }
+static tp_status m_no_erase(tp_store *b, tp_ctx *ctx, int64_t i, int64_t at)
+{
+	(void)b, (void)i, (void)at;
+	return unsupported(ctx);
+}
 static tp_status m_no_merged(tp_store *b, tp_ctx *ctx, int64_t i, tp_contact_fn fn, void *u)
 {
 	(void)b, (void)i, (void)fn, (void)u;
@@ -456,6 +461,7 @@ static const tp_store_ops memory_ops = {
 	.contact_put = m_contact_put,
 	.contacts_list = m_no_list,
 	.contacts_merged_into = m_no_merged,
+	.contact_erase = m_no_erase,
 	.account_get = m_account_get,
 	.account_find = m_account_find,
 	.account_put = m_account_put,

@@ -140,6 +140,10 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "  done_at INTEGER);"
 	 "CREATE UNIQUE INDEX lead_fetch_lead ON lead_fetch(workspace_id, platform, lead_id);"
 	 "CREATE INDEX lead_fetch_due ON lead_fetch(next_at) WHERE done_at IS NULL;"},
+	/* An erased contact keeps its row (stage, channel, dates) so that counts
+	 * and funnels stay as they were; its personal fields are gone. */
+	{6, "erasure",
+	 "ALTER TABLE contact ADD COLUMN erased_at INTEGER;"},
 };
 
 const int tp__sqlite_migration_count =

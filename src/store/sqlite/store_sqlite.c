@@ -15,7 +15,7 @@
 #define CONTACT_COLS                                                                 \
 	"id, account_id, merged_into, created_at, updated_at, email, user_id, first_name," \
 	" last_name, title, phone, company, country, lead_source, owner, stage,"          \
-	" source_channel, consent"
+	" source_channel, consent, erased_at"
 #define ACCOUNT_COLS \
 	"id, domain, group_id, name, industry, country, employees, annual_revenue, created_at," \
 	" customer_since"
@@ -42,6 +42,7 @@ enum {
 	ST_VISITOR_GET, ST_VISITOR_INSERT, ST_VISITOR_UPDATE, ST_VISITORS_OF_CONTACT,
 	ST_CONTACT_GET, ST_CONTACT_BY_EMAIL, ST_CONTACT_BY_USER, ST_CONTACT_INSERT,
 	ST_CONTACT_UPDATE, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
+	ST_ERASE_CONTACT, ST_ERASE_EVENTS, ST_ERASE_VISITORS, ST_ERASE_NOTES, ST_ERASE_MERGES,
 	ST_ACCOUNT_GET, ST_ACCOUNT_BY_DOMAIN, ST_ACCOUNT_BY_GROUP, ST_ACCOUNT_INSERT,
 	ST_ACCOUNT_UPDATE, ST_ACCOUNTS_LIST,
 	ST_MERGE_INSERT, ST_MERGE_UPDATE, ST_MERGE_ACTIVE, ST_MERGES_OF_CONTACT,
@@ -140,7 +141,23 @@ static const char *const sql_text[ST__COUNT] = {
 		" source_channel = ?17, consent = ?18 WHERE workspace_id = ?1 AND id = ?19",
 	[ST_CONTACTS_LIST] = "SELECT " CONTACT_COLS " FROM contact WHERE workspace_id = ?1"
 		" AND (?2 IS NULL OR stage = ?2) AND (?3 OR merged_into IS NULL)"
-		" AND (?4 = 0 OR account_id = ?4) ORDER BY id",
+		" AND (?4 = 0 OR account_id = ?4) AND id > ?5 AND (?6 IS NULL OR owner = ?6)"
+		" AND (?7 IS NULL OR source_channel = ?7) AND updated_at >= ?8 ORDER BY id",
+	[ST_ERASE_CONTACT] = "UPDATE contact SET email = NULL, user_id = NULL, first_name = NULL,"
+		" last_name = NULL, title = NULL, phone = NULL, company = NULL, country = NULL,"
+		" lead_source = NULL, owner = NULL, consent = NULL, erased_at = ?3, updated_at = ?3"
+		" WHERE workspace_id = ?1 AND id = ?2",
+	/* Channel, campaign and UTM stay: they say how the touch came, not who. */
+	[ST_ERASE_EVENTS] = "UPDATE event SET anonymous_id = NULL, user_id = NULL, url = NULL,"
+		" path = NULL, referrer = NULL, title = NULL, search_term = NULL, asset = NULL,"
+		" gclid = NULL, gbraid = NULL, wbraid = NULL, dclid = NULL, fbclid = NULL,"
+		" msclkid = NULL, li_fat_id = NULL, ttclid = NULL, properties = NULL"
+		" WHERE workspace_id = ?1 AND (contact_id = ?2 OR origin_contact_id = ?2)",
+	[ST_ERASE_VISITORS] = "DELETE FROM visitor WHERE workspace_id = ?1 AND contact_id = ?2",
+	[ST_ERASE_NOTES] = "DELETE FROM identity_note WHERE workspace_id = ?1"
+		" AND (contact_id = ?2 OR other_contact_id = ?2)",
+	[ST_ERASE_MERGES] = "UPDATE merge SET detail = NULL WHERE workspace_id = ?1"
+		" AND (winner_id = ?2 OR loser_id = ?2)",
 	[ST_CONTACTS_MERGED_INTO] = "SELECT " CONTACT_COLS
 		" FROM contact WHERE workspace_id = ?1 AND merged_into = ?2 ORDER BY id",
 	[ST_ACCOUNT_GET] = "SELECT " ACCOUNT_COLS " FROM account WHERE workspace_id = ?1 AND id = ?2",
@@ -655,6 +672,7 @@ static void read_contact(sqlite_store *s, sqlite3_stmt *st, tp_contact *c)
 		c->stage = TP_STAGE_LEAD;
 	c->source_channel = col_text(s, st, 16);
 	c->consent = (int)col_opt(st, 17);
+	c->erased_at = sqlite3_column_int64(st, 18);
 }
 
 static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact *out, int *found)
@@ -748,7 +766,29 @@ static tp_status s_contacts_list(tp_store *b, tp_ctx *ctx, const tp_contact_filt
 	bind_text(st, 2, f && f->stage >= 0 ? tp_stage_name((tp_stage)f->stage) : NULL);
 	sqlite3_bind_int(st, 3, f ? f->include_merged : 0);
 	sqlite3_bind_int64(st, 4, f ? f->account_id : 0);
+	sqlite3_bind_int64(st, 5, f ? f->after_id : 0);
+	bind_text(st, 6, f ? f->owner : NULL);
+	bind_text(st, 7, f ? f->source_channel : NULL);
+	sqlite3_bind_int64(st, 8, f ? f->updated_since : 0);
 	return iterate(s, ctx, st, "contacts list", contact_row, (void *)fn, user);
+}
+
+static tp_status s_contact_erase(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	static const int steps[] = {ST_ERASE_CONTACT, ST_ERASE_EVENTS, ST_ERASE_VISITORS,
+	                            ST_ERASE_NOTES, ST_ERASE_MERGES};
+	tp_status rc = TP_OK;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == TP_OK; i++) {
+		sqlite3_stmt *st = stmt(s, ctx, steps[i], &rc);
+		if (!st)
+			break;
+		sqlite3_bind_int64(st, 2, id);
+		if (steps[i] == ST_ERASE_CONTACT)
+			sqlite3_bind_int64(st, 3, at);
+		rc = exec(s, ctx, st, "erase");
+	}
+	return rc;
 }
 
 static tp_status s_contacts_merged_into(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact_fn fn,
@@ -1764,6 +1804,7 @@ static const tp_store_ops sqlite_ops = {
 	.contact_put = s_contact_put,
 	.contacts_list = s_contacts_list,
 	.contacts_merged_into = s_contacts_merged_into,
+	.contact_erase = s_contact_erase,
 	.account_get = s_account_get,
 	.account_find = s_account_find,
 	.account_put = s_account_put,
