@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The collector under wrk on loopback (bench/serve_track.lua): single track
-# calls, then batches of 100. wrk shares the 2 cores with the server, as the
+# calls, then batches of 100; then reads of the JSON API (bench/serve_api.lua). wrk shares the 2 cores with the server, as the
 # issue asks. Afterwards the database must hold exactly the calls answered
 # 200: acknowledged means durable.
 set -eu
@@ -22,6 +22,17 @@ run() {
 }
 BATCH=0 run "track  (1 call/request,    c=64):" 64
 BATCH=100 run "batch  (100 calls/request, c=16):" 16
+# The JSON API's reads on the workspace the two runs filled (5,000 contacts
+# known by user id, 120 touches each): a page of contacts, one contact's
+# score replayed, and the funnel report.
+secret=$("$B/touchpoint" keys create secret --db "$dir/b.db" 2>/dev/null)
+api() {
+	API_PATH=$2 SECRET=$secret wrk -t2 -c8 -d"${SECONDS_EACH}s" --timeout 10s -s bench/serve_api.lua \
+		"$url" | grep '^requests/s' | sed "s|^|$1 |"
+}
+api "api GET /v1/contacts?limit=50     (c=8):" "/v1/contacts?limit=50&cursor=1000"
+api "api GET /v1/contacts/u42/score    (c=8):" "/v1/contacts/u42/score"
+api "api GET /v1/reports/pipeline      (c=8):" "/v1/reports/pipeline"
 commits=$(curl -s "$url/metrics" | awk '/^touchpoint_commits_total/ {print $2}')
 # A graceful stop commits what was in flight when wrk stopped counting; the
 # store then holds every acknowledged call, and at most those few more.
