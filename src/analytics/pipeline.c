@@ -115,7 +115,8 @@ tp_status tp_pipeline_report(tp_ctx *ctx, tp_store *s, tp_pipeline_by by, tp_pip
 		r->cycle_days = r->won ? a.cycle_sum[i] / (double)r->won : -1;
 	}
 	free(a.cycle_sum);
-	qsort(a.rows, a.n, sizeof *a.rows, by_key);
+	if (a.n)   /* qsort takes no NULL, even for none */
+		qsort(a.rows, a.n, sizeof *a.rows, by_key);
 	*rows = a.rows;
 	*n = a.n;
 	return TP_OK;
