@@ -146,6 +146,9 @@ typedef struct tp_store_ops {
 	tp_status (*begin)(tp_store *s, tp_ctx *ctx);
 	tp_status (*commit)(tp_store *s, tp_ctx *ctx);
 	tp_status (*rollback)(tp_store *s, tp_ctx *ctx);
+	/* *changed = 1 when another connection committed since the last call
+	 * (the first call says 1): what this one cached may be stale. */
+	tp_status (*changed_elsewhere)(tp_store *s, tp_ctx *ctx, int *changed);
 
 	/* events */
 	tp_status (*event_exists)(tp_store *s, tp_ctx *ctx, const char *message_id, int *exists);

@@ -271,9 +271,8 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	tp_status rc;
 	int64_t now = tp_ctx_now(ctx);
 	if (!imp->in_tx) {
-		if ((rc = imp->store->ops->begin(imp->store, ctx)) != TP_OK)
+		if ((rc = tp_importer_begin(imp, ctx)) != TP_OK)
 			return rc;
-		imp->in_tx = 1;
 		if (!imp->bulk_tried && !imp->opts.no_bulk && imp->store->ops->bulk_begin) {
 			imp->bulk_tried = 1;
 			if ((rc = imp->store->ops->bulk_begin(imp->store, ctx, &imp->bulk)) != TP_OK)
@@ -332,8 +331,19 @@ tp_status tp_importer_begin(tp_importer *imp, tp_ctx *ctx)
 	if (imp->in_tx)
 		return TP_OK;
 	tp_status rc = imp->store->ops->begin(imp->store, ctx);
-	if (rc == TP_OK)
-		imp->in_tx = 1;
+	if (rc != TP_OK)
+		return rc;
+	imp->in_tx = 1;
+	/* A server's writer lives long: the CLI or the JSON API may have merged,
+	 * erased or changed contacts since its last commit. Its transaction is
+	 * IMMEDIATE, so nobody commits between this check and its reads. */
+	int changed;
+	if ((rc = imp->store->ops->changed_elsewhere(imp->store, ctx, &changed)) == TP_OK && changed) {
+		tp_identity_reset(imp->identity);
+		tp_scorer_reset(imp->scorer);
+	}
+	if (rc != TP_OK)
+		tp_importer_abort(imp);
 	return rc;
 }
 

@@ -149,12 +149,22 @@ $ $DATA/api.sh GET /v1/contacts/ops@other.example secret '' 'd["error"]["status"
 $ $DATA/api.sh GET /v1/contacts/ops@other.example osecret '' 'd["email"]'
 > 200 ops@other.example
 
-# Erase: the person is gone, the counts stay.
+# Erase: the person is gone, the counts stay. The server's writer has the
+# person cached from an identify; after the erase it must not bring back the
+# browser's link to the person.
+$ $DATA/http.sh POST /v1/identify write '{"anonymousId":"mai-browser","messageId":"mai-1","traits":{"email":"mai.tran@example-corp.com"}}'
+> 200 {"success":true}
 $ touchpoint status --db d.db --json | grep '"contacts"' >before
 $ $DATA/api.sh DELETE /v1/contacts/mai.tran@example-corp.com secret '' 'd["erased_contacts"], d["email"], d["first_name"], d["erased_at"], d["stage"], d["visitors"]'
 > 200 1 None None 2027-01-01T00:00:00.000Z customer []
 $ $DATA/api.sh GET /v1/contacts/mai.tran@example-corp.com secret '' 'd["error"]["status"]'
 > 404 TP_ERR_NOT_FOUND
+$ $DATA/http.sh POST /v1/track write '{"anonymousId":"mai-browser","event":"Pricing Viewed","messageId":"mai-2"}'
+> 200 {"success":true}
+$ sqlite3 d.db "SELECT count(*) FROM visitor WHERE anonymous_id = 'mai-browser' AND contact_id IS NOT NULL; SELECT count(*) FROM event WHERE message_id = 'mai-2' AND contact_id IS NOT NULL; SELECT count(*) FROM event WHERE anonymous_id = 'mai-browser' AND message_id = 'mai-1'"
+> 0
+> 0
+> 0
 $ sqlite3 d.db "SELECT count(*) FROM contact WHERE email LIKE 'mai.tran@example%' OR phone LIKE '+84 28%'"
 > 0
 $ touchpoint status --db d.db --json | grep '"contacts"' | diff - before && echo same count

@@ -81,6 +81,7 @@ PASS(contact_find, (tp_store *b, tp_ctx *ctx, tp_contact_key k, const char *v, i
 PASS(contacts_list,
      (tp_store *b, tp_ctx *ctx, const tp_contact_filter *f, tp_contact_fn fn, void *u),
      (INNER(b), ctx, f, fn, u))
+PASS(changed_elsewhere, (tp_store *b, tp_ctx *ctx, int *c), (INNER(b), ctx, c))
 PASS(contact_erase, (tp_store *b, tp_ctx *ctx, int64_t i, int64_t at), (INNER(b), ctx, i, at))
 PASS(contacts_merged_into, (tp_store *b, tp_ctx *ctx, int64_t i, tp_contact_fn fn, void *u),
      (INNER(b), ctx, i, fn, u))
@@ -172,6 +173,7 @@ static const tp_store_ops fault_ops = {
 	.contacts_list = f_contacts_list,
 	.contacts_merged_into = f_contacts_merged_into,
 	.contact_erase = f_contact_erase,
+	.changed_elsewhere = f_changed_elsewhere,
 	.account_get = f_account_get,
 	.account_find = f_account_find,
 	.account_put = f_account_put,

@@ -245,6 +245,12 @@ static tp_status m_no_list(tp_store *b, tp_ctx *ctx, const tp_contact_filter *f,
 	(void)b, (void)f, (void)fn, (void)u;
 	return unsupported(ctx);
 }
+static tp_status m_changed_elsewhere(tp_store *b, tp_ctx *ctx, int *changed)
+{
+	(void)b, (void)ctx;
+	*changed = 0;   /* one process, one connection */
+	return TP_OK;
+}
 static tp_status m_no_erase(tp_store *b, tp_ctx *ctx, int64_t i, int64_t at)
 {
 	(void)b, (void)i, (void)at;
@@ -462,6 +468,7 @@ static const tp_store_ops memory_ops = {
 	.contacts_list = m_no_list,
 	.contacts_merged_into = m_no_merged,
 	.contact_erase = m_no_erase,
+	.changed_elsewhere = m_changed_elsewhere,
 	.account_get = m_account_get,
 	.account_find = m_account_find,
 	.account_put = m_account_put,

@@ -286,6 +286,7 @@ typedef struct sqlite_store {
 	tp_arena scratch;   /* strings of records handed out; reset per call */
 	char *workspace_name;
 	bulk_state bulk;
+	int64_t data_version;   /* PRAGMA data_version when last asked */
 } sqlite_store;
 
 static const tp_store_ops sqlite_ops;
@@ -379,6 +380,18 @@ static tp_status exec_simple(tp_store *base, tp_ctx *ctx, int which, const char 
 }
 
 static tp_status s_begin(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_BEGIN, "begin"); }
+
+static tp_status s_changed_elsewhere(tp_store *b, tp_ctx *ctx, int *changed)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	int64_t v;
+	/* data_version moves when another connection commits, never for our own. */
+	tp_status rc = query_int(s, ctx, "PRAGMA data_version", NULL, &v);
+	*changed = rc == TP_OK && v != s->data_version;
+	if (rc == TP_OK)
+		s->data_version = v;
+	return rc;
+}
 static tp_status s_commit(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_COMMIT, "commit"); }
 
 static void bulk_clear(bulk_state *bk);
@@ -1805,6 +1818,7 @@ static const tp_store_ops sqlite_ops = {
 	.contacts_list = s_contacts_list,
 	.contacts_merged_into = s_contacts_merged_into,
 	.contact_erase = s_contact_erase,
+	.changed_elsewhere = s_changed_elsewhere,
 	.account_get = s_account_get,
 	.account_find = s_account_find,
 	.account_put = s_account_put,
