@@ -393,7 +393,7 @@ static enum MHD_Result accounts(api_call *a)
 	} else {
 		char *end;
 		long long id = strtoll(a->parts[1], &end, 10);
-		rc = *end || id <= 0 ? tp_ctx_fail(a->ctx, TP_ERR_NOT_FOUND, "account", "no account \"%s\"",
+		rc = *end || id <= 0 || a->n_parts > 2 ? tp_ctx_fail(a->ctx, TP_ERR_NOT_FOUND, "account", "no account \"%s\"",
 		                                   a->parts[1])
 		                     : tp_view_account(a->ctx, a->s, id, &doc);
 	}
@@ -517,8 +517,6 @@ static enum MHD_Result opportunities(api_call *a)
 		if ((rc = opp_of(a, &row)) == TP_OK && (row.amount < 0 || !row.currency))
 			rc = tp_ctx_fail(a->ctx, TP_ERR_INVALID, row.amount < 0 ? "amount" : "currency",
 			                 "is missing: an opportunity needs amount and currency");
-		if (rc == TP_OK && row.probability < 0)
-			row.probability = 0;   /* 0 = the stage's probability */
 		if (rc == TP_OK)
 			rc = tp_opportunity_add(a->ctx, a->s, &row);
 		return rc == TP_OK ? opportunity_answer(a, MHD_HTTP_CREATED, row.id) : failed(a, rc);

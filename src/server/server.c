@@ -124,9 +124,11 @@ enum MHD_Result tp__respond(tp_request *r, unsigned status, const char *type, co
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store, max-age=0");
 	else if (r->route && r->route->handle == tp__snippet)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
-	if (status == MHD_HTTP_UNAUTHORIZED)
+	if (status == MHD_HTTP_UNAUTHORIZED)   /* the JSON API takes secret keys as Bearer tokens */
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		                        "Basic realm=\"touchpoint\"");
+		                        r->route && r->route->handle == tp__api
+		                            ? "Bearer realm=\"touchpoint\""
+		                            : "Basic realm=\"touchpoint\"");
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	enum MHD_Result ok = MHD_queue_response(r->conn, status, resp);

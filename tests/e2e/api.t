@@ -12,8 +12,12 @@ $ echo 2027-01-01T00:00:00Z >now && TOUCHPOINT_NOW=$(cat now) $DATA/serve_start.
 # Auth: a secret key as Bearer; none, a write key, a wrong one are refused.
 $ $DATA/api.sh GET /v1/contacts -
 > 401 {"success":false,"error":{"status":"TP_ERR_AUTH","field":"Authorization","message":"send the workspace's secret key as \"Authorization: Bearer KEY\""}}
+$ curl -s -o /dev/null -D - "http://127.0.0.1:$(cat port)/v1/queue" | grep -i '^www-authenticate' | tr -d '\r'
+> WWW-Authenticate: Bearer realm="touchpoint"
 $ $DATA/api.sh GET /v1/contacts write '' 'd["error"]["status"]'
 > 403 TP_ERR_FORBIDDEN
+$ $DATA/api.sh GET /v1/accounts/3/people secret '' 'd["error"]["field"]'
+> 404 account
 $ echo tp_secret_nosuchkeynosuchkeynosuchkey1 >bad && $DATA/api.sh GET /v1/queue bad '' 'd["error"]["status"]'
 > 401 TP_ERR_AUTH
 $ $DATA/api.sh PUT /v1/contacts secret '' 'd["error"]["field"]'
@@ -122,8 +126,8 @@ $ $DATA/api.sh POST /v1/contacts/301/merge secret '{}' 'd["error"]["field"]'
 > 400 loser
 
 # Opportunities: open, win, list.
-$ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","amount":"24000.50","currency":"USD","name":"Example Corp"}' 'd["id"] > 36, d["stage"], d["amount"], d["account_id"] > 0'
-> 201 True qualify 24000.5 True
+$ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","amount":"24000.50","currency":"USD","name":"Example Corp"}' 'd["id"] > 36, d["stage"], d["probability"], d["amount"], d["account_id"] > 0'
+> 201 True qualify 10 24000.5 True
 $ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","currency":"USD"}' 'd["error"]["field"]'
 > 400 amount
 $ $DATA/api.sh PATCH /v1/opportunities/$(touchpoint opportunities list --db d.db --json | grep -c '"id":') secret '{"stage":"won"}' 'd["stage"], d["closed_at"]'
