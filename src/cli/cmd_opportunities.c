@@ -132,15 +132,21 @@ int cmd_opportunities(tp_ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAILED;
 	} else if (strcmp(verb, "add") == 0) {
 		tp_opportunity_row r;
+		tp_status st;
 		if (!o.amount || !o.currency)
 			rc = cli_usage("opportunities", "add needs --amount and --currency");
-		else if (!(rc = fill_row(ctx, s, &o, &r)) && !(rc = tp_opportunity_add(ctx, s, &r) != TP_OK ? cli_fail(ctx, TP_ERR_INVALID) : 0))
+		else if (!(rc = fill_row(ctx, s, &o, &r)) && (st = tp_opportunity_add(ctx, s, &r)) != TP_OK)
+			rc = cli_fail(ctx, st);
+		else if (!rc)
 			printf("opportunity %lld opened at %s (%d%%)\n", (long long)r.id, r.stage,
 			       r.probability);
 	} else if (strcmp(verb, "update") == 0) {
 		tp_opportunity_row change;
+		tp_status st;
 		if (!(rc = fill_row(ctx, s, &o, &change)) &&
-		    !(rc = tp_opportunity_change(ctx, s, id, &change) != TP_OK ? cli_fail(ctx, TP_ERR_INVALID) : 0))
+		    (st = tp_opportunity_change(ctx, s, id, &change)) != TP_OK)
+			rc = cli_fail(ctx, st);
+		else if (!rc)
 			rc = opp_show(ctx, s, id, o.json);
 	} else if (strcmp(verb, "show") == 0) {
 		rc = opp_show(ctx, s, id, o.json);
