@@ -138,6 +138,17 @@ static int get_text(item_state *st, const cJSON *obj, const char *where, const c
 	return item_text(st, tp__json_get(obj, key), where, key, max, lower, out);
 }
 
+/* A page field: from the page call's properties (props is NULL for other
+ * calls), else from context.page. */
+static int page_text(item_state *st, const cJSON *props, const cJSON *page, const char *key,
+                     size_t max, const char **out)
+{
+	*out = NULL;
+	if (props && get_text(st, props, "properties", key, max, 0, out))
+		return -1;
+	return *out ? 0 : get_text(st, page, "context.page", key, max, 0, out);
+}
+
 /* The members of a call, found in one pass over the object: looking each
  * up by name would scan the members once per field. The first of duplicate
  * keys wins, as with cJSON_GetObjectItem. */
@@ -612,18 +623,16 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			ev->traits = form;
 	}
 
-	/* Page context: analytics.js sends it both in properties (page calls)
-	 * and in context.page. */
+	/* The page an event happened on: a page call names it in its
+	 * properties (as analytics.js sends it) or in context.page; any other
+	 * call only in context.page, since a track's properties.url is the
+	 * event's own object (the file downloaded, the link followed). */
 	const cJSON *page = tp__json_get(ctx, "page");
+	const cJSON *page_props = ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : NULL;
 	const char *url = NULL, *ref = NULL, *title = NULL;
-	if (get_text(st, props, "properties", "url", TP_MAX_URL_BYTES, 0, &url) ||
-	    (!url && get_text(st, page, "context.page", "url", TP_MAX_URL_BYTES, 0, &url)) ||
-	    get_text(st, props, "properties", "referrer", TP_MAX_URL_BYTES, 0, &ref) ||
-	    (!ref && get_text(st, page, "context.page", "referrer", TP_MAX_URL_BYTES, 0,
-	                      &ref)) ||
-	    get_text(st, props, "properties", "title", TP_MAX_TEXT_BYTES, 0, &title) ||
-	    (!title && get_text(st, page, "context.page", "title", TP_MAX_TEXT_BYTES, 0,
-	                        &title)))
+	if (page_text(st, page_props, page, "url", TP_MAX_URL_BYTES, &url) ||
+	    page_text(st, page_props, page, "referrer", TP_MAX_URL_BYTES, &ref) ||
+	    page_text(st, page_props, page, "title", TP_MAX_TEXT_BYTES, &title))
 		return -1;
 	ev->url = url;
 	ev->referrer = ref;
@@ -632,14 +641,8 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		return -1;
 	if (ev->url && (split_url(st, ev) || read_query(st, ev)))
 		return -1;
-	if (!ev->path) {
-		const char *path = NULL;
-		if (get_text(st, props, "properties", "path", TP_MAX_URL_BYTES, 0, &path) ||
-		    (!path && get_text(st, page, "context.page", "path", TP_MAX_URL_BYTES, 0,
-		                       &path)))
-			return -1;
-		ev->path = path;
-	}
+	if (!ev->path && page_text(st, page_props, page, "path", TP_MAX_URL_BYTES, &ev->path))
+		return -1;
 
 	const char *why_field = NULL;
 	if (tp__touch_classify(ev, props, st->arena, &why_field) != 0)

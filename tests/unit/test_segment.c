@@ -67,6 +67,31 @@ static void test_page_with_campaign_and_click_ids(void **state)
 	assert_string_equal(ev->message_id, "m1");
 }
 
+/* The browser sends a download as a beacon that may arrive before the page
+ * view: its properties.url is the file, its page (and the page's UTM) is in
+ * context.page, which alone gives its channel. */
+static void test_track_page_is_its_context_page(void **state)
+{
+	(void)state;
+	const tp_parse_item *it = one(
+		"{\"type\":\"track\",\"event\":\"File Downloaded\",\"anonymousId\":\"a\","
+		"\"timestamp\":\"2026-01-01T00:00:00Z\","
+		"\"properties\":{\"url\":\"https://a.com/files/w.pdf\",\"title\":\"Whitepaper\"},"
+		"\"context\":{\"page\":{\"url\":\"https://a.com/pricing?utm_source=LinkedIn&utm_medium=paid_social\","
+		"\"title\":\"Pricing\"}}}");
+	assert_int_equal(it->status, TP_OK);
+	assert_string_equal(it->ev.url, "https://a.com/pricing?utm_source=LinkedIn&utm_medium=paid_social");
+	assert_string_equal(it->ev.path, "/pricing");
+	assert_string_equal(it->ev.title, "Pricing");
+	assert_string_equal(it->ev.utm[TP_UTM_SOURCE], "linkedin");
+	assert_string_equal(it->ev.utm[TP_UTM_MEDIUM], "paid_social");
+	/* A page call's properties name its page, before context.page. */
+	it = one("{\"type\":\"page\",\"anonymousId\":\"a\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+	         "\"properties\":{\"url\":\"https://a.com/blog/x\"},"
+	         "\"context\":{\"page\":{\"url\":\"https://a.com/pricing\"}}}");
+	assert_string_equal(it->ev.path, "/blog/x");
+}
+
 static void test_context_campaign_wins_over_query(void **state)
 {
 	(void)state;
@@ -269,7 +294,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_with_campaign_and_click_ids),
-		cmocka_unit_test(test_context_campaign_wins_over_query),
+		cmocka_unit_test(test_track_page_is_its_context_page),
+	    cmocka_unit_test(test_context_campaign_wins_over_query),
 		cmocka_unit_test(test_track_types),
 		cmocka_unit_test(test_page_categories),
 		cmocka_unit_test(test_identify_traits),
