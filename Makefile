@@ -22,7 +22,7 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wshadow \
 LDLIBS_ALL := $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm $(LDLIBS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/ingest/*.c src/identity/*.c \
-              src/lifecycle/*.c src/score/*.c src/auth/*.c src/server/*.c src/analytics/*.c src/views/*.c src/store/*.c src/store/sqlite/*.c src/store/fault/*.c src/store/memory/*.c \
+              src/lifecycle/*.c src/score/*.c src/auth/*.c src/server/*.c src/analytics/*.c src/nurture/*.c src/views/*.c src/store/*.c src/store/sqlite/*.c src/store/fault/*.c src/store/memory/*.c \
               src/demo/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 # web/ files built into the server (scripts/embed.sh).

@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 5
+#define TP_STORE_OPS_VERSION 6
 
 typedef struct tp_store tp_store;
 
@@ -71,6 +71,7 @@ typedef struct tp_mrr_row {
 } tp_mrr_row;
 
 typedef struct tp_stage_change_row {
+	int64_t id;           /* 0 when inserting */
 	int64_t contact_id, at;
 	int from_stage;       /* tp_stage, or -1 when the contact is new */
 	tp_stage to_stage;
@@ -124,6 +125,54 @@ typedef struct tp_lead_fetch_row {
 	int64_t done_at;       /* 0 = still to fetch */
 } tp_lead_fetch_row;
 
+/* A nurture workflow as loaded: its definition is the JSON of
+ * docs/NURTURE.md, checked by src/nurture before it is stored. */
+typedef struct tp_workflow_row {
+	int64_t id;
+	const char *name;
+	const char *definition;
+	int enabled;
+	int64_t loaded_at;
+} tp_workflow_row;
+
+/* One contact's way through one workflow. Only active runs have a due_at:
+ * the scheduler finds them by an index on it. */
+typedef struct tp_run_row {
+	int64_t id, workflow_id, contact_id;
+	int step;             /* index of the next step to run */
+	const char *state;    /* "active", "done", "exited", "stopped", "failed" */
+	int64_t due_at;       /* when the next step runs; 0 = not active */
+	int64_t enrolled_at, updated_at;
+	const char *note;     /* why the run is where it is, for people */
+} tp_run_row;
+
+/* What one step did (a run's history). */
+typedef struct tp_run_log_row {
+	int64_t run_id, at;
+	int step;
+	const char *what;
+} tp_run_log_row;
+
+/* An email or webhook call to deliver (the outbox), and what became of it. */
+typedef struct tp_message_row {
+	int64_t id, run_id, contact_id;   /* run_id 0 = not from a workflow */
+	const char *kind;        /* "email", "webhook" */
+	const char *purpose;     /* "marketing" (consent, unsubscribe) or "sales" (to an owner) */
+	const char *recipient;   /* address, or URL */
+	const char *subject;     /* email; the template for webhooks */
+	const char *body;        /* email: the MIME message; webhook: the JSON; NULL until rendered */
+	const char *links;       /* email: JSON array of the URLs its tracked links lead to */
+	const char *state;       /* "queued", "sent", "failed", "suppressed" */
+	int attempts;
+	int64_t next_at, created_at, sent_at;
+	const char *last_error;
+	int64_t opened_at, clicked_at, bounced_at, complained_at, unsubscribed_at;
+} tp_message_row;
+
+typedef int (*tp_workflow_fn)(void *user, const tp_workflow_row *r);
+typedef int (*tp_run_fn)(void *user, const tp_run_row *r);
+typedef int (*tp_run_log_fn)(void *user, const tp_run_log_row *r);
+typedef int (*tp_message_fn)(void *user, const tp_message_row *r);
 typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
 typedef int (*tp_lead_fetch_fn)(void *user, const tp_lead_fetch_row *r);
 typedef int (*tp_api_key_fn)(void *user, const tp_api_key_row *r);
@@ -291,6 +340,63 @@ typedef struct tp_store_ops {
 	/* This workspace's leads to fetch (done ones too when `all`), oldest first. */
 	tp_status (*lead_fetch_list)(tp_store *s, tp_ctx *ctx, int all, tp_lead_fetch_fn fn,
 	                             void *user);
+
+	/* ---- version 6: nurturing (NULL in stores that keep none: memory) ---- */
+	/* Inserts, or replaces the workflow of that name; sets r->id. */
+	tp_status (*workflow_put)(tp_store *s, tp_ctx *ctx, tp_workflow_row *r);
+	tp_status (*workflows_list)(tp_store *s, tp_ctx *ctx, tp_workflow_fn fn, void *user);
+	/* Inserts when r->id == 0 (and sets it), else updates. */
+	tp_status (*run_put)(tp_store *s, tp_ctx *ctx, tp_run_row *r);
+	tp_status (*run_get)(tp_store *s, tp_ctx *ctx, int64_t id, tp_run_row *out, int *found);
+	/* The latest run of a workflow for a contact. */
+	tp_status (*run_latest)(tp_store *s, tp_ctx *ctx, int64_t workflow_id, int64_t contact_id,
+	                        tp_run_row *out, int *found);
+	/* Active runs with due_at <= now, soonest first, at most `limit`. */
+	tp_status (*runs_due)(tp_store *s, tp_ctx *ctx, int64_t now, int limit, tp_run_fn fn,
+	                      void *user);
+	/* Runs of one contact (0 = every contact), by id. */
+	tp_status (*runs_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_run_fn fn,
+	                             void *user);
+	tp_status (*run_log_add)(tp_store *s, tp_ctx *ctx, const tp_run_log_row *r);
+	tp_status (*run_logs)(tp_store *s, tp_ctx *ctx, int64_t run_id, tp_run_log_fn fn,
+	                      void *user);
+	/* Events of contacts with id > after_id, by id, at most `limit`: what
+	 * the scheduler has not looked at yet. */
+	tp_status (*events_after)(tp_store *s, tp_ctx *ctx, int64_t after_id, int limit,
+	                          tp_touch_fn fn, void *user);
+	/* Stage changes with id > after_id, by id, at most `limit`. */
+	tp_status (*stage_changes_after)(tp_store *s, tp_ctx *ctx, int64_t after_id, int limit,
+	                                 tp_stage_change_fn fn, void *user);
+	/* Inserts when r->id == 0 (and sets it), else updates. */
+	tp_status (*message_put)(tp_store *s, tp_ctx *ctx, tp_message_row *r);
+	tp_status (*message_get)(tp_store *s, tp_ctx *ctx, int64_t id, tp_message_row *out,
+	                         int *found);
+	/* Queued messages with next_at <= now, oldest first, at most `limit`. */
+	tp_status (*messages_due)(tp_store *s, tp_ctx *ctx, int64_t now, int limit,
+	                          tp_message_fn fn, void *user);
+	/* Messages to one contact (0 = all), by id. */
+	tp_status (*messages_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                                 tp_message_fn fn, void *user);
+	/* An address that gets no more marketing email: unsubscribed, bounced,
+	 * complained. A second call keeps the first reason. */
+	tp_status (*suppression_add)(tp_store *s, tp_ctx *ctx, const char *email, const char *reason,
+	                             const char *source, int64_t at);
+	/* The reason `email` is suppressed, through fn; *found = 0 when it is not. */
+	tp_status (*suppression_get)(tp_store *s, tp_ctx *ctx, const char *email, tp_text_fn fn,
+	                             void *user, int *found);
+	/* Consent as it changed: kept with its source and time (the contact's
+	 * own consent column holds the latest). */
+	tp_status (*consent_change_add)(tp_store *s, tp_ctx *ctx, int64_t contact_id, int consent,
+	                                const char *source, int64_t at);
+	/* Tags (on = 1 adds, 0 removes) and custom fields (value NULL removes). */
+	tp_status (*tag_set)(tp_store *s, tp_ctx *ctx, int64_t contact_id, const char *tag, int on);
+	tp_status (*tags_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
+	                             void *user);
+	tp_status (*field_set)(tp_store *s, tp_ctx *ctx, int64_t contact_id, const char *name,
+	                       const char *value);
+	/* fn gets "name=value" for each custom field. */
+	tp_status (*fields_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
+	                               void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -42,7 +42,7 @@ static tp_status write_spend(tp_ctx *ctx, const demo_world *w, tp_store *s, tp_d
 static tp_status stage_row(tp_ctx *ctx, tp_store *s, int64_t cid, int from, tp_stage to, int64_t at,
                            const char *actor, const char *reason, tp_demo_stats *st)
 {
-	tp_stage_change_row r = {cid, at, from, to, actor, reason};
+	tp_stage_change_row r = {0, cid, at, from, to, actor, reason};
 	st->stage_changes++;
 	return s->ops->stage_change_insert(s, ctx, &r);
 }

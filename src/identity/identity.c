@@ -377,7 +377,7 @@ static int apply_traits(tp_contact *c, const tp_traits *tr, int overwrite)
 static tp_status record_stage(tp_identity *id, tp_ctx *ctx, int64_t cid, int from, tp_stage to,
                               int64_t at, const char *actor, const char *reason)
 {
-	tp_stage_change_row r = {cid, at, from, to, actor, reason};
+	tp_stage_change_row r = {0, cid, at, from, to, actor, reason};
 	return OPS(id)->stage_change_insert(id->store, ctx, &r);
 }
 

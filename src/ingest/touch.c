@@ -88,7 +88,7 @@ static const struct {
 	{"meeting booked", TP_TOUCH_MEETING_BOOKED},
 };
 
-static void fold(const char *in, char *out, size_t cap)
+void tp__name_fold(const char *in, char *out, size_t cap)
 {
 	size_t n = 0;
 	int space = 1; /* drops leading separators */
@@ -111,14 +111,14 @@ static void fold(const char *in, char *out, size_t cap)
 static tp_touch track_touch(const char *name)
 {
 	char folded[128];
-	fold(name, folded, sizeof folded);
+	tp__name_fold(name, folded, sizeof folded);
 	for (size_t i = 0; i < sizeof track_names / sizeof track_names[0]; i++)
 		if (strcmp(folded, track_names[i].name) == 0)
 			return track_names[i].touch;
 	/* Our own touch names, as the store writes them ("form_submit"). */
 	for (int i = 0; i < TP_TOUCH__COUNT; i++) {
 		char own[64];
-		fold(touch_names[i], own, sizeof own);
+		tp__name_fold(touch_names[i], own, sizeof own);
 		if (strcmp(folded, own) == 0)
 			return (tp_touch)i;
 	}
@@ -217,7 +217,7 @@ int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const 
 		ev->page_category = tp__page_category(ev->path);
 		if (cat && *cat) {
 			char folded[64];
-			fold(cat, folded, sizeof folded);
+			tp__name_fold(cat, folded, sizeof folded);
 			/* A declared category wins when it is one we know. */
 			static const char *const known[] = {"pricing", "demo", "product", "blog",
 				"careers", "docs", "case_study", "content", "home", NULL};
@@ -243,7 +243,7 @@ int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const 
 	}
 	case TP_TOUCH_VIDEO_PROGRESS: {
 		char folded[128];
-		fold(ev->name, folded, sizeof folded);
+		tp__name_fold(ev->name, folded, sizeof folded);
 		ev->video_percent = video_percent(props, folded);
 		ev->asset = prop_text(props, asset_keys);
 		break;

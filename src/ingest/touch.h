@@ -13,6 +13,10 @@
  * `props`. Returns 0, or -1 with *field naming an unreadable property. */
 int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field);
 
+/* A name for comparing event names: case folded, "_", "-" and blanks alike
+ * (one space between words, none at the ends); truncated to cap - 1. */
+void tp__name_fold(const char *in, char *out, size_t cap);
+
 /* Page category of a path ("/pricing/enterprise" → "pricing"); static text. */
 const char *tp__page_category(const char *path);
 

@@ -192,7 +192,7 @@ tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg
 	c.stage = to;
 	if (at > c.updated_at)
 		c.updated_at = at;
-	tp_stage_change_row row = {contact_id, at, (int)from, to, actor, reason};
+	tp_stage_change_row row = {0, contact_id, at, (int)from, to, actor, reason};
 	if ((rc = s->ops->contact_put(s, ctx, &c)) == TP_OK)
 		rc = s->ops->stage_change_insert(s, ctx, &row);
 	tp__arena_free(&a);

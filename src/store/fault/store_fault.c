@@ -150,6 +150,50 @@ PASS(lead_fetch_update, (tp_store *b, tp_ctx *ctx, int64_t i, int a, int64_t n, 
                          int64_t d), (INNER(b), ctx, i, a, n, e, d))
 PASS(lead_fetch_list, (tp_store *b, tp_ctx *ctx, int a, tp_lead_fetch_fn fn, void *u),
      (INNER(b), ctx, a, fn, u))
+PASS(workflow_put, (tp_store *b, tp_ctx *ctx, tp_workflow_row *r),
+     (INNER(b), ctx, r))
+PASS(workflows_list, (tp_store *b, tp_ctx *ctx, tp_workflow_fn fn, void *user),
+     (INNER(b), ctx, fn, user))
+PASS(run_put, (tp_store *b, tp_ctx *ctx, tp_run_row *r),
+     (INNER(b), ctx, r))
+PASS(run_get, (tp_store *b, tp_ctx *ctx, int64_t id, tp_run_row *out, int *found),
+     (INNER(b), ctx, id, out, found))
+PASS(run_latest, (tp_store *b, tp_ctx *ctx, int64_t workflow_id, int64_t contact_id, tp_run_row *out, int *found),
+     (INNER(b), ctx, workflow_id, contact_id, out, found))
+PASS(runs_due, (tp_store *b, tp_ctx *ctx, int64_t now, int limit, tp_run_fn fn, void *user),
+     (INNER(b), ctx, now, limit, fn, user))
+PASS(runs_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_run_fn fn, void *user),
+     (INNER(b), ctx, contact_id, fn, user))
+PASS(run_log_add, (tp_store *b, tp_ctx *ctx, const tp_run_log_row *r),
+     (INNER(b), ctx, r))
+PASS(run_logs, (tp_store *b, tp_ctx *ctx, int64_t run_id, tp_run_log_fn fn, void *user),
+     (INNER(b), ctx, run_id, fn, user))
+PASS(events_after, (tp_store *b, tp_ctx *ctx, int64_t after_id, int limit, tp_touch_fn fn, void *user),
+     (INNER(b), ctx, after_id, limit, fn, user))
+PASS(stage_changes_after, (tp_store *b, tp_ctx *ctx, int64_t after_id, int limit, tp_stage_change_fn fn, void *user),
+     (INNER(b), ctx, after_id, limit, fn, user))
+PASS(message_put, (tp_store *b, tp_ctx *ctx, tp_message_row *r),
+     (INNER(b), ctx, r))
+PASS(message_get, (tp_store *b, tp_ctx *ctx, int64_t id, tp_message_row *out, int *found),
+     (INNER(b), ctx, id, out, found))
+PASS(messages_due, (tp_store *b, tp_ctx *ctx, int64_t now, int limit, tp_message_fn fn, void *user),
+     (INNER(b), ctx, now, limit, fn, user))
+PASS(messages_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_message_fn fn, void *user),
+     (INNER(b), ctx, contact_id, fn, user))
+PASS(suppression_add, (tp_store *b, tp_ctx *ctx, const char *email, const char *reason, const char *source, int64_t at),
+     (INNER(b), ctx, email, reason, source, at))
+PASS(suppression_get, (tp_store *b, tp_ctx *ctx, const char *email, tp_text_fn fn, void *user, int *found),
+     (INNER(b), ctx, email, fn, user, found))
+PASS(consent_change_add, (tp_store *b, tp_ctx *ctx, int64_t contact_id, int consent, const char *source, int64_t at),
+     (INNER(b), ctx, contact_id, consent, source, at))
+PASS(tag_set, (tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *tag, int on),
+     (INNER(b), ctx, contact_id, tag, on))
+PASS(tags_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn, void *user),
+     (INNER(b), ctx, contact_id, fn, user))
+PASS(field_set, (tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *name, const char *value),
+     (INNER(b), ctx, contact_id, name, value))
+PASS(fields_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn, void *user),
+     (INNER(b), ctx, contact_id, fn, user))
 
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
@@ -215,6 +259,28 @@ static const tp_store_ops fault_ops = {
 	.lead_fetch_next = f_lead_fetch_next,
 	.lead_fetch_update = f_lead_fetch_update,
 	.lead_fetch_list = f_lead_fetch_list,
+	.workflow_put = f_workflow_put,
+	.workflows_list = f_workflows_list,
+	.run_put = f_run_put,
+	.run_get = f_run_get,
+	.run_latest = f_run_latest,
+	.runs_due = f_runs_due,
+	.runs_of_contact = f_runs_of_contact,
+	.run_log_add = f_run_log_add,
+	.run_logs = f_run_logs,
+	.events_after = f_events_after,
+	.stage_changes_after = f_stage_changes_after,
+	.message_put = f_message_put,
+	.message_get = f_message_get,
+	.messages_due = f_messages_due,
+	.messages_of_contact = f_messages_of_contact,
+	.suppression_add = f_suppression_add,
+	.suppression_get = f_suppression_get,
+	.consent_change_add = f_consent_change_add,
+	.tag_set = f_tag_set,
+	.tags_of_contact = f_tags_of_contact,
+	.field_set = f_field_set,
+	.fields_of_contact = f_fields_of_contact,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

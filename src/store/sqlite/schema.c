@@ -144,6 +144,47 @@ const tp_migration tp__sqlite_migrations[] = {
 	 * and funnels stay as they were; its personal fields are gone. */
 	{6, "erasure",
 	 "ALTER TABLE contact ADD COLUMN erased_at INTEGER;"},
+	/* Nurturing: workflows, each contact's run through one, the outbox of
+	 * emails and webhook calls, suppressed addresses, consent history,
+	 * tags and custom fields. Due runs and due messages are found by
+	 * partial indexes on their due time. */
+	{7, "nurturing",
+	 "CREATE TABLE workflow ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, name TEXT NOT NULL,"
+	 "  definition TEXT NOT NULL, enabled INTEGER NOT NULL, loaded_at INTEGER NOT NULL);"
+	 "CREATE UNIQUE INDEX workflow_name ON workflow(workspace_id, name);"
+	 "CREATE TABLE workflow_run ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, workflow_id INTEGER NOT NULL,"
+	 "  contact_id INTEGER NOT NULL, step INTEGER NOT NULL, state TEXT NOT NULL,"
+	 "  due_at INTEGER, enrolled_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, note TEXT);"
+	 "CREATE INDEX workflow_run_due ON workflow_run(workspace_id, due_at) WHERE due_at IS NOT NULL;"
+	 "CREATE INDEX workflow_run_contact ON workflow_run(workspace_id, contact_id, workflow_id);"
+	 "CREATE TABLE workflow_log ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, run_id INTEGER NOT NULL,"
+	 "  step INTEGER NOT NULL, at INTEGER NOT NULL, what TEXT NOT NULL);"
+	 "CREATE INDEX workflow_log_run ON workflow_log(workspace_id, run_id);"
+	 "CREATE TABLE message ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, run_id INTEGER,"
+	 "  contact_id INTEGER, kind TEXT NOT NULL, purpose TEXT NOT NULL, recipient TEXT NOT NULL,"
+	 "  subject TEXT, body TEXT, links TEXT, state TEXT NOT NULL,"
+	 "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	 "  sent_at INTEGER, last_error TEXT, opened_at INTEGER, clicked_at INTEGER,"
+	 "  bounced_at INTEGER, complained_at INTEGER, unsubscribed_at INTEGER);"
+	 "CREATE INDEX message_due ON message(workspace_id, next_at) WHERE state = 'queued';"
+	 "CREATE INDEX message_contact ON message(workspace_id, contact_id);"
+	 "CREATE TABLE suppression ("
+	 "  workspace_id INTEGER NOT NULL, email TEXT NOT NULL, reason TEXT NOT NULL,"
+	 "  source TEXT, at INTEGER NOT NULL, PRIMARY KEY (workspace_id, email));"
+	 "CREATE TABLE consent_change ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL,"
+	 "  consent INTEGER NOT NULL, source TEXT, at INTEGER NOT NULL);"
+	 "CREATE INDEX consent_change_contact ON consent_change(workspace_id, contact_id);"
+	 "CREATE TABLE contact_tag ("
+	 "  workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, tag TEXT NOT NULL,"
+	 "  PRIMARY KEY (workspace_id, contact_id, tag));"
+	 "CREATE TABLE contact_field ("
+	 "  workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, name TEXT NOT NULL,"
+	 "  value TEXT NOT NULL, PRIMARY KEY (workspace_id, contact_id, name));"},
 };
 
 const int tp__sqlite_migration_count =

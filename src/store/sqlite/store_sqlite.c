@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/strmap.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_int.h"
 #include "touchpoint/store.h"
 
 #define CONTACT_COLS                                                                 \
@@ -263,35 +264,11 @@ static const char *const sql_text[ST__COUNT] = {
 		" AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id",
 };
 
-/* An event update held back during a bulk load (see bulk_begin). */
-typedef struct queued_update {
-	int which;          /* ST_EVENTS_ADOPT, _REASSIGN or _RESTORE */
-	char *key;          /* anonymous id, for adopt */
-	int64_t id2, id3, id4;
-} queued_update;
-
-typedef struct bulk_state {
-	int active;
-	tp_strmap seen;          /* message ids inserted during the load */
-	char **index_sql;        /* the event indexes, to rebuild */
-	size_t n_index;
-	queued_update *q;
-	size_t n_q, cap_q;
-} bulk_state;
-
-typedef struct sqlite_store {
-	tp_store base;
-	sqlite3 *db;
-	sqlite3_stmt *st[ST__COUNT];
-	tp_arena scratch;   /* strings of records handed out; reset per call */
-	char *workspace_name;
-	bulk_state bulk;
-	int64_t data_version;   /* PRAGMA data_version when last asked */
-} sqlite_store;
+_Static_assert((int)ST__COUNT <= (int)TP__SQ_CORE_SLOTS, "sqlite_int.h: raise TP__SQ_CORE_SLOTS");
 
 static const tp_store_ops sqlite_ops;
 
-static tp_status db_fail(sqlite_store *s, tp_ctx *ctx, const char *what)
+tp_status tp__sq_fail(sqlite_store *s, tp_ctx *ctx, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 	tp_status st = (code & 0xff) == SQLITE_CONSTRAINT ? TP_ERR_CONFLICT : TP_ERR_STORE;
@@ -302,28 +279,34 @@ static tp_status exec_sql(sqlite_store *s, tp_ctx *ctx, const char *sql, const c
 static tp_status query_int(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *text,
                            int64_t *out);
 
-/* The cached statement `which`, reset and with the workspace bound to ?1. */
-static sqlite3_stmt *stmt(sqlite_store *s, tp_ctx *ctx, int which, tp_status *rc)
+sqlite3_stmt *tp__sq_prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, const char *sql,
+                             tp_status *rc)
 {
-	sqlite3_stmt *st = s->st[which];
+	sqlite3_stmt *st = *slot;
 	if (!st) {
-		if (sqlite3_prepare_v3(s->db, sql_text[which], -1, SQLITE_PREPARE_PERSISTENT, &st,
-		                       NULL) != SQLITE_OK) {
-			*rc = db_fail(s, ctx, "prepare");
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+		    SQLITE_OK) {
+			*rc = tp__sq_fail(s, ctx, "prepare");
 			return NULL;
 		}
-		s->st[which] = st;
+		*slot = st;
 	} else {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 	}
-	if (sqlite3_bind_parameter_count(st) >= 1 && which != ST_BEGIN)
+	if (sqlite3_bind_parameter_count(st) >= 1)
 		sqlite3_bind_int64(st, 1, s->base.workspace_id);
 	*rc = TP_OK;
 	return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+/* The cached statement `which`, reset and with the workspace bound to ?1. */
+static sqlite3_stmt *stmt(sqlite_store *s, tp_ctx *ctx, int which, tp_status *rc)
+{
+	return tp__sq_prepare(s, ctx, &s->st[which], sql_text[which], rc);
+}
+
+void tp__sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -332,7 +315,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* 0 is "none" for ids and is stored as NULL. */
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+void tp__sq_bind_id(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
 		sqlite3_bind_int64(st, i, v);
@@ -349,7 +332,7 @@ static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(sqlite_store *s, sqlite3_stmt *st, int i)
+const char *tp__sq_col_text(sqlite_store *s, sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	if (!t)
@@ -363,10 +346,10 @@ static int64_t col_opt(sqlite3_stmt *st, int i)
 }
 
 /* Runs a statement that returns no rows. */
-static tp_status exec(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what)
+tp_status tp__sq_exec(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what)
 {
 	int r = sqlite3_step(st);
-	tp_status rc = (r == SQLITE_DONE || r == SQLITE_ROW) ? TP_OK : db_fail(s, ctx, what);
+	tp_status rc = (r == SQLITE_DONE || r == SQLITE_ROW) ? TP_OK : tp__sq_fail(s, ctx, what);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -376,7 +359,7 @@ static tp_status exec_simple(tp_store *base, tp_ctx *ctx, int which, const char 
 	sqlite_store *s = (sqlite_store *)base;
 	tp_status rc;
 	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
-	return st ? exec(s, ctx, st, what) : rc;
+	return st ? tp__sq_exec(s, ctx, st, what) : rc;
 }
 
 static tp_status s_begin(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_BEGIN, "begin"); }
@@ -419,10 +402,10 @@ static tp_status s_event_exists(tp_store *b, tp_ctx *ctx, const char *message_id
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_EXISTS, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, message_id);
+	tp__sq_bind_text(st, 2, message_id);
 	int r = sqlite3_step(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "event lookup");
+		rc = tp__sq_fail(s, ctx, "event lookup");
 	*exists = r == SQLITE_ROW;
 	sqlite3_reset(st);
 	return rc;
@@ -436,34 +419,34 @@ static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *ro
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, ev->message_id);
-	bind_id(st, 3, row->contact_id);
-	bind_id(st, 4, row->origin_contact_id);
-	bind_text(st, 5, ev->anonymous_id);
-	bind_text(st, 6, ev->user_id);
+	tp__sq_bind_text(st, 2, ev->message_id);
+	tp__sq_bind_id(st, 3, row->contact_id);
+	tp__sq_bind_id(st, 4, row->origin_contact_id);
+	tp__sq_bind_text(st, 5, ev->anonymous_id);
+	tp__sq_bind_text(st, 6, ev->user_id);
 	sqlite3_bind_int64(st, 7, ev->ts);
 	sqlite3_bind_int64(st, 8, row->received_at);
-	bind_text(st, 9, tp_call_name(ev->call));
-	bind_text(st, 10, tp_touch_name(ev->touch));
-	bind_text(st, 11, ev->name);
-	bind_text(st, 12, ev->page_category);
-	bind_text(st, 13, ev->search_term);
-	bind_text(st, 14, ev->asset);
+	tp__sq_bind_text(st, 9, tp_call_name(ev->call));
+	tp__sq_bind_text(st, 10, tp_touch_name(ev->touch));
+	tp__sq_bind_text(st, 11, ev->name);
+	tp__sq_bind_text(st, 12, ev->page_category);
+	tp__sq_bind_text(st, 13, ev->search_term);
+	tp__sq_bind_text(st, 14, ev->asset);
 	bind_opt(st, 15, ev->video_percent);
-	bind_text(st, 16, ev->url);
-	bind_text(st, 17, ev->path);
-	bind_text(st, 18, ev->referrer);
-	bind_text(st, 19, ev->title);
-	bind_text(st, 20, tp_channel_name(row->channel));
-	bind_text(st, 21, row->source);
-	bind_text(st, 22, row->medium);
-	bind_text(st, 23, row->campaign);
+	tp__sq_bind_text(st, 16, ev->url);
+	tp__sq_bind_text(st, 17, ev->path);
+	tp__sq_bind_text(st, 18, ev->referrer);
+	tp__sq_bind_text(st, 19, ev->title);
+	tp__sq_bind_text(st, 20, tp_channel_name(row->channel));
+	tp__sq_bind_text(st, 21, row->source);
+	tp__sq_bind_text(st, 22, row->medium);
+	tp__sq_bind_text(st, 23, row->campaign);
 	for (int i = 0; i < TP_UTM__COUNT; i++)
-		bind_text(st, 24 + i, ev->utm[i]);
+		tp__sq_bind_text(st, 24 + i, ev->utm[i]);
 	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		bind_text(st, 29 + i, ev->click_id[i]);
-	bind_text(st, 37, ev->properties);
-	rc = exec(s, ctx, st, "event insert");
+		tp__sq_bind_text(st, 29 + i, ev->click_id[i]);
+	tp__sq_bind_text(st, 37, ev->properties);
+	rc = tp__sq_exec(s, ctx, st, "event insert");
 	if (rc == TP_OK && s->bulk.active && tp__strmap_put(&s->bulk.seen, ev->message_id, 1) != 0)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	return rc;
@@ -491,13 +474,13 @@ static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *
 	if (!st)
 		return rc;
 	if (key)
-		bind_text(st, 2, key);
+		tp__sq_bind_text(st, 2, key);
 	else
 		sqlite3_bind_int64(st, 2, id2);
 	sqlite3_bind_int64(st, 3, id3);
 	if (which == ST_EVENTS_RESTORE || which == ST_EVENTS_ADOPT)
 		sqlite3_bind_int64(st, 4, id4);
-	rc = exec(s, ctx, st, "event update");
+	rc = tp__sq_exec(s, ctx, st, "event update");
 	if (changed)
 		*changed = rc == TP_OK ? sqlite3_changes64(s->db) : 0;
 	return rc;
@@ -520,7 +503,7 @@ static tp_status s_events_restore(tp_store *b, tp_ctx *ctx, int64_t origin, int6
 	return update_events(b, ctx, ST_EVENTS_RESTORE, NULL, origin, to, from, moved);
 }
 
-static tp_status iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what,
+tp_status tp__sq_iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what,
                          int (*row)(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user),
                          void *fn, void *user)
 {
@@ -532,7 +515,7 @@ static tp_status iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const c
 			break;
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(s, ctx, what);
+		rc = tp__sq_fail(s, ctx, what);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -543,19 +526,19 @@ static int touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 		.id = sqlite3_column_int64(st, 0),
 		.ts = sqlite3_column_int64(st, 1),
 		.contact_id = sqlite3_column_int64(st, 2),
-		.message_id = col_text(s, st, 3),
-		.anonymous_id = col_text(s, st, 4),
-		.type = col_text(s, st, 5),
-		.name = col_text(s, st, 6),
-		.channel = col_text(s, st, 7),
-		.source = col_text(s, st, 8),
-		.medium = col_text(s, st, 9),
-		.campaign = col_text(s, st, 10),
-		.page_category = col_text(s, st, 11),
-		.search_term = col_text(s, st, 12),
-		.asset = col_text(s, st, 13),
-		.url = col_text(s, st, 14),
-		.properties = col_text(s, st, 15),
+		.message_id = tp__sq_col_text(s, st, 3),
+		.anonymous_id = tp__sq_col_text(s, st, 4),
+		.type = tp__sq_col_text(s, st, 5),
+		.name = tp__sq_col_text(s, st, 6),
+		.channel = tp__sq_col_text(s, st, 7),
+		.source = tp__sq_col_text(s, st, 8),
+		.medium = tp__sq_col_text(s, st, 9),
+		.campaign = tp__sq_col_text(s, st, 10),
+		.page_category = tp__sq_col_text(s, st, 11),
+		.search_term = tp__sq_col_text(s, st, 12),
+		.asset = tp__sq_col_text(s, st, 13),
+		.url = tp__sq_col_text(s, st, 14),
+		.properties = tp__sq_col_text(s, st, 15),
 		.video_percent = (int)col_opt(st, 16),
 	};
 	return ((tp_touch_fn)fn)(user, &t);
@@ -570,29 +553,29 @@ static tp_status s_events_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_i
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
-	return iterate(s, ctx, st, "events of contact", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events of contact", touch_row, (void *)fn, user);
 }
 
 static void read_visitor(sqlite_store *s, sqlite3_stmt *st, tp_visitor *v)
 {
 	memset(v, 0, sizeof *v);
 	v->id = sqlite3_column_int64(st, 0);
-	v->anonymous_id = col_text(s, st, 1);
+	v->anonymous_id = tp__sq_col_text(s, st, 1);
 	v->contact_id = sqlite3_column_int64(st, 2);
 	v->first_seen = sqlite3_column_int64(st, 3);
 	v->last_seen = sqlite3_column_int64(st, 4);
 	const char *ch = (const char *)sqlite3_column_text(st, 5);
 	if (!ch || tp_channel_from_name(ch, &v->first_channel) != 0)
 		v->first_channel = TP_CH_UNASSIGNED;
-	v->landing_url = col_text(s, st, 6);
+	v->landing_url = tp__sq_col_text(s, st, 6);
 	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		v->click_id[i] = col_text(s, st, 7 + i);
+		v->click_id[i] = tp__sq_col_text(s, st, 7 + i);
 	ch = (const char *)sqlite3_column_text(st, 15);
 	if (!ch || tp_channel_from_name(ch, &v->visit_channel) != 0)
 		v->visit_channel = TP_CH_DIRECT;
-	v->visit_source = col_text(s, st, 16);
-	v->visit_medium = col_text(s, st, 17);
-	v->visit_campaign = col_text(s, st, 18);
+	v->visit_source = tp__sq_col_text(s, st, 16);
+	v->visit_medium = tp__sq_col_text(s, st, 17);
+	v->visit_campaign = tp__sq_col_text(s, st, 18);
 }
 
 static tp_status s_visitor_get(tp_store *b, tp_ctx *ctx, const char *anonymous_id,
@@ -604,13 +587,13 @@ static tp_status s_visitor_get(tp_store *b, tp_ctx *ctx, const char *anonymous_i
 	sqlite3_stmt *st = stmt(s, ctx, ST_VISITOR_GET, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, anonymous_id);
+	tp__sq_bind_text(st, 2, anonymous_id);
 	int r = sqlite3_step(st);
 	*found = r == SQLITE_ROW;
 	if (r == SQLITE_ROW)
 		read_visitor(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "visitor lookup");
+		rc = tp__sq_fail(s, ctx, "visitor lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -622,19 +605,19 @@ static tp_status s_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 	sqlite3_stmt *st = stmt(s, ctx, v->id ? ST_VISITOR_UPDATE : ST_VISITOR_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, v->anonymous_id);
-	bind_id(st, 3, v->contact_id);
+	tp__sq_bind_text(st, 2, v->anonymous_id);
+	tp__sq_bind_id(st, 3, v->contact_id);
 	sqlite3_bind_int64(st, 4, v->first_seen);
 	sqlite3_bind_int64(st, 5, v->last_seen);
-	bind_text(st, 6, tp_channel_name(v->first_channel));
-	bind_text(st, 7, v->landing_url);
+	tp__sq_bind_text(st, 6, tp_channel_name(v->first_channel));
+	tp__sq_bind_text(st, 7, v->landing_url);
 	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		bind_text(st, 8 + i, v->click_id[i]);
-	bind_text(st, 16, tp_channel_name(v->visit_channel));
-	bind_text(st, 17, v->visit_source);
-	bind_text(st, 18, v->visit_medium);
-	bind_text(st, 19, v->visit_campaign);
-	rc = exec(s, ctx, st, "visitor write");
+		tp__sq_bind_text(st, 8 + i, v->click_id[i]);
+	tp__sq_bind_text(st, 16, tp_channel_name(v->visit_channel));
+	tp__sq_bind_text(st, 17, v->visit_source);
+	tp__sq_bind_text(st, 18, v->visit_medium);
+	tp__sq_bind_text(st, 19, v->visit_campaign);
+	rc = tp__sq_exec(s, ctx, st, "visitor write");
 	if (rc == TP_OK && !v->id)
 		v->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -657,7 +640,7 @@ static tp_status s_visitors_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact
 		fn(user, &v);
 	}
 	if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "visitors of contact");
+		rc = tp__sq_fail(s, ctx, "visitors of contact");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -670,20 +653,20 @@ static void read_contact(sqlite_store *s, sqlite3_stmt *st, tp_contact *c)
 	c->merged_into = sqlite3_column_int64(st, 2);
 	c->created_at = sqlite3_column_int64(st, 3);
 	c->updated_at = sqlite3_column_int64(st, 4);
-	c->email = col_text(s, st, 5);
-	c->user_id = col_text(s, st, 6);
-	c->first_name = col_text(s, st, 7);
-	c->last_name = col_text(s, st, 8);
-	c->title = col_text(s, st, 9);
-	c->phone = col_text(s, st, 10);
-	c->company = col_text(s, st, 11);
-	c->country = col_text(s, st, 12);
-	c->lead_source = col_text(s, st, 13);
-	c->owner = col_text(s, st, 14);
+	c->email = tp__sq_col_text(s, st, 5);
+	c->user_id = tp__sq_col_text(s, st, 6);
+	c->first_name = tp__sq_col_text(s, st, 7);
+	c->last_name = tp__sq_col_text(s, st, 8);
+	c->title = tp__sq_col_text(s, st, 9);
+	c->phone = tp__sq_col_text(s, st, 10);
+	c->company = tp__sq_col_text(s, st, 11);
+	c->country = tp__sq_col_text(s, st, 12);
+	c->lead_source = tp__sq_col_text(s, st, 13);
+	c->owner = tp__sq_col_text(s, st, 14);
 	const char *stage = (const char *)sqlite3_column_text(st, 15);
 	if (!stage || tp_stage_from_name(stage, &c->stage) != 0)
 		c->stage = TP_STAGE_LEAD;
-	c->source_channel = col_text(s, st, 16);
+	c->source_channel = tp__sq_col_text(s, st, 16);
 	c->consent = (int)col_opt(st, 17);
 	c->erased_at = sqlite3_column_int64(st, 18);
 }
@@ -702,7 +685,7 @@ static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact 
 	if (r == SQLITE_ROW)
 		read_contact(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "contact lookup");
+		rc = tp__sq_fail(s, ctx, "contact lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -713,11 +696,11 @@ static tp_status find_id(sqlite_store *s, tp_ctx *ctx, int which, const char *va
 	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, value);
+	tp__sq_bind_text(st, 2, value);
 	int r = sqlite3_step(st);
 	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "lookup");
+		rc = tp__sq_fail(s, ctx, "lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -736,26 +719,26 @@ static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 	sqlite3_stmt *st = stmt(s, ctx, c->id ? ST_CONTACT_UPDATE : ST_CONTACT_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_id(st, 2, c->account_id);
-	bind_id(st, 3, c->merged_into);
+	tp__sq_bind_id(st, 2, c->account_id);
+	tp__sq_bind_id(st, 3, c->merged_into);
 	sqlite3_bind_int64(st, 4, c->created_at);
 	sqlite3_bind_int64(st, 5, c->updated_at);
-	bind_text(st, 6, c->email);
-	bind_text(st, 7, c->user_id);
-	bind_text(st, 8, c->first_name);
-	bind_text(st, 9, c->last_name);
-	bind_text(st, 10, c->title);
-	bind_text(st, 11, c->phone);
-	bind_text(st, 12, c->company);
-	bind_text(st, 13, c->country);
-	bind_text(st, 14, c->lead_source);
-	bind_text(st, 15, c->owner);
-	bind_text(st, 16, tp_stage_name(c->stage));
-	bind_text(st, 17, c->source_channel);
+	tp__sq_bind_text(st, 6, c->email);
+	tp__sq_bind_text(st, 7, c->user_id);
+	tp__sq_bind_text(st, 8, c->first_name);
+	tp__sq_bind_text(st, 9, c->last_name);
+	tp__sq_bind_text(st, 10, c->title);
+	tp__sq_bind_text(st, 11, c->phone);
+	tp__sq_bind_text(st, 12, c->company);
+	tp__sq_bind_text(st, 13, c->country);
+	tp__sq_bind_text(st, 14, c->lead_source);
+	tp__sq_bind_text(st, 15, c->owner);
+	tp__sq_bind_text(st, 16, tp_stage_name(c->stage));
+	tp__sq_bind_text(st, 17, c->source_channel);
 	bind_opt(st, 18, c->consent);
 	if (c->id)
 		sqlite3_bind_int64(st, 19, c->id);
-	rc = exec(s, ctx, st, "contact write");
+	rc = tp__sq_exec(s, ctx, st, "contact write");
 	if (rc == TP_OK && !c->id)
 		c->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -776,14 +759,14 @@ static tp_status s_contacts_list(tp_store *b, tp_ctx *ctx, const tp_contact_filt
 	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACTS_LIST, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, f && f->stage >= 0 ? tp_stage_name((tp_stage)f->stage) : NULL);
+	tp__sq_bind_text(st, 2, f && f->stage >= 0 ? tp_stage_name((tp_stage)f->stage) : NULL);
 	sqlite3_bind_int(st, 3, f ? f->include_merged : 0);
 	sqlite3_bind_int64(st, 4, f ? f->account_id : 0);
 	sqlite3_bind_int64(st, 5, f ? f->after_id : 0);
-	bind_text(st, 6, f ? f->owner : NULL);
-	bind_text(st, 7, f ? f->source_channel : NULL);
+	tp__sq_bind_text(st, 6, f ? f->owner : NULL);
+	tp__sq_bind_text(st, 7, f ? f->source_channel : NULL);
 	sqlite3_bind_int64(st, 8, f ? f->updated_since : 0);
-	return iterate(s, ctx, st, "contacts list", contact_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "contacts list", contact_row, (void *)fn, user);
 }
 
 static tp_status s_contact_erase(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at)
@@ -799,7 +782,7 @@ static tp_status s_contact_erase(tp_store *b, tp_ctx *ctx, int64_t id, int64_t a
 		sqlite3_bind_int64(st, 2, id);
 		if (steps[i] == ST_ERASE_CONTACT)
 			sqlite3_bind_int64(st, 3, at);
-		rc = exec(s, ctx, st, "erase");
+		rc = tp__sq_exec(s, ctx, st, "erase");
 	}
 	return rc;
 }
@@ -813,17 +796,17 @@ static tp_status s_contacts_merged_into(tp_store *b, tp_ctx *ctx, int64_t id, tp
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, id);
-	return iterate(s, ctx, st, "merged contacts", contact_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "merged contacts", contact_row, (void *)fn, user);
 }
 
 static void read_account(sqlite_store *s, sqlite3_stmt *st, tp_account *a)
 {
 	a->id = sqlite3_column_int64(st, 0);
-	a->domain = col_text(s, st, 1);
-	a->group_id = col_text(s, st, 2);
-	a->name = col_text(s, st, 3);
-	a->industry = col_text(s, st, 4);
-	a->country = col_text(s, st, 5);
+	a->domain = tp__sq_col_text(s, st, 1);
+	a->group_id = tp__sq_col_text(s, st, 2);
+	a->name = tp__sq_col_text(s, st, 3);
+	a->industry = tp__sq_col_text(s, st, 4);
+	a->country = tp__sq_col_text(s, st, 5);
 	a->employees = col_opt(st, 6);
 	a->annual_revenue = col_opt(st, 7);
 	a->created_at = sqlite3_column_int64(st, 8);
@@ -844,7 +827,7 @@ static tp_status s_account_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_account 
 	if (r == SQLITE_ROW)
 		read_account(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "account lookup");
+		rc = tp__sq_fail(s, ctx, "account lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -869,18 +852,18 @@ static tp_status s_account_put(tp_store *b, tp_ctx *ctx, tp_account *a)
 	sqlite3_stmt *st = stmt(s, ctx, a->id ? ST_ACCOUNT_UPDATE : ST_ACCOUNT_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, a->domain);
-	bind_text(st, 3, a->group_id);
-	bind_text(st, 4, a->name);
-	bind_text(st, 5, a->industry);
-	bind_text(st, 6, a->country);
+	tp__sq_bind_text(st, 2, a->domain);
+	tp__sq_bind_text(st, 3, a->group_id);
+	tp__sq_bind_text(st, 4, a->name);
+	tp__sq_bind_text(st, 5, a->industry);
+	tp__sq_bind_text(st, 6, a->country);
 	bind_opt(st, 7, a->employees);
 	bind_opt(st, 8, a->annual_revenue);
 	sqlite3_bind_int64(st, 9, a->created_at);
 	if (a->id)
 		sqlite3_bind_int64(st, 10, a->id);
-	bind_id(st, 11, a->customer_since);
-	rc = exec(s, ctx, st, "account write");
+	tp__sq_bind_id(st, 11, a->customer_since);
+	rc = tp__sq_exec(s, ctx, st, "account write");
 	if (rc == TP_OK && !a->id)
 		a->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -900,7 +883,7 @@ static tp_status s_accounts_list(tp_store *b, tp_ctx *ctx, tp_account_fn fn, voi
 	sqlite3_stmt *st = stmt(s, ctx, ST_ACCOUNTS_LIST, &rc);
 	if (!st)
 		return rc;
-	return iterate(s, ctx, st, "accounts list", account_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "accounts list", account_row, (void *)fn, user);
 }
 
 static void read_merge(sqlite_store *s, sqlite3_stmt *st, tp_merge *m)
@@ -910,8 +893,8 @@ static void read_merge(sqlite_store *s, sqlite3_stmt *st, tp_merge *m)
 	m->loser_id = sqlite3_column_int64(st, 2);
 	m->at = sqlite3_column_int64(st, 3);
 	m->undone_at = sqlite3_column_int64(st, 4);
-	m->rule = col_text(s, st, 5);
-	m->detail = col_text(s, st, 6);
+	m->rule = tp__sq_col_text(s, st, 5);
+	m->detail = tp__sq_col_text(s, st, 6);
 }
 
 static tp_status s_merge_put(tp_store *b, tp_ctx *ctx, tp_merge *m)
@@ -923,16 +906,16 @@ static tp_status s_merge_put(tp_store *b, tp_ctx *ctx, tp_merge *m)
 		return rc;
 	if (m->id) {
 		sqlite3_bind_int64(st, 2, m->id);
-		bind_id(st, 3, m->undone_at);
-		return exec(s, ctx, st, "merge update");
+		tp__sq_bind_id(st, 3, m->undone_at);
+		return tp__sq_exec(s, ctx, st, "merge update");
 	}
 	sqlite3_bind_int64(st, 2, m->winner_id);
 	sqlite3_bind_int64(st, 3, m->loser_id);
 	sqlite3_bind_int64(st, 4, m->at);
-	bind_id(st, 5, m->undone_at);
-	bind_text(st, 6, m->rule);
-	bind_text(st, 7, m->detail);
-	rc = exec(s, ctx, st, "merge insert");
+	tp__sq_bind_id(st, 5, m->undone_at);
+	tp__sq_bind_text(st, 6, m->rule);
+	tp__sq_bind_text(st, 7, m->detail);
+	rc = tp__sq_exec(s, ctx, st, "merge insert");
 	if (rc == TP_OK)
 		m->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -953,7 +936,7 @@ static tp_status s_merge_active(tp_store *b, tp_ctx *ctx, int64_t loser_id, tp_m
 	if (r == SQLITE_ROW)
 		read_merge(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "merge lookup");
+		rc = tp__sq_fail(s, ctx, "merge lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -974,7 +957,7 @@ static tp_status s_merges_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_i
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
-	return iterate(s, ctx, st, "merges of contact", merge_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "merges of contact", merge_row, (void *)fn, user);
 }
 
 static tp_status s_note_insert(tp_store *b, tp_ctx *ctx, const tp_identity_note *n)
@@ -985,12 +968,12 @@ static tp_status s_note_insert(tp_store *b, tp_ctx *ctx, const tp_identity_note 
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, n->at);
-	bind_text(st, 3, n->kind);
-	bind_text(st, 4, n->anonymous_id);
-	bind_id(st, 5, n->contact_id);
-	bind_id(st, 6, n->other_contact_id);
-	bind_text(st, 7, n->detail);
-	return exec(s, ctx, st, "identity note");
+	tp__sq_bind_text(st, 3, n->kind);
+	tp__sq_bind_text(st, 4, n->anonymous_id);
+	tp__sq_bind_id(st, 5, n->contact_id);
+	tp__sq_bind_id(st, 6, n->other_contact_id);
+	tp__sq_bind_text(st, 7, n->detail);
+	return tp__sq_exec(s, ctx, st, "identity note");
 }
 
 static int note_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
@@ -1000,9 +983,9 @@ static int note_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 		.at = sqlite3_column_int64(st, 1),
 		.contact_id = sqlite3_column_int64(st, 2),
 		.other_contact_id = sqlite3_column_int64(st, 3),
-		.kind = col_text(s, st, 4),
-		.anonymous_id = col_text(s, st, 5),
-		.detail = col_text(s, st, 6),
+		.kind = tp__sq_col_text(s, st, 4),
+		.anonymous_id = tp__sq_col_text(s, st, 5),
+		.detail = tp__sq_col_text(s, st, 6),
 	};
 	return ((tp_note_fn)fn)(user, &n);
 }
@@ -1016,7 +999,7 @@ static tp_status s_notes_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
-	return iterate(s, ctx, st, "notes of contact", note_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "notes of contact", note_row, (void *)fn, user);
 }
 
 static tp_status s_stage_change_insert(tp_store *b, tp_ctx *ctx, const tp_stage_change_row *r)
@@ -1027,12 +1010,12 @@ static tp_status s_stage_change_insert(tp_store *b, tp_ctx *ctx, const tp_stage_
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, r->contact_id);
-	bind_text(st, 3, r->from_stage >= 0 ? tp_stage_name((tp_stage)r->from_stage) : NULL);
-	bind_text(st, 4, tp_stage_name(r->to_stage));
+	tp__sq_bind_text(st, 3, r->from_stage >= 0 ? tp_stage_name((tp_stage)r->from_stage) : NULL);
+	tp__sq_bind_text(st, 4, tp_stage_name(r->to_stage));
 	sqlite3_bind_int64(st, 5, r->at);
-	bind_text(st, 6, r->actor);
-	bind_text(st, 7, r->reason);
-	return exec(s, ctx, st, "stage change");
+	tp__sq_bind_text(st, 6, r->actor);
+	tp__sq_bind_text(st, 7, r->reason);
+	return tp__sq_exec(s, ctx, st, "stage change");
 }
 
 static tp_status s_spend_insert(tp_store *b, tp_ctx *ctx, const tp_spend_row *r)
@@ -1042,16 +1025,16 @@ static tp_status s_spend_insert(tp_store *b, tp_ctx *ctx, const tp_spend_row *r)
 	sqlite3_stmt *st = stmt(s, ctx, ST_SPEND_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, r->date);
-	bind_text(st, 3, r->channel);
-	bind_text(st, 4, r->source);
-	bind_text(st, 5, r->campaign);
+	tp__sq_bind_text(st, 2, r->date);
+	tp__sq_bind_text(st, 3, r->channel);
+	tp__sq_bind_text(st, 4, r->source);
+	tp__sq_bind_text(st, 5, r->campaign);
 	sqlite3_bind_int64(st, 6, r->impressions);
 	sqlite3_bind_int64(st, 7, r->clicks);
 	sqlite3_bind_int64(st, 8, r->cost);
-	bind_text(st, 9, r->currency);
+	tp__sq_bind_text(st, 9, r->currency);
 	sqlite3_bind_int64(st, 10, r->imported_at);
-	return exec(s, ctx, st, "ad spend");
+	return tp__sq_exec(s, ctx, st, "ad spend");
 }
 
 static tp_status s_opportunity_insert(tp_store *b, tp_ctx *ctx, const tp_opportunity_row *r,
@@ -1062,21 +1045,21 @@ static tp_status s_opportunity_insert(tp_store *b, tp_ctx *ctx, const tp_opportu
 	sqlite3_stmt *st = stmt(s, ctx, ST_OPP_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_id(st, 2, r->account_id);
-	bind_id(st, 3, r->contact_id);
-	bind_text(st, 4, r->name);
-	bind_text(st, 5, r->stage);
+	tp__sq_bind_id(st, 2, r->account_id);
+	tp__sq_bind_id(st, 3, r->contact_id);
+	tp__sq_bind_text(st, 4, r->name);
+	tp__sq_bind_text(st, 5, r->stage);
 	sqlite3_bind_int64(st, 6, r->amount);
-	bind_text(st, 7, r->currency);
+	tp__sq_bind_text(st, 7, r->currency);
 	sqlite3_bind_int(st, 8, r->probability);
 	sqlite3_bind_int64(st, 9, r->created_at);
-	bind_text(st, 10, r->close_date);
-	bind_id(st, 11, r->closed_at);
-	bind_text(st, 12, r->lost_reason);
-	bind_text(st, 13, r->source_channel);
-	bind_text(st, 14, r->owner);
+	tp__sq_bind_text(st, 10, r->close_date);
+	tp__sq_bind_id(st, 11, r->closed_at);
+	tp__sq_bind_text(st, 12, r->lost_reason);
+	tp__sq_bind_text(st, 13, r->source_channel);
+	tp__sq_bind_text(st, 14, r->owner);
 	sqlite3_bind_int64(st, 15, r->updated_at ? r->updated_at : r->created_at);
-	rc = exec(s, ctx, st, "opportunity");
+	rc = tp__sq_exec(s, ctx, st, "opportunity");
 	if (rc == TP_OK && id)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -1090,11 +1073,11 @@ static tp_status s_mrr_insert(tp_store *b, tp_ctx *ctx, const tp_mrr_row *r)
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, r->account_id);
-	bind_text(st, 3, r->month);
+	tp__sq_bind_text(st, 3, r->month);
 	sqlite3_bind_int64(st, 4, r->mrr);
-	bind_text(st, 5, r->currency);
+	tp__sq_bind_text(st, 5, r->currency);
 	sqlite3_bind_int64(st, 6, r->imported_at);
-	return exec(s, ctx, st, "MRR");
+	return tp__sq_exec(s, ctx, st, "MRR");
 }
 
 static tp_status s_sites_get(tp_store *b, tp_ctx *ctx, tp_site_list list, tp_text_fn fn,
@@ -1107,23 +1090,23 @@ static tp_status s_sites_get(tp_store *b, tp_ctx *ctx, tp_site_list list, tp_tex
 	sqlite3_stmt *st = stmt(s, ctx, ST_SETTING_GET, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, key);
+	tp__sq_bind_text(st, 2, key);
 	int r = sqlite3_step(st);
 	*stored = r == SQLITE_ROW;
 	sqlite3_reset(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_fail(s, ctx, "setting lookup");
+		return tp__sq_fail(s, ctx, "setting lookup");
 	if (!*stored)
 		return TP_OK;
 	st = stmt(s, ctx, ST_SITES_GET, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, tp_site_list_name(list));
+	tp__sq_bind_text(st, 2, tp_site_list_name(list));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(user, (const char *)sqlite3_column_text(st, 0)))
 			break;
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "sites list");
+		rc = tp__sq_fail(s, ctx, "sites list");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1138,22 +1121,22 @@ static tp_status s_sites_set(tp_store *b, tp_ctx *ctx, tp_site_list list,
 	sqlite3_stmt *st = stmt(s, ctx, ST_SITES_DELETE, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, tp_site_list_name(list));
-	if ((rc = exec(s, ctx, st, "sites delete")) != TP_OK)
+	tp__sq_bind_text(st, 2, tp_site_list_name(list));
+	if ((rc = tp__sq_exec(s, ctx, st, "sites delete")) != TP_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (!(st = stmt(s, ctx, ST_SITE_INSERT, &rc)))
 			return rc;
-		bind_text(st, 2, tp_site_list_name(list));
-		bind_text(st, 3, sites[i]);
-		if ((rc = exec(s, ctx, st, "site insert")) != TP_OK)
+		tp__sq_bind_text(st, 2, tp_site_list_name(list));
+		tp__sq_bind_text(st, 3, sites[i]);
+		if ((rc = tp__sq_exec(s, ctx, st, "site insert")) != TP_OK)
 			return rc;
 	}
 	if (!(st = stmt(s, ctx, ST_SETTING_PUT, &rc)))
 		return rc;
-	bind_text(st, 2, key);
-	bind_text(st, 3, "1");
-	return exec(s, ctx, st, "setting write");
+	tp__sq_bind_text(st, 2, key);
+	tp__sq_bind_text(st, 3, "1");
+	return tp__sq_exec(s, ctx, st, "setting write");
 }
 
 /* ---- version 2: settings, scores, stage history, opportunities ---------- */
@@ -1166,14 +1149,14 @@ static tp_status s_setting_get(tp_store *b, tp_ctx *ctx, const char *key, tp_tex
 	sqlite3_stmt *st = stmt(s, ctx, ST_SETTING_GET, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, key);
+	tp__sq_bind_text(st, 2, key);
 	int r = sqlite3_step(st);
 	*found = r == SQLITE_ROW;
 	if (r == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 		fn(user, v ? v : "");
 	} else if (r != SQLITE_DONE) {
-		rc = db_fail(s, ctx, "setting lookup");
+		rc = tp__sq_fail(s, ctx, "setting lookup");
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -1186,10 +1169,10 @@ static tp_status s_setting_set(tp_store *b, tp_ctx *ctx, const char *key, const 
 	sqlite3_stmt *st = stmt(s, ctx, value ? ST_SETTING_PUT : ST_SETTING_DELETE, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, key);
+	tp__sq_bind_text(st, 2, key);
 	if (value)
-		bind_text(st, 3, value);
-	return exec(s, ctx, st, "setting write");
+		tp__sq_bind_text(st, 3, value);
+	return tp__sq_exec(s, ctx, st, "setting write");
 }
 
 static tp_status s_events_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
@@ -1199,7 +1182,7 @@ static tp_status s_events_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_SCAN, &rc);
 	if (!st)
 		return rc;
-	return iterate(s, ctx, st, "events scan", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events scan", touch_row, (void *)fn, user);
 }
 
 static void read_score(sqlite_store *s, sqlite3_stmt *st, tp_score_row *r)
@@ -1208,7 +1191,7 @@ static void read_score(sqlite_store *s, sqlite3_stmt *st, tp_score_row *r)
 	r->fit = sqlite3_column_double(st, 1);
 	r->engagement = sqlite3_column_double(st, 2);
 	r->engagement_at = sqlite3_column_int64(st, 3);
-	r->caps = col_text(s, st, 4);
+	r->caps = tp__sq_col_text(s, st, 4);
 	r->total = sqlite3_column_double(st, 5);
 	r->grade = sqlite3_column_int(st, 6);
 	r->probability = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 7);
@@ -1230,7 +1213,7 @@ static tp_status s_score_get(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_sc
 	if (r == SQLITE_ROW)
 		read_score(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "score lookup");
+		rc = tp__sq_fail(s, ctx, "score lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1246,7 +1229,7 @@ static tp_status s_score_put(tp_store *b, tp_ctx *ctx, const tp_score_row *r)
 	sqlite3_bind_double(st, 3, r->fit);
 	sqlite3_bind_double(st, 4, r->engagement);
 	sqlite3_bind_int64(st, 5, r->engagement_at);
-	bind_text(st, 6, r->caps);
+	tp__sq_bind_text(st, 6, r->caps);
 	sqlite3_bind_double(st, 7, r->total);
 	sqlite3_bind_int(st, 8, r->grade);
 	if (r->probability >= 0)
@@ -1254,7 +1237,7 @@ static tp_status s_score_put(tp_store *b, tp_ctx *ctx, const tp_score_row *r)
 	else
 		sqlite3_bind_null(st, 9);
 	sqlite3_bind_int64(st, 10, r->updated_at);
-	return exec(s, ctx, st, "score write");
+	return tp__sq_exec(s, ctx, st, "score write");
 }
 
 static tp_status s_score_delete(tp_store *b, tp_ctx *ctx, int64_t contact_id)
@@ -1265,7 +1248,7 @@ static tp_status s_score_delete(tp_store *b, tp_ctx *ctx, int64_t contact_id)
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
-	return exec(s, ctx, st, "score delete");
+	return tp__sq_exec(s, ctx, st, "score delete");
 }
 
 static int score_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
@@ -1282,7 +1265,7 @@ static tp_status s_scores_list(tp_store *b, tp_ctx *ctx, tp_score_fn fn, void *u
 	sqlite3_stmt *st = stmt(s, ctx, ST_SCORES_LIST, &rc);
 	if (!st)
 		return rc;
-	return iterate(s, ctx, st, "scores list", score_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "scores list", score_row, (void *)fn, user);
 }
 
 static int stage_row_of(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
@@ -1296,8 +1279,8 @@ static int stage_row_of(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 		r.from_stage = (int)stage;
 	if (!to || tp_stage_from_name(to, &r.to_stage) != 0)
 		return 0;   /* a stage this binary does not know: skipped, not misread */
-	r.actor = col_text(s, st, 4);
-	r.reason = col_text(s, st, 5);
+	r.actor = tp__sq_col_text(s, st, 4);
+	r.reason = tp__sq_col_text(s, st, 5);
 	return ((tp_stage_change_fn)fn)(user, &r);
 }
 
@@ -1311,7 +1294,7 @@ static tp_status s_stage_changes(tp_store *b, tp_ctx *ctx, int64_t contact_id,
 		return rc;
 	if (contact_id)
 		sqlite3_bind_int64(st, 2, contact_id);
-	return iterate(s, ctx, st, "stage history", stage_row_of, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "stage history", stage_row_of, (void *)fn, user);
 }
 
 static void read_opportunity(sqlite_store *s, sqlite3_stmt *st, tp_opportunity_row *r)
@@ -1323,13 +1306,13 @@ static void read_opportunity(sqlite_store *s, sqlite3_stmt *st, tp_opportunity_r
 	r->created_at = sqlite3_column_int64(st, 4);
 	r->closed_at = sqlite3_column_int64(st, 5);
 	r->updated_at = sqlite3_column_int64(st, 6);
-	r->name = col_text(s, st, 7);
-	r->stage = col_text(s, st, 8);
-	r->currency = col_text(s, st, 9);
-	r->close_date = col_text(s, st, 10);
-	r->lost_reason = col_text(s, st, 11);
-	r->source_channel = col_text(s, st, 12);
-	r->owner = col_text(s, st, 13);
+	r->name = tp__sq_col_text(s, st, 7);
+	r->stage = tp__sq_col_text(s, st, 8);
+	r->currency = tp__sq_col_text(s, st, 9);
+	r->close_date = tp__sq_col_text(s, st, 10);
+	r->lost_reason = tp__sq_col_text(s, st, 11);
+	r->source_channel = tp__sq_col_text(s, st, 12);
+	r->owner = tp__sq_col_text(s, st, 13);
 	r->probability = sqlite3_column_int(st, 14);
 }
 
@@ -1348,7 +1331,7 @@ static tp_status s_opportunity_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_oppo
 	if (r == SQLITE_ROW)
 		read_opportunity(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "opportunity lookup");
+		rc = tp__sq_fail(s, ctx, "opportunity lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1361,21 +1344,21 @@ static tp_status s_opportunity_update(tp_store *b, tp_ctx *ctx, const tp_opportu
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, r->id);
-	bind_id(st, 3, r->account_id);
-	bind_id(st, 4, r->contact_id);
+	tp__sq_bind_id(st, 3, r->account_id);
+	tp__sq_bind_id(st, 4, r->contact_id);
 	sqlite3_bind_int64(st, 5, r->amount);
 	sqlite3_bind_int64(st, 6, r->created_at);
-	bind_id(st, 7, r->closed_at);
+	tp__sq_bind_id(st, 7, r->closed_at);
 	sqlite3_bind_int64(st, 8, r->updated_at);
-	bind_text(st, 9, r->name);
-	bind_text(st, 10, r->stage);
-	bind_text(st, 11, r->currency);
-	bind_text(st, 12, r->close_date);
-	bind_text(st, 13, r->lost_reason);
-	bind_text(st, 14, r->source_channel);
-	bind_text(st, 15, r->owner);
+	tp__sq_bind_text(st, 9, r->name);
+	tp__sq_bind_text(st, 10, r->stage);
+	tp__sq_bind_text(st, 11, r->currency);
+	tp__sq_bind_text(st, 12, r->close_date);
+	tp__sq_bind_text(st, 13, r->lost_reason);
+	tp__sq_bind_text(st, 14, r->source_channel);
+	tp__sq_bind_text(st, 15, r->owner);
 	sqlite3_bind_int(st, 16, r->probability);
-	return exec(s, ctx, st, "opportunity update");
+	return tp__sq_exec(s, ctx, st, "opportunity update");
 }
 
 static int opportunity_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
@@ -1392,7 +1375,7 @@ static tp_status s_opportunities_list(tp_store *b, tp_ctx *ctx, tp_opportunity_f
 	sqlite3_stmt *st = stmt(s, ctx, ST_OPPS_LIST, &rc);
 	if (!st)
 		return rc;
-	return iterate(s, ctx, st, "opportunities list", opportunity_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "opportunities list", opportunity_row, (void *)fn, user);
 }
 
 /* ---- version 3: spend, MRR, events by time --------------------------- */
@@ -1400,11 +1383,11 @@ static tp_status s_opportunities_list(tp_store *b, tp_ctx *ctx, tp_opportunity_f
 static int spend_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 {
 	tp_spend_row r = {
-		.date = col_text(s, st, 0),
-		.channel = col_text(s, st, 1),
-		.source = col_text(s, st, 2),
-		.campaign = col_text(s, st, 3),
-		.currency = col_text(s, st, 4),
+		.date = tp__sq_col_text(s, st, 0),
+		.channel = tp__sq_col_text(s, st, 1),
+		.source = tp__sq_col_text(s, st, 2),
+		.campaign = tp__sq_col_text(s, st, 3),
+		.currency = tp__sq_col_text(s, st, 4),
 		.impressions = sqlite3_column_int64(st, 5),
 		.clicks = sqlite3_column_int64(st, 6),
 		.cost = sqlite3_column_int64(st, 7),
@@ -1421,19 +1404,19 @@ static tp_status s_spend_list(tp_store *b, tp_ctx *ctx, const char *from, const 
 	sqlite3_stmt *st = stmt(s, ctx, ST_SPEND_LIST, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, from);
-	bind_text(st, 3, to);
+	tp__sq_bind_text(st, 2, from);
+	tp__sq_bind_text(st, 3, to);
 	sqlite3_bind_int64(st, 4, as_of);
-	return iterate(s, ctx, st, "spend list", spend_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "spend list", spend_row, (void *)fn, user);
 }
 
 static int mrr_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 {
 	tp_mrr_row r = {
 		.account_id = sqlite3_column_int64(st, 0),
-		.month = col_text(s, st, 1),
+		.month = tp__sq_col_text(s, st, 1),
 		.mrr = sqlite3_column_int64(st, 2),
-		.currency = col_text(s, st, 3),
+		.currency = tp__sq_col_text(s, st, 3),
 		.imported_at = sqlite3_column_int64(st, 4),
 	};
 	return ((tp_mrr_fn)fn)(user, &r);
@@ -1447,7 +1430,7 @@ static tp_status s_mrr_list(tp_store *b, tp_ctx *ctx, int64_t as_of, tp_mrr_fn f
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, as_of);
-	return iterate(s, ctx, st, "MRR list", mrr_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "MRR list", mrr_row, (void *)fn, user);
 }
 
 static const char *const key_kinds[] = {"write", "secret"};
@@ -1459,27 +1442,27 @@ static tp_status s_key_insert(tp_store *b, tp_ctx *ctx, tp_api_key_row *r)
 	sqlite3_stmt *st = stmt(s, ctx, ST_KEY_INSERT, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, key_kinds[r->kind]);
-	bind_text(st, 3, r->prefix);
-	bind_text(st, 4, r->hash);
-	bind_text(st, 5, r->label);
+	tp__sq_bind_text(st, 2, key_kinds[r->kind]);
+	tp__sq_bind_text(st, 3, r->prefix);
+	tp__sq_bind_text(st, 4, r->hash);
+	tp__sq_bind_text(st, 5, r->label);
 	sqlite3_bind_int64(st, 6, r->created_at);
-	if ((rc = exec(s, ctx, st, "API key")) == TP_OK)
+	if ((rc = tp__sq_exec(s, ctx, st, "API key")) == TP_OK)
 		r->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
 
 static void read_key(sqlite_store *s, sqlite3_stmt *st, tp_api_key_row *r)
 {
-	const char *kind = col_text(s, st, 3);
+	const char *kind = tp__sq_col_text(s, st, 3);
 	*r = (tp_api_key_row){
 		.id = sqlite3_column_int64(st, 0),
 		.workspace_id = sqlite3_column_int64(st, 1),
-		.workspace = col_text(s, st, 2),
+		.workspace = tp__sq_col_text(s, st, 2),
 		.kind = kind && strcmp(kind, "secret") == 0 ? TP_API_KEY_SECRET : TP_API_KEY_WRITE,
-		.prefix = col_text(s, st, 4),
-		.hash = col_text(s, st, 5),
-		.label = col_text(s, st, 6),
+		.prefix = tp__sq_col_text(s, st, 4),
+		.hash = tp__sq_col_text(s, st, 5),
+		.label = tp__sq_col_text(s, st, 6),
 		.created_at = sqlite3_column_int64(st, 7),
 		.revoked_at = sqlite3_column_int64(st, 8),
 	};
@@ -1499,7 +1482,7 @@ static tp_status s_keys_list(tp_store *b, tp_ctx *ctx, tp_api_key_fn fn, void *u
 	sqlite3_stmt *st = stmt(s, ctx, ST_KEYS_LIST, &rc);
 	if (!st)
 		return rc;
-	return iterate(s, ctx, st, "API keys", key_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "API keys", key_row, (void *)fn, user);
 }
 
 static tp_status s_key_revoke(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at, int *found)
@@ -1511,7 +1494,7 @@ static tp_status s_key_revoke(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at, 
 		return rc;
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int64(st, 3, at);
-	if ((rc = exec(s, ctx, st, "API key revoke")) == TP_OK)
+	if ((rc = tp__sq_exec(s, ctx, st, "API key revoke")) == TP_OK)
 		*found = sqlite3_changes(s->db) > 0;
 	return rc;
 }
@@ -1525,13 +1508,13 @@ static tp_status s_key_lookup(tp_store *b, tp_ctx *ctx, const char *hash, tp_api
 	sqlite3_stmt *st = stmt(s, ctx, ST_KEY_LOOKUP, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, hash);
+	tp__sq_bind_text(st, 2, hash);
 	int r = sqlite3_step(st);
 	*found = r == SQLITE_ROW;
 	if (r == SQLITE_ROW)
 		read_key(s, st, out);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "API key lookup");
+		rc = tp__sq_fail(s, ctx, "API key lookup");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1544,12 +1527,12 @@ static tp_status s_lead_fetch_add(tp_store *b, tp_ctx *ctx, const tp_lead_fetch_
 	sqlite3_stmt *st = stmt(s, ctx, ST_LEAD_FETCH_ADD, &rc);
 	if (!st)
 		return rc;
-	bind_text(st, 2, r->platform);
-	bind_text(st, 3, r->lead_id);
-	bind_text(st, 4, r->notification);
+	tp__sq_bind_text(st, 2, r->platform);
+	tp__sq_bind_text(st, 3, r->lead_id);
+	tp__sq_bind_text(st, 4, r->notification);
 	sqlite3_bind_int64(st, 5, r->received_at);
 	sqlite3_bind_int64(st, 6, r->next_at);
-	if ((rc = exec(s, ctx, st, "lead to fetch")) == TP_OK)
+	if ((rc = tp__sq_exec(s, ctx, st, "lead to fetch")) == TP_OK)
 		*added = sqlite3_changes(s->db) > 0;
 	return rc;
 }
@@ -1559,14 +1542,14 @@ static int lead_fetch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *use
 	tp_lead_fetch_row r = {
 		.id = sqlite3_column_int64(st, 0),
 		.workspace_id = sqlite3_column_int64(st, 1),
-		.workspace = col_text(s, st, 2),
-		.platform = col_text(s, st, 3),
-		.lead_id = col_text(s, st, 4),
-		.notification = col_text(s, st, 5),
+		.workspace = tp__sq_col_text(s, st, 2),
+		.platform = tp__sq_col_text(s, st, 3),
+		.lead_id = tp__sq_col_text(s, st, 4),
+		.notification = tp__sq_col_text(s, st, 5),
 		.received_at = sqlite3_column_int64(st, 6),
 		.attempts = sqlite3_column_int(st, 7),
 		.next_at = sqlite3_column_int64(st, 8),
-		.last_error = col_text(s, st, 9),
+		.last_error = tp__sq_col_text(s, st, 9),
 		.done_at = sqlite3_column_int64(st, 10),
 	};
 	return ((tp_lead_fetch_fn)fn)(user, &r);
@@ -1582,7 +1565,7 @@ static tp_status s_lead_fetch_due(tp_store *b, tp_ctx *ctx, int64_t now, int lim
 		return rc;
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, limit);
-	return iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
 }
 
 static tp_status s_lead_fetch_next(tp_store *b, tp_ctx *ctx, int64_t *next_at)
@@ -1597,7 +1580,7 @@ static tp_status s_lead_fetch_next(tp_store *b, tp_ctx *ctx, int64_t *next_at)
 	if (r == SQLITE_ROW)
 		*next_at = sqlite3_column_int64(st, 0);
 	else if (r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "next lead to fetch");
+		rc = tp__sq_fail(s, ctx, "next lead to fetch");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1613,9 +1596,9 @@ static tp_status s_lead_fetch_update(tp_store *b, tp_ctx *ctx, int64_t id, int a
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int(st, 3, attempts);
 	sqlite3_bind_int64(st, 4, next_at);
-	bind_text(st, 5, error);
+	tp__sq_bind_text(st, 5, error);
 	sqlite3_bind_int64(st, 6, done_at);
-	return exec(s, ctx, st, "lead fetch attempt");
+	return tp__sq_exec(s, ctx, st, "lead fetch attempt");
 }
 
 static tp_status s_lead_fetch_list(tp_store *b, tp_ctx *ctx, int all, tp_lead_fetch_fn fn,
@@ -1627,7 +1610,7 @@ static tp_status s_lead_fetch_list(tp_store *b, tp_ctx *ctx, int all, tp_lead_fe
 	if (!st)
 		return rc;
 	sqlite3_bind_int(st, 2, all != 0);
-	return iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
 }
 
 static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
@@ -1640,7 +1623,7 @@ static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_
 		return rc;
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
-	return iterate(s, ctx, st, "events by time", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events by time", touch_row, (void *)fn, user);
 }
 
 static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out)
@@ -1652,7 +1635,7 @@ static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out
 	int r = sqlite3_step(st);
 	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_fail(s, ctx, "count");
+		rc = tp__sq_fail(s, ctx, "count");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -1686,7 +1669,7 @@ static tp_status s_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
 				out->by_channel[ch] = sqlite3_column_int64(st, 1);
 		}
 		if (r != SQLITE_DONE)
-			rc = db_fail(s, ctx, "counts");
+			rc = tp__sq_fail(s, ctx, "counts");
 		sqlite3_reset(st);
 		if (rc != TP_OK)
 			return rc;
@@ -1726,7 +1709,7 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
 	                              " AND tbl_name = 'event' AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, ctx, "bulk: list indexes");
+		return tp__sq_fail(s, ctx, "bulk: list indexes");
 	bulk_state *bk = &s->bulk;
 	char **names = NULL;
 	size_t n = 0;
@@ -1790,6 +1773,8 @@ static void s_close(tp_store *b)
 	bulk_clear(&s->bulk);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < TP__SQ_NURTURE_SLOTS; i++)
+		sqlite3_finalize(s->nurture_st[i]);
 	sqlite3_close(s->db);
 	tp__arena_free(&s->scratch);
 	free(s->workspace_name);
@@ -1859,6 +1844,28 @@ static const tp_store_ops sqlite_ops = {
 	.lead_fetch_next = s_lead_fetch_next,
 	.lead_fetch_update = s_lead_fetch_update,
 	.lead_fetch_list = s_lead_fetch_list,
+	.workflow_put = tp__sq_workflow_put,
+	.workflows_list = tp__sq_workflows_list,
+	.run_put = tp__sq_run_put,
+	.run_get = tp__sq_run_get,
+	.run_latest = tp__sq_run_latest,
+	.runs_due = tp__sq_runs_due,
+	.runs_of_contact = tp__sq_runs_of_contact,
+	.run_log_add = tp__sq_run_log_add,
+	.run_logs = tp__sq_run_logs,
+	.events_after = tp__sq_events_after,
+	.stage_changes_after = tp__sq_stage_changes_after,
+	.message_put = tp__sq_message_put,
+	.message_get = tp__sq_message_get,
+	.messages_due = tp__sq_messages_due,
+	.messages_of_contact = tp__sq_messages_of_contact,
+	.suppression_add = tp__sq_suppression_add,
+	.suppression_get = tp__sq_suppression_get,
+	.consent_change_add = tp__sq_consent_change_add,
+	.tag_set = tp__sq_tag_set,
+	.tags_of_contact = tp__sq_tags_of_contact,
+	.field_set = tp__sq_field_set,
+	.fields_of_contact = tp__sq_fields_of_contact,
 	.events_between = s_events_between,
 };
 
@@ -1884,12 +1891,12 @@ static tp_status query_int(sqlite_store *s, tp_ctx *ctx, const char *sql, const 
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, ctx, "prepare");
+		return tp__sq_fail(s, ctx, "prepare");
 	if (text)
 		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	int r = sqlite3_step(st);
 	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	tp_status rc = (r == SQLITE_ROW || r == SQLITE_DONE) ? TP_OK : db_fail(s, ctx, "query");
+	tp_status rc = (r == SQLITE_ROW || r == SQLITE_DONE) ? TP_OK : tp__sq_fail(s, ctx, "query");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1945,13 +1952,13 @@ static tp_status find_workspace(sqlite_store *s, tp_ctx *ctx, const char *name, 
 		if (sqlite3_prepare_v2(s->db,
 		                       "INSERT INTO workspace (name, created_at) VALUES (?1, ?2)", -1,
 		                       &st, NULL) != SQLITE_OK)
-			return db_fail(s, ctx, "prepare");
+			return tp__sq_fail(s, ctx, "prepare");
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, tp_ctx_now(ctx));
 		int r = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (r != SQLITE_DONE)
-			return db_fail(s, ctx, "create workspace");
+			return tp__sq_fail(s, ctx, "create workspace");
 		id = sqlite3_last_insert_rowid(s->db);
 	}
 	if (!id)

@@ -1,0 +1,99 @@
+/* What the SQLite backend's files share: the handle, its statement cache
+ * and the helpers that bind, step and read. */
+#ifndef TP_STORE_SQLITE_INT_H
+#define TP_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "core/arena.h"
+#include "core/strmap.h"
+#include "touchpoint/store.h"
+
+enum { TP__SQ_CORE_SLOTS = 96, TP__SQ_NURTURE_SLOTS = 40 };
+
+/* An event update held back during a bulk load (see bulk_begin). */
+typedef struct queued_update {
+	int which;          /* ST_EVENTS_ADOPT, _REASSIGN or _RESTORE */
+	char *key;          /* anonymous id, for adopt */
+	int64_t id2, id3, id4;
+} queued_update;
+
+typedef struct bulk_state {
+	int active;
+	tp_strmap seen;          /* message ids inserted during the load */
+	char **index_sql;        /* the event indexes, to rebuild */
+	size_t n_index;
+	queued_update *q;
+	size_t n_q, cap_q;
+} bulk_state;
+
+typedef struct sqlite_store {
+	tp_store base;
+	sqlite3 *db;
+	sqlite3_stmt *st[TP__SQ_CORE_SLOTS];   /* store_sqlite.c's */
+	tp_arena scratch;   /* strings of records handed out; reset per call */
+	char *workspace_name;
+	bulk_state bulk;
+	int64_t data_version;   /* PRAGMA data_version when last asked */
+	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
+} sqlite_store;
+
+/* A storage failure with SQLite's message; constraint failures are
+ * TP_ERR_CONFLICT. */
+tp_status tp__sq_fail(sqlite_store *s, tp_ctx *ctx, const char *what);
+/* The statement cached in *slot (prepared from sql on first use), reset,
+ * with the workspace bound to ?1. */
+sqlite3_stmt *tp__sq_prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, const char *sql,
+                             tp_status *rc);
+/* NULL binds NULL; an id of 0 is stored as NULL. */
+void tp__sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+void tp__sq_bind_id(sqlite3_stmt *st, int i, int64_t v);
+/* A column's text, copied into the store's scratch arena (valid until the
+ * next call on the store); NULL for NULL. */
+const char *tp__sq_col_text(sqlite_store *s, sqlite3_stmt *st, int i);
+/* Runs a statement that returns no rows. */
+tp_status tp__sq_exec(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what);
+/* Steps through the rows, calling row() for each until it returns non-zero. */
+tp_status tp__sq_iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what,
+                         int (*row)(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user),
+                         void *fn, void *user);
+
+/* nurture.c: the store ops of version 6 (see touchpoint/store.h). */
+tp_status tp__sq_workflow_put(tp_store *b, tp_ctx *ctx, tp_workflow_row *r);
+tp_status tp__sq_workflows_list(tp_store *b, tp_ctx *ctx, tp_workflow_fn fn, void *user);
+tp_status tp__sq_run_put(tp_store *b, tp_ctx *ctx, tp_run_row *r);
+tp_status tp__sq_run_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_run_row *out, int *found);
+tp_status tp__sq_run_latest(tp_store *b, tp_ctx *ctx, int64_t workflow_id, int64_t contact_id,
+                            tp_run_row *out, int *found);
+tp_status tp__sq_runs_due(tp_store *b, tp_ctx *ctx, int64_t now, int limit, tp_run_fn fn,
+                          void *user);
+tp_status tp__sq_runs_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_run_fn fn,
+                                 void *user);
+tp_status tp__sq_run_log_add(tp_store *b, tp_ctx *ctx, const tp_run_log_row *r);
+tp_status tp__sq_run_logs(tp_store *b, tp_ctx *ctx, int64_t run_id, tp_run_log_fn fn, void *user);
+tp_status tp__sq_events_after(tp_store *b, tp_ctx *ctx, int64_t after_id, int limit,
+                              tp_touch_fn fn, void *user);
+tp_status tp__sq_stage_changes_after(tp_store *b, tp_ctx *ctx, int64_t after_id, int limit,
+                                     tp_stage_change_fn fn, void *user);
+tp_status tp__sq_message_put(tp_store *b, tp_ctx *ctx, tp_message_row *r);
+tp_status tp__sq_message_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_message_row *out,
+                             int *found);
+tp_status tp__sq_messages_due(tp_store *b, tp_ctx *ctx, int64_t now, int limit, tp_message_fn fn,
+                              void *user);
+tp_status tp__sq_messages_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                     tp_message_fn fn, void *user);
+tp_status tp__sq_suppression_add(tp_store *b, tp_ctx *ctx, const char *email, const char *reason,
+                                 const char *source, int64_t at);
+tp_status tp__sq_suppression_get(tp_store *b, tp_ctx *ctx, const char *email, tp_text_fn fn,
+                                 void *user, int *found);
+tp_status tp__sq_consent_change_add(tp_store *b, tp_ctx *ctx, int64_t contact_id, int consent,
+                                    const char *source, int64_t at);
+tp_status tp__sq_tag_set(tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *tag, int on);
+tp_status tp__sq_tags_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
+                                 void *user);
+tp_status tp__sq_field_set(tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *name,
+                           const char *value);
+tp_status tp__sq_fields_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
+                                   void *user);
+
+#endif
