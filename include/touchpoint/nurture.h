@@ -46,6 +46,16 @@ typedef struct tp_nurture_opts {
 TP_API tp_status tp_nurture_tick(tp_ctx *ctx, tp_store *s, const tp_nurture_opts *opts,
                                  tp_nurture_stats *stats);
 
+/* Tokens in emails: kind 'u' (unsubscribe), 'o' (open pixel), 'c' (click).
+ * tp_mail_token_read says which workspace and message a token names,
+ * unchecked (0, or -1 when it is not a token of that kind); then
+ * tp_mail_token_check verifies its signature with that workspace's secret
+ * (TP_ERR_AUTH when it does not match). */
+TP_API int tp_mail_token_read(const char *token, char kind, int64_t *workspace_id,
+                              int64_t *message_id);
+TP_API tp_status tp_mail_token_check(tp_ctx *ctx, tp_store *s, const char *token, char kind,
+                                     int64_t *message_id);
+
 /* Where a contact is in each workflow and why: {"runs":[...]} with each
  * run's history. */
 struct cJSON;

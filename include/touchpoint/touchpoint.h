@@ -21,6 +21,7 @@
 #include "touchpoint/kpi.h"
 #include "touchpoint/leadads.h"
 #include "touchpoint/lifecycle.h"
+#include "touchpoint/nurture.h"
 #include "touchpoint/limits.h"
 #include "touchpoint/model.h"
 #include "touchpoint/money.h"
