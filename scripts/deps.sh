@@ -10,7 +10,7 @@ fuzz=(clang libclang-rt-14-dev)
 # Libraries of the later modules (server, SMTP, PostgreSQL, predictive scoring).
 later=(libpq-dev libmicrohttpd-dev libcurl4-openssl-dev)
 # Tools the tests and benchmarks call.
-tools=(sqlite3 python3 python3-jsonschema python3-yaml curl openssl wrk chromium libjansson-dev)  # jsonschema, yaml: the API test checks answers against docs/openapi.yaml; curl: the server tests; openssl: they sign webhooks; wrk: its load bench; chromium: the snippet in a real browser; jansson: bench_json compares against it
+tools=(sqlite3 python3 python3-jsonschema python3-yaml python3-aiosmtpd curl openssl wrk chromium libjansson-dev)  # aiosmtpd: a real SMTP server for the nurture tests; jsonschema, yaml: the API test checks answers against docs/openapi.yaml; curl: the server tests; openssl: they sign webhooks; wrk: its load bench; chromium: the snippet in a real browser; jansson: bench_json compares against it
 
 want=("${build[@]}" "${fuzz[@]}" "${later[@]}" "${tools[@]}")
 missing=()

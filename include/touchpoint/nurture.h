@@ -46,6 +46,23 @@ typedef struct tp_nurture_opts {
 TP_API tp_status tp_nurture_tick(tp_ctx *ctx, tp_store *s, const tp_nurture_opts *opts,
                                  tp_nurture_stats *stats);
 
+typedef struct tp_deliver_opts {
+	int64_t now;          /* ms; 0 = the ctx's clock */
+} tp_deliver_opts;
+
+typedef struct tp_deliver_stats {
+	int64_t sent, retried, failed, suppressed;
+} tp_deliver_stats;
+
+/* Sends the outbox's due messages: emails by SMTP to the workspace's
+ * nurture.smtp_url (from nurture.from, at most nurture.rate_per_minute a
+ * minute), webhook calls by HTTP POST signed with the workspace's secret
+ * (header X-Touchpoint-Signature: t=UNIX,v1=HEX of HMAC-SHA256 over
+ * "UNIX.BODY"). Temporary failures are retried 1, 2, 4, ... minutes later,
+ * six attempts at most; a recipient refused with 5xx is suppressed. */
+TP_API tp_status tp_nurture_deliver(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *opts,
+                                    tp_deliver_stats *stats);
+
 /* Tokens in emails: kind 'u' (unsubscribe), 'o' (open pixel), 'c' (click).
  * tp_mail_token_read says which workspace and message a token names,
  * unchecked (0, or -1 when it is not a token of that kind); then

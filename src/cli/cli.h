@@ -43,6 +43,7 @@ int cmd_keys(tp_ctx *ctx, int argc, char **argv);
 int cmd_serve(tp_ctx *ctx, int argc, char **argv);
 int cmd_forms(tp_ctx *ctx, int argc, char **argv);
 int cmd_leads(tp_ctx *ctx, int argc, char **argv);
+int cmd_nurture(tp_ctx *ctx, int argc, char **argv);
 
 /* Every subcommand, in help order. */
 extern const cli_command cli_commands[];
@@ -56,6 +57,8 @@ typedef struct cli_opts {
 	const char *format, *month, *listen, *access_log, *port_file;
 	const char *redirect, *consent_field, *honeypot;
 	const char *app_secret, *verify_token, *access_token, *api_url;
+	const char *smtp, *public_url, *require_consent;
+	long long rate, max_steps;
 	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset, all;

@@ -58,6 +58,11 @@ const cli_command cli_commands[] = {
 	{"leads", "lead-ad platforms: their webhook secrets and API tokens, and leads still to fetch",
 	 "set meta|linkedin|tiktok [--app-secret S] [--verify-token T] [--access-token T]"
 	 " [--api-url URL] | list [--json] | pending [--all] [--json]  [--db FILE]", cmd_leads},
+	{"nurture", "nurture workflows: load, list, show, run the scheduler and the outbox, status",
+	 "load FILE... | list [--json] | show NAME | run [--max-steps N] | status EMAIL|ID [--json] |"
+	 " outbox [--json] | config [--smtp URL] [--from ADDR] [--public-url URL] [--rate N]"
+	 " [--require-consent eu|all|none|CC,...]  [--db FILE]",
+	 cmd_nurture},
 	{"keys", "API keys: write keys for sending events, secret keys for the JSON API",
 	 "create write|secret [--label TEXT] | list [--json] | revoke ID  [--db FILE]", cmd_keys},
 	{"demo", "create a realistic, deterministic B2B demo workspace",

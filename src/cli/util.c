@@ -164,6 +164,11 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"verify-token", 1, offsetof(cli_opts, verify_token)},
 		{"access-token", 1, offsetof(cli_opts, access_token)},
 		{"api-url", 1, offsetof(cli_opts, api_url)},
+		{"smtp", 1, offsetof(cli_opts, smtp)},
+		{"public-url", 1, offsetof(cli_opts, public_url)},
+		{"require-consent", 1, offsetof(cli_opts, require_consent)},
+		{"rate", 2, offsetof(cli_opts, rate)},
+		{"max-steps", 2, offsetof(cli_opts, max_steps)},
 		{"lead-retry-ms", 2, offsetof(cli_opts, lead_retry_ms)},
 		{"all", 0, offsetof(cli_opts, all)},
 		{"access-log", 1, offsetof(cli_opts, access_log)},
@@ -182,6 +187,7 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 	memset(o, 0, sizeof *o);
 	o->db = cli_default_db();
 	o->limit = -1;
+	o->rate = -1;
 	o->probability = -1;
 	o->window = -1;
 	o->order = -1;
