@@ -200,6 +200,9 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 		goto done;
 	}
 	m.body = body, m.recipient = to, m.kind = kind, m.purpose = purpose;
+	/* The rest are re-read before the write; the state is queued until decided. */
+	m.state = "queued";
+	m.subject = m.links = m.last_error = NULL;
 	tp_message_row keep;
 	if ((rc = still_allowed(ctx, s, &m, err, sizeof err, &ok)) != TP_OK)
 		goto done;
@@ -246,14 +249,13 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 	} else if (ok) {
 		m.state = "failed";
 		stats->failed++;
-		if (out == BOUNCED) {
+		if (out == BOUNCED)
 			m.bounced_at = o->now;
-			if ((rc = s->ops->suppression_add(s, ctx, m.recipient, "bounced", err, o->now)) !=
-			    TP_OK)
-				goto done;
-		}
 	}
+	/* The row goes first: keep's strings live only until the next store call. */
 	rc = s->ops->message_put(s, ctx, &m);
+	if (rc == TP_OK && ok && out == BOUNCED)
+		rc = s->ops->suppression_add(s, ctx, m.recipient, "bounced", err, o->now);
 	if (rc == TP_OK)
 		rc = s->ops->commit(s, ctx);
 	else
