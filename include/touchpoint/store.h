@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 6
+#define TP_STORE_OPS_VERSION 7
 
 typedef struct tp_store tp_store;
 
@@ -28,6 +28,8 @@ typedef int (*tp_touch_fn)(void *user, const tp_touch_record *t);
 typedef int (*tp_merge_fn)(void *user, const tp_merge *m);
 typedef int (*tp_note_fn)(void *user, const tp_identity_note *n);
 typedef int (*tp_text_fn)(void *user, const char *text);
+/* One consent change: 1 given, 0 withdrawn. */
+typedef int (*tp_consent_fn)(void *user, int consent, const char *source, int64_t at);
 
 typedef struct tp_contact_filter {
 	int stage;            /* a tp_stage, or -1 for all */
@@ -388,6 +390,9 @@ typedef struct tp_store_ops {
 	 * own consent column holds the latest). */
 	tp_status (*consent_change_add)(tp_store *s, tp_ctx *ctx, int64_t contact_id, int consent,
 	                                const char *source, int64_t at);
+	/* A contact's consent history, oldest first. */
+	tp_status (*consent_changes)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                             tp_consent_fn fn, void *user);
 	/* Tags (on = 1 adds, 0 removes) and custom fields (value NULL removes). */
 	tp_status (*tag_set)(tp_store *s, tp_ctx *ctx, int64_t contact_id, const char *tag, int on);
 	tp_status (*tags_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,

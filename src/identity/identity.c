@@ -374,6 +374,17 @@ static int apply_traits(tp_contact *c, const tp_traits *tr, int overwrite)
 	return n;
 }
 
+/* Consent as the person said it, kept with where it was said (issue 6:
+ * consent changes are kept with source and time). Stores that keep no
+ * history (the memory store) skip it. */
+static tp_status record_consent(tp_identity *id, tp_ctx *ctx, int64_t cid, int before,
+                                int after, const char *source, int64_t at)
+{
+	if (after < 0 || after == before || !OPS(id)->consent_change_add)
+		return TP_OK;
+	return OPS(id)->consent_change_add(id->store, ctx, cid, after, source, at);
+}
+
 static tp_status record_stage(tp_identity *id, tp_ctx *ctx, int64_t cid, int from, tp_stage to,
                               int64_t at, const char *actor, const char *reason)
 {
@@ -395,7 +406,8 @@ static tp_status new_contact(tp_identity *id, tp_ctx *ctx, const char *email, co
 	if (tr)
 		apply_traits(&c, tr, 1);
 	tp_status rc = account_of_email(id, ctx, email, tr, at, &c.account_id);
-	if (rc != TP_OK || (rc = save_contact(id, ctx, &c)) != TP_OK)
+	if (rc != TP_OK || (rc = save_contact(id, ctx, &c)) != TP_OK ||
+	    (rc = record_consent(id, ctx, c.id, -1, c.consent, actor, at)) != TP_OK)
 		return rc;
 	*cid = c.id;
 	return record_stage(id, ctx, c.id, -1, stage, at, actor, reason);
@@ -734,10 +746,16 @@ static tp_status attach(tp_identity *id, tp_ctx *ctx, const tp_event *ev, int64_
 		}
 	}
 	/* Traits are what the person said last: identify, a form, a lead ad. */
+	int consent_before = c.consent;
 	changed += apply_traits(&c, &ev->traits, 1);
 	if (changed) {
 		c.updated_at = ev->ts;
-		if ((rc = save_contact(id, ctx, &c)) != TP_OK)
+		char source[160];
+		snprintf(source, sizeof source, "%s call %.120s", tp_call_name(ev->call),
+		         ev->message_id ? ev->message_id : "");
+		if ((rc = save_contact(id, ctx, &c)) != TP_OK ||
+		    (rc = record_consent(id, ctx, c.id, consent_before, c.consent, source, ev->ts)) !=
+		        TP_OK)
 			return rc;
 	}
 	if (kind) {
@@ -891,6 +909,7 @@ tp_status tp_identity_upsert(tp_identity *id, tp_ctx *ctx, const tp_traits *tr, 
 	tp_contact c;
 	if ((rc = load_contact(id, ctx, cid, &c)) != TP_OK)
 		return rc;
+	int consent_before = c.consent;
 	int changed = apply_traits(&c, tr, overwrite);
 	int from = (int)c.stage;
 	/* Stages imported from a CRM only move a contact forward along the funnel. */
@@ -905,7 +924,8 @@ tp_status tp_identity_upsert(tp_identity *id, tp_ctx *ctx, const tp_traits *tr, 
 		return rc;
 	if (changed) {
 		c.updated_at = now;
-		if ((rc = save_contact(id, ctx, &c)) != TP_OK)
+		if ((rc = save_contact(id, ctx, &c)) != TP_OK ||
+		    (rc = record_consent(id, ctx, cid, consent_before, c.consent, actor, now)) != TP_OK)
 			return rc;
 	}
 	if (from >= -1 && (rc = record_stage(id, ctx, cid, from, c.stage, now, actor,

@@ -186,6 +186,8 @@ PASS(suppression_get, (tp_store *b, tp_ctx *ctx, const char *email, tp_text_fn f
      (INNER(b), ctx, email, fn, user, found))
 PASS(consent_change_add, (tp_store *b, tp_ctx *ctx, int64_t contact_id, int consent, const char *source, int64_t at),
      (INNER(b), ctx, contact_id, consent, source, at))
+PASS(consent_changes, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_consent_fn fn, void *user),
+     (INNER(b), ctx, contact_id, fn, user))
 PASS(tag_set, (tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *tag, int on),
      (INNER(b), ctx, contact_id, tag, on))
 PASS(tags_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn, void *user),
@@ -277,6 +279,7 @@ static const tp_store_ops fault_ops = {
 	.suppression_add = f_suppression_add,
 	.suppression_get = f_suppression_get,
 	.consent_change_add = f_consent_change_add,
+	.consent_changes = f_consent_changes,
 	.tag_set = f_tag_set,
 	.tags_of_contact = f_tags_of_contact,
 	.field_set = f_field_set,

@@ -21,7 +21,7 @@ enum {
 	NS_RUN_LATEST, NS_RUNS_DUE, NS_RUNS_OF_CONTACT, NS_RUNS_ALL, NS_LOG_ADD, NS_LOGS,
 	NS_EVENTS_AFTER, NS_STAGES_AFTER, NS_MESSAGE_INSERT, NS_MESSAGE_UPDATE, NS_MESSAGE_GET,
 	NS_MESSAGES_DUE, NS_MESSAGES_OF_CONTACT, NS_MESSAGES_ALL, NS_SUPPRESS_ADD, NS_SUPPRESS_GET,
-	NS_CONSENT_ADD, NS_TAG_ADD, NS_TAG_DELETE, NS_TAGS, NS_FIELD_PUT, NS_FIELD_DELETE, NS_FIELDS,
+	NS_CONSENT_ADD, NS_CONSENTS, NS_TAG_ADD, NS_TAG_DELETE, NS_TAGS, NS_FIELD_PUT, NS_FIELD_DELETE, NS_FIELDS,
 	NS__COUNT
 };
 _Static_assert((int)NS__COUNT <= (int)TP__SQ_NURTURE_SLOTS, "raise TP__SQ_NURTURE_SLOTS");
@@ -75,6 +75,8 @@ static const char *const sql_text[NS__COUNT] = {
 	[NS_SUPPRESS_GET] = "SELECT reason FROM suppression WHERE workspace_id = ?1 AND email = ?2",
 	[NS_CONSENT_ADD] = "INSERT INTO consent_change (workspace_id, contact_id, consent, source, at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[NS_CONSENTS] = "SELECT consent, source, at FROM consent_change WHERE workspace_id = ?1"
+		" AND contact_id = ?2 ORDER BY at, id",
 	[NS_TAG_ADD] = "INSERT OR IGNORE INTO contact_tag (workspace_id, contact_id, tag)"
 		" VALUES (?1, ?2, ?3)",
 	[NS_TAG_DELETE] = "DELETE FROM contact_tag WHERE workspace_id = ?1 AND contact_id = ?2"
@@ -491,6 +493,20 @@ tp_status tp__sq_consent_change_add(tp_store *b, tp_ctx *ctx, int64_t contact_id
 	tp__sq_bind_text(st, 4, source);
 	sqlite3_bind_int64(st, 5, at);
 	return tp__sq_exec(s, ctx, st, "consent change write");
+}
+
+static int consent_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	return ((tp_consent_fn)fn)(user, sqlite3_column_int(st, 0), tp__sq_col_text(s, st, 1),
+	                           sqlite3_column_int64(st, 2));
+}
+
+tp_status tp__sq_consent_changes(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_consent_fn fn,
+                                 void *user)
+{
+	STMT(NS_CONSENTS);
+	sqlite3_bind_int64(st, 2, contact_id);
+	return tp__sq_iterate(s, ctx, st, "consent history", consent_row, (void *)fn, user);
 }
 
 tp_status tp__sq_tag_set(tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *tag, int on)

@@ -88,6 +88,8 @@ tp_status tp__sq_suppression_get(tp_store *b, tp_ctx *ctx, const char *email, tp
                                  void *user, int *found);
 tp_status tp__sq_consent_change_add(tp_store *b, tp_ctx *ctx, int64_t contact_id, int consent,
                                     const char *source, int64_t at);
+tp_status tp__sq_consent_changes(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_consent_fn fn,
+                                 void *user);
 tp_status tp__sq_tag_set(tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *tag, int on);
 tp_status tp__sq_tags_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
                                  void *user);

@@ -1862,6 +1862,7 @@ static const tp_store_ops sqlite_ops = {
 	.suppression_add = tp__sq_suppression_add,
 	.suppression_get = tp__sq_suppression_get,
 	.consent_change_add = tp__sq_consent_change_add,
+	.consent_changes = tp__sq_consent_changes,
 	.tag_set = tp__sq_tag_set,
 	.tags_of_contact = tp__sq_tags_of_contact,
 	.field_set = tp__sq_field_set,
