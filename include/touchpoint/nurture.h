@@ -15,6 +15,8 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/store.h"
 
+struct cJSON;
+
 /* Checks a workflow definition and stores it (replacing the workflow of
  * that name). Errors name the field: "steps[2].wait.days". *name is new
  * (free() it) when not NULL. */
@@ -37,6 +39,8 @@ typedef struct tp_nurture_opts {
 	int max_steps;        /* steps at most in this call; 0 = until none is due */
 	/* Called after each committed step (tests kill the process here). */
 	void (*after_step)(void *user, const tp_run_row *run);
+	/* Asked between batches of runs: non-zero ends the pass early. */
+	int (*stop)(void *user);
 	void *user;
 } tp_nurture_opts;
 
@@ -48,6 +52,8 @@ TP_API tp_status tp_nurture_tick(tp_ctx *ctx, tp_store *s, const tp_nurture_opts
 
 typedef struct tp_deliver_opts {
 	int64_t now;          /* ms; 0 = the ctx's clock */
+	int (*stop)(void *user);   /* asked between sends: non-zero ends the pass */
+	void *user;
 } tp_deliver_opts;
 
 typedef struct tp_deliver_stats {
@@ -73,9 +79,47 @@ TP_API int tp_mail_token_read(const char *token, char kind, int64_t *workspace_i
 TP_API tp_status tp_mail_token_check(tp_ctx *ctx, tp_store *s, const char *token, char kind,
                                      int64_t *message_id);
 
+/* What became of a sent email, as its links, its pixel, the mail
+ * provider or the person report it. */
+typedef enum tp_mail_event {
+	TP_MAIL_OPENED,
+	TP_MAIL_CLICKED,
+	TP_MAIL_UNSUBSCRIBED,   /* this and the next two suppress the address */
+	TP_MAIL_BOUNCED,
+	TP_MAIL_COMPLAINED
+} tp_mail_event;
+TP_API const char *tp_mail_event_name(tp_mail_event e);
+TP_API int tp_mail_event_from_name(const char *name, tp_mail_event *out);
+
+/* Records what became of message `message_id` inside the caller's
+ * transaction: its time stamp (the first one stays); for an unsubscribe,
+ * bounce or complaint the recipient's suppression (reason, `source`); for
+ * an unsubscribe or complaint the contact's consent withdrawn and kept in
+ * its history. *call (new, or NULL for an alert to an owner or an erased
+ * contact) is the contact's touch as a Segment track call for the
+ * importer, with a messageId that makes a repeat count once. `link` is the
+ * clicked link's index. */
+TP_API tp_status tp_mail_feedback(tp_ctx *ctx, tp_store *s, int64_t message_id, tp_mail_event what,
+                                  int link, const char *source, int64_t now, char **call);
+/* The target of link `n` of a message (new): a click goes only where the
+ * stored message said (no open redirect). TP_ERR_NOT_FOUND when none. */
+TP_API tp_status tp_mail_link(tp_ctx *ctx, tp_store *s, int64_t message_id, int n, char **url);
+/* Suppresses an address a mail provider reported without naming a message
+ * (reason: unsubscribed, bounced or complained); an unsubscribe or a
+ * complaint also withdraws the consent of the contact with that email. */
+TP_API tp_status tp_mail_suppress(tp_ctx *ctx, tp_store *s, const char *email,
+                                  tp_mail_event reason, const char *source, int64_t now);
+/* Sets a contact's marketing consent (1 given, 0 withdrawn), kept with its
+ * source and time. */
+TP_API tp_status tp_contact_consent(tp_ctx *ctx, tp_store *s, int64_t contact_id, int consent,
+                                    const char *source, int64_t now);
+
+/* A contact's consent: {"contact_id", "consent": true|false|null,
+ * "suppressed": reason|null, "history": [{"consent", "source", "at"}]}. */
+TP_API tp_status tp_consent_view(tp_ctx *ctx, tp_store *s, int64_t contact_id, struct cJSON **out);
+
 /* Where a contact is in each workflow and why: {"runs":[...]} with each
  * run's history. */
-struct cJSON;
 TP_API tp_status tp_nurture_status(tp_ctx *ctx, tp_store *s, int64_t contact_id,
                                    struct cJSON **out);
 /* Workflows with their counts of runs by state. */

@@ -20,6 +20,8 @@ typedef struct tp_server_opts {
 	unsigned form_rate;      /* form submissions a minute per client address; 0 = 10 */
 	FILE *access_log;        /* one JSON line per request; NULL = none */
 	long long lead_retry_ms; /* first wait before fetching a lead again; 0 = 1 s */
+	int no_nurture;          /* 1: leave workflows and the outbox to `nurture run` */
+	long long nurture_poll_ms; /* the scheduler's pass at least this often; 0 = 1 s */
 } tp_server_opts;
 
 typedef struct tp_server tp_server;

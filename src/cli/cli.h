@@ -59,9 +59,9 @@ typedef struct cli_opts {
 	const char *app_secret, *verify_token, *access_token, *api_url;
 	const char *smtp, *public_url, *require_consent;
 	long long rate, max_steps;
-	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms;
+	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms, nurture_poll_ms;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
-	int json, csv, strict, overwrite, accounts, reset, all;
+	int json, csv, strict, overwrite, accounts, reset, all, no_nurture;
 	char **args;   /* positional arguments */
 	int nargs;
 } cli_opts;

@@ -171,6 +171,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"max-steps", 2, offsetof(cli_opts, max_steps)},
 		{"lead-retry-ms", 2, offsetof(cli_opts, lead_retry_ms)},
 		{"all", 0, offsetof(cli_opts, all)},
+		{"no-nurture", 0, offsetof(cli_opts, no_nurture)},
+		{"nurture-poll-ms", 2, offsetof(cli_opts, nurture_poll_ms)},
 		{"access-log", 1, offsetof(cli_opts, access_log)},
 		{"port-file", 1, offsetof(cli_opts, port_file)},
 		{"body-limit", 2, offsetof(cli_opts, body_limit)},

@@ -152,6 +152,11 @@ static void pause_ms(int64_t ms)
 		;
 }
 
+static int asked_to_stop(const tp_deliver_opts *o)
+{
+	return o->stop && o->stop(o->user);
+}
+
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
@@ -291,9 +296,14 @@ tp_status tp_nurture_deliver(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *op
 			break;
 		more = d.n == DUE_BATCH;
 		for (int i = 0; rc == TP_OK && i < d.n; i++) {
-			/* The rate: at most per_minute sends a minute, evenly spaced. */
-			if (last_send && gap)
-				pause_ms(last_send + gap - wall_ms());
+			/* The rate: at most per_minute sends a minute, evenly spaced;
+			 * the wait is cut in slices so that a stop is heard. */
+			while (last_send && gap && !asked_to_stop(&o) && wall_ms() < last_send + gap)
+				pause_ms(last_send + gap - wall_ms() < 100 ? last_send + gap - wall_ms() : 100);
+			if (asked_to_stop(&o)) {
+				more = 0;
+				break;
+			}
 			int sent = 0;
 			rc = deliver_one(ctx, s, &o, smtp, from, d.ids[i], stats, &sent);
 			if (sent)

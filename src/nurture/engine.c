@@ -851,6 +851,8 @@ tp_status tp_nurture_tick(tp_ctx *ctx, tp_store *s, const tp_nurture_opts *opts,
 		rc = scan_stages(&en, &more);
 	int64_t budget = opts && opts->max_steps > 0 ? opts->max_steps : INT64_MAX;
 	for (int64_t done = 0; rc == TP_OK && done < budget;) {
+		if (opts && opts->stop && opts->stop(opts->user))
+			break;
 		due_ids d = {.n = 0};
 		if ((rc = s->ops->runs_due(s, ctx, en.now, DUE_BATCH, collect_due, &d)) != TP_OK ||
 		    d.n == 0)

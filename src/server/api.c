@@ -129,6 +129,139 @@ static tp_status contact_of(api_call *a, const char *key, const char *field, int
 	return rc;
 }
 
+/* ---- nurturing: consent, suppressions, what became of a message ------------------ */
+
+/* "api", or "api: SOURCE" when the caller says where it came from. */
+static tp_status api_source(api_call *a, char *out, size_t cap)
+{
+	const char *source = NULL;
+	tp_status rc = body_text(a, "source", &source);
+	snprintf(out, cap, "api%s%.200s", source ? ": " : "", source ? source : "");
+	return rc;
+}
+
+static enum MHD_Result contacts_consent(api_call *a, int64_t id)
+{
+	static const char *const fields[] = {"consent", "source", NULL};
+	cJSON *doc;
+	tp_status rc = TP_OK;
+	if (strcmp(a->r->method, "POST") == 0) {
+		const cJSON *consent = cJSON_GetObjectItemCaseSensitive(a->body, "consent");
+		char source[240];
+		if ((rc = only_fields(a, fields)) == TP_OK && !cJSON_IsBool(consent))
+			rc = tp_ctx_fail(a->ctx, TP_ERR_INVALID, "consent", "must be true or false");
+		if (rc == TP_OK && (rc = api_source(a, source, sizeof source)) == TP_OK)
+			rc = tp_contact_consent(a->ctx, a->s, id, cJSON_IsTrue(consent), source,
+			                        tp_ctx_now(a->ctx));
+	} else if (strcmp(a->r->method, "GET") != 0) {
+		return not_allowed(a, "this path takes GET and POST");
+	}
+	if (rc == TP_OK)
+		rc = tp_consent_view(a->ctx, a->s, id, &doc);
+	return rc == TP_OK ? send_json(a->r, strcmp(a->r->method, "POST") ? MHD_HTTP_OK
+	                                                                   : MHD_HTTP_CREATED, doc)
+	                   : failed(a, rc);
+}
+
+static int keep_text(void *user, const char *text)
+{
+	char **out = user;
+	free(*out);
+	*out = strdup(text);
+	return 0;
+}
+
+static enum MHD_Result suppression_answer(api_call *a, unsigned status, const char *email)
+{
+	char normal[TP_MAX_EMAIL_BYTES + 1];
+	const char *why;
+	if (tp_email_normalize(email, normal, &why) != 0)
+		return fail(a, TP_ERR_INVALID, "email", why);
+	char *reason = NULL;
+	int found = 0;
+	tp_status rc = a->s->ops->suppression_get
+		? a->s->ops->suppression_get(a->s, a->ctx, normal, keep_text, &reason, &found)
+		: tp_ctx_fail(a->ctx, TP_ERR_UNSUPPORTED, NULL, "this store keeps no suppressions");
+	if (rc != TP_OK)
+		return failed(a, rc);
+	cJSON *doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "email", normal);
+	if (found)
+		tp_json_add_str(doc, "suppressed", reason);
+	else
+		cJSON_AddNullToObject(doc, "suppressed");
+	free(reason);
+	return send_json(a->r, status, doc);
+}
+
+/* POST /v1/suppressions {"email","reason","source"}: an address a mail
+ * provider reported; GET /v1/suppressions/EMAIL: whether it is suppressed. */
+static enum MHD_Result suppressions(api_call *a)
+{
+	static const char *const fields[] = {"email", "reason", "source", NULL};
+	if (a->n_parts == 2 && strcmp(a->r->method, "GET") == 0)
+		return suppression_answer(a, MHD_HTTP_OK, a->parts[1]);
+	if (a->n_parts != 1)
+		return fail(a, TP_ERR_NOT_FOUND, "path", "no such endpoint");
+	if (strcmp(a->r->method, "POST") != 0)
+		return not_allowed(a, "this path takes POST");
+	const char *email = NULL, *reason_name = NULL;
+	char source[240];
+	tp_mail_event reason;
+	tp_status rc = only_fields(a, fields);
+	if (rc == TP_OK && (rc = body_text(a, "email", &email)) == TP_OK && !email)
+		rc = tp_ctx_fail(a->ctx, TP_ERR_INVALID, "email", "is missing");
+	if (rc == TP_OK && (rc = body_text(a, "reason", &reason_name)) == TP_OK &&
+	    (tp_mail_event_from_name(reason_name, &reason) != 0 || reason < TP_MAIL_UNSUBSCRIBED))
+		rc = tp_ctx_fail(a->ctx, TP_ERR_INVALID, "reason",
+		                 "is one of unsubscribed, bounced, complained");
+	if (rc == TP_OK && (rc = api_source(a, source, sizeof source)) == TP_OK)
+		rc = tp_mail_suppress(a->ctx, a->s, email, reason, source, tp_ctx_now(a->ctx));
+	return rc == TP_OK ? suppression_answer(a, MHD_HTTP_CREATED, email) : failed(a, rc);
+}
+
+/* POST /v1/messages/ID/bounced|complained|unsubscribed: what a mail
+ * provider reported of one message (its Message-ID is <tp-WS-ID@...>). The
+ * writer stores it with the contact's touch; the answer waits for that. */
+static enum MHD_Result messages(api_call *a)
+{
+	static const char *const fields[] = {"source", NULL};
+	if (a->n_parts != 3)
+		return fail(a, TP_ERR_NOT_FOUND, "path", "no such endpoint");
+	if (strcmp(a->r->method, "POST") != 0)
+		return not_allowed(a, "this path takes POST");
+	char *end;
+	long long id = strtoll(a->parts[1], &end, 10);
+	if (*end || id <= 0)
+		return fail(a, TP_ERR_NOT_FOUND, "message", "is not a message id");
+	tp_mail_event what;
+	if (tp_mail_event_from_name(a->parts[2], &what) != 0 || what < TP_MAIL_UNSUBSCRIBED)
+		return fail(a, TP_ERR_NOT_FOUND, "path", "a message takes bounced, complained or unsubscribed");
+	tp_request *r = a->r;
+	tp_status rc = only_fields(a, fields);
+	if (rc == TP_OK)
+		rc = api_source(a, r->source, sizeof r->source);
+	if (rc != TP_OK)
+		return failed(a, rc);
+	r->job = (tp_write_job){.workspace_id = a->s->workspace_id, .kind = TP_WRITE_MAIL_EVENT,
+	                        .message_id = id, .mail_event = (int)what, .error = r->source,
+	                        .body = "", .len = 0};
+	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", a->s->workspace);
+	return tp__request_submit(r);
+}
+
+static enum MHD_Result message_answer(tp_request *r)
+{
+	if (r->job.rc != TP_OK)
+		return tp__respond_error(r, r->job.rc == TP_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND
+		                                                          : tp__http_status(r->job.rc),
+		                         r->job.rc, r->job.field, r->job.message);
+	cJSON *doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "message_id", (double)r->job.message_id);
+	cJSON_AddStringToObject(doc, "recorded", tp_mail_event_name((tp_mail_event)r->job.mail_event));
+	return send_json(r, MHD_HTTP_CREATED, doc);
+}
+
 /* ---- contacts ----------------------------------------------------------------- */
 
 static const char *const trait_fields[] = {"email", "first_name", "last_name", "title", "phone",
@@ -369,6 +502,8 @@ static enum MHD_Result contacts(api_call *a)
 		rc = tp_view_stage_history(a->ctx, a->s, id, &doc);
 		return rc == TP_OK ? send_json(a->r, MHD_HTTP_OK, doc) : failed(a, rc);
 	}
+	if (strcmp(sub, "consent") == 0)
+		return contacts_consent(a, id);
 	if (strcmp(sub, "score") == 0) {
 		if (strcmp(m, "GET") != 0)
 			return not_allowed(a, "this path takes GET");
@@ -591,6 +726,11 @@ static tp_status authenticate(tp_request *r, tp_thread_state *t, tp_api_key_row 
 
 enum MHD_Result tp__api(tp_request *r)
 {
+	int state = atomic_load(&r->job_state);
+	if (state == JOB_QUEUED)
+		return MHD_YES;   /* woken early: still waiting for the writer */
+	if (state == JOB_DONE)
+		return message_answer(r);
 	tp_thread_state *t = tp__server_thread(r->srv);
 	if (!t)
 		return tp__respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, TP_ERR_NOMEM, NULL,
@@ -623,6 +763,10 @@ enum MHD_Result tp__api(tp_request *r)
 		answered = accounts(&a);
 	} else if (strcmp(a.parts[0], "queue") == 0) {
 		answered = queue(&a);
+	} else if (strcmp(a.parts[0], "suppressions") == 0) {
+		answered = suppressions(&a);
+	} else if (strcmp(a.parts[0], "messages") == 0) {
+		answered = messages(&a);
 	} else if (strcmp(a.parts[0], "opportunities") == 0) {
 		answered = opportunities(&a);
 	} else {

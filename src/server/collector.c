@@ -44,10 +44,11 @@ static tp_status authenticate(tp_request *r, tp_thread_state *t, tp_api_key_row 
 }
 
 /* A 1×1 transparent GIF. */
-static const unsigned char gif[] = {
+const unsigned char tp__pixel_gif[] = {
 	0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00,
 	0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+const size_t tp__pixel_gif_len = sizeof tp__pixel_gif;
 
 static enum MHD_Result answer(tp_request *r)
 {
@@ -55,7 +56,8 @@ static enum MHD_Result answer(tp_request *r)
 		return tp__respond_error(r, tp__http_status(r->job.rc), r->job.rc, r->job.field,
 		                         r->job.message);
 	if (r->route->call == TP_ROUTE_PIXEL)
-		return tp__respond(r, MHD_HTTP_OK, "image/gif", (const char *)gif, sizeof gif);
+		return tp__respond(r, MHD_HTTP_OK, "image/gif", (const char *)tp__pixel_gif,
+		                  tp__pixel_gif_len);
 	if (r->location)
 		return tp__redirect(r, r->location);
 	static const char ok[] = "{\"success\":true}";
@@ -145,8 +147,15 @@ enum MHD_Result tp__collector_submit(tp_request *r, const tp_api_key_row *key, i
                                      tp_write_kind kind)
 {
 	r->job = (tp_write_job){.workspace_id = key->workspace_id, .body = r->body, .len = r->len,
-	                        .call = call, .kind = kind, .done = job_done, .user = r};
+	                        .call = call, .kind = kind};
 	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", key->workspace);
+	return tp__request_submit(r);
+}
+
+enum MHD_Result tp__request_submit(tp_request *r)
+{
+	r->job.done = job_done;
+	r->job.user = r;
 	/* Suspend before queueing: the writer may finish before we return. */
 	atomic_store(&r->job_state, JOB_QUEUED);
 	MHD_suspend_connection(r->conn);

@@ -36,6 +36,12 @@ static const tp_route routes[] = {
 	{"*", "/v1/queue", tp__api, TP_ROUTE_OTHER, 0, 2},
 	{"*", "/v1/opportunities", tp__api, TP_ROUTE_OTHER, 0, 2},
 	{"*", "/v1/reports", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/suppressions", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"*", "/v1/messages", tp__api, TP_ROUTE_OTHER, 0, 2},
+	{"GET", "/u/", tp__mail_link, TP_ROUTE_OTHER, 0, 1},
+	{"POST", "/u/", tp__mail_link, TP_ROUTE_OTHER, 0, 1},
+	{"GET", "/c", tp__mail_link, TP_ROUTE_OTHER, 0, 2},
+	{"GET", "/o/", tp__mail_link, TP_ROUTE_PIXEL, 0, 1},
 	{"GET", "/healthz", healthz, TP_ROUTE_OTHER, 0, 0},
 	{"GET", "/metrics", metrics, TP_ROUTE_OTHER, 0, 0},
 };
@@ -415,6 +421,7 @@ static tp_status parse_listen(tp_ctx *ctx, const char *listen, struct sockaddr_s
 
 static void server_free(tp_server *srv)
 {
+	tp_nurturer_stop(srv->nurturer);
 	tp_fetcher_stop(srv->fetcher);   /* it hands its leads to the writer */
 	tp_writer_stop(srv->writer);
 	tp_rate_limit_destroy(srv->form_limit);
@@ -473,7 +480,10 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 	if ((rc = parse_listen(ctx, srv->opts.listen, &addr, &addr_len)) != TP_OK ||
 	    (rc = tp_writer_start(ctx, srv->db, &srv->writer)) != TP_OK ||
 	    (rc = tp_fetcher_start(ctx, srv->db, srv->workspace, srv->writer,
-	                           srv->opts.lead_retry_ms, &srv->fetcher)) != TP_OK)
+	                           srv->opts.lead_retry_ms, &srv->fetcher)) != TP_OK ||
+	    (!srv->opts.no_nurture &&
+	     (rc = tp_nurturer_start(ctx, srv->clock, srv->db, srv->workspace, srv->writer,
+	                             srv->opts.nurture_poll_ms, &srv->nurturer)) != TP_OK))
 		goto fail;
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (addr.ss_family == AF_INET6)

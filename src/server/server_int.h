@@ -10,6 +10,7 @@
 
 #include "server/fetcher.h"
 #include "server/metrics.h"
+#include "server/nurturer.h"
 #include "server/ratelimit.h"
 #include "server/writer.h"
 #include "touchpoint/server.h"
@@ -48,6 +49,7 @@ struct tp_server {
 	unsigned port;
 	tp_writer *writer;
 	tp_fetcher *fetcher;        /* leads that webhooks named by id only */
+	tp_nurturer *nurturer;      /* workflows and the outbox; NULL when off */
 	tp_metrics metrics;
 	tp_rate_limit *form_limit;  /* submissions per client address */
 	pthread_key_t thread_key;
@@ -72,6 +74,7 @@ struct tp_request {
 	int too_big;
 	int status;                 /* of the response queued; 0 = none yet */
 	char workspace[128];
+	char source[240];           /* a mail event's source, while its job waits */
 	tp_write_job job;
 	atomic_int job_state;
 };
@@ -104,6 +107,15 @@ enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_
 /* Queues r->body, already checked, as a job of `kind` (call: as the job's). */
 enum MHD_Result tp__collector_submit(tp_request *r, const tp_api_key_row *key, int call,
                                      tp_write_kind kind);
+/* Queues r->job, filled but for its callback, and suspends the request
+ * until the writer is done with it (the handler is then called again). */
+enum MHD_Result tp__request_submit(tp_request *r);
+/* The links in emails (mail.c): GET and POST /u/TOKEN (unsubscribe),
+ * GET /c/TOKEN/N (click), GET /o/TOKEN (open pixel). */
+enum MHD_Result tp__mail_link(tp_request *r);
+/* The GIF of the pixels. */
+extern const unsigned char tp__pixel_gif[];
+extern const size_t tp__pixel_gif_len;
 /* Lead-ad webhooks (webhooks.c): POST /v1/webhooks/google and /tiktok
  * (whole leads), POST /v1/webhooks/meta and /linkedin (notifications of
  * leads to fetch), GET of those two (the platforms' endpoint checks). */

@@ -28,6 +28,8 @@ struct tp_writer {
 	tp_import_opts opts;
 	void (*on_leads)(void *user);
 	void *on_leads_user;
+	void (*on_commit)(void *user);
+	void *on_commit_user;
 };
 
 typedef struct notice {
@@ -76,6 +78,16 @@ static tp_status write_one(tp_writer *w, workspace_writer *o, tp_write_job *j, i
 		if ((rc = tp_importer_begin(o->imp, ctx)) != TP_OK)
 			return rc;
 		return s->ops->lead_fetch_update(s, ctx, j->fetch_id, j->attempts, j->next_at, j->error, 0);
+	case TP_WRITE_MAIL_EVENT: {
+		char *call = NULL;
+		if ((rc = tp_importer_begin(o->imp, ctx)) != TP_OK ||
+		    (rc = tp_mail_feedback(ctx, s, j->message_id, (tp_mail_event)j->mail_event, j->link,
+		                           j->error, now, &call)) != TP_OK || !call)
+			return rc;
+		rc = tp_importer_record_live(o->imp, ctx, call, strlen(call), TP_CALL_TRACK);
+		free(call);
+		return rc;
+	}
 	default:
 		return tp_importer_record_live(o->imp, ctx, j->body, j->len, j->call);
 	}
@@ -157,6 +169,8 @@ static void write_group(tp_writer *w, workspace_writer *o, tp_write_job *jobs)
 	pthread_mutex_lock(&w->lock);
 	if (rc == TP_OK && leads && w->on_leads)
 		w->on_leads(w->on_leads_user);
+	if (rc == TP_OK && w->on_commit)
+		w->on_commit(w->on_commit_user);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -252,6 +266,14 @@ void tp_writer_on_leads(tp_writer *w, void (*fn)(void *user), void *user)
 	pthread_mutex_lock(&w->lock);
 	w->on_leads = fn;
 	w->on_leads_user = user;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void tp_writer_on_commit(tp_writer *w, void (*fn)(void *user), void *user)
+{
+	pthread_mutex_lock(&w->lock);
+	w->on_commit = fn;
+	w->on_commit_user = user;
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -22,7 +22,8 @@ typedef enum tp_write_kind {
 	TP_WRITE_CALLS = 0,     /* body: Segment call(s) */
 	TP_WRITE_LEAD_NOTICE,   /* body: a webhook notification naming leads; call: its tp_lead_format */
 	TP_WRITE_LEAD_FETCHED,  /* body: the fetched lead's call; marks fetch_id done */
-	TP_WRITE_LEAD_RETRY     /* records a failed fetch of fetch_id (attempts, next_at, error) */
+	TP_WRITE_LEAD_RETRY,    /* records a failed fetch of fetch_id (attempts, next_at, error) */
+	TP_WRITE_MAIL_EVENT     /* what became of email message_id (mail_event, link) and its touch */
 } tp_write_kind;
 /* Called on the writer thread when the job's fate is known. */
 typedef void (*tp_write_done_fn)(tp_write_job *job);
@@ -38,7 +39,10 @@ struct tp_write_job {
 	int64_t fetch_id;     /* LEAD_FETCHED, LEAD_RETRY */
 	int attempts;
 	int64_t next_at;
-	const char *error;    /* LEAD_RETRY; borrowed */
+	const char *error;    /* LEAD_RETRY; borrowed; MAIL_EVENT: its source */
+	int64_t message_id;   /* MAIL_EVENT */
+	int mail_event;       /* MAIL_EVENT: a tp_mail_event */
+	int link;             /* MAIL_EVENT: the clicked link */
 	tp_write_done_fn done;
 	void *user;
 	/* out */
@@ -59,6 +63,9 @@ void tp_writer_submit(tp_writer *w, tp_write_job *job);
 /* fn(user) runs on the writer thread after a commit that added leads to
  * fetch (the fetcher's wake-up). */
 void tp_writer_on_leads(tp_writer *w, void (*fn)(void *user), void *user);
+/* fn(user) runs on the writer thread after every commit of events (the
+ * nurture scheduler's wake-up). */
+void tp_writer_on_commit(tp_writer *w, void (*fn)(void *user), void *user);
 void tp_writer_stats_get(tp_writer *w, tp_writer_stats *out);
 /* Finishes every queued job, then stops the thread and closes the stores. */
 void tp_writer_stop(tp_writer *w);
