@@ -25,8 +25,11 @@ LIB_SRC  := $(sort $(wildcard src/core/*.c src/ingest/*.c src/identity/*.c \
               src/lifecycle/*.c src/score/*.c src/auth/*.c src/server/*.c src/analytics/*.c src/nurture/*.c src/views/*.c src/store/*.c src/store/sqlite/*.c src/store/fault/*.c src/store/memory/*.c \
               src/demo/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
-# web/ files built into the server (scripts/embed.sh).
-WEB_OBJ  := $(B)/gen/tp_js.o
+# web/ files built into the server, and the starter workflows that init
+# installs (scripts/embed.sh).
+WF_JSON  := $(sort $(wildcard workflows/*.json))
+WEB_SRC  := $(B)/gen/tp_js.c $(B)/gen/workflows.c
+WEB_OBJ  := $(WEB_SRC:.c=.o)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(WEB_OBJ)
 TLIB_OBJ := $(LIB_SRC:%.c=$(B)/t/%.o) $(WEB_OBJ)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -61,6 +64,10 @@ $(B)/t/%.o: %.c
 $(B)/gen/tp_js.c: web/tp.js scripts/embed.sh
 	@mkdir -p $(dir $@)
 	$(Q)scripts/embed.sh tp__snippet_js $< >$@
+
+$(B)/gen/workflows.c: $(WF_JSON) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)for f in $(WF_JSON); do scripts/embed.sh tp__wf_$$(basename $$f .json) $$f; done >$@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(call say,CC,$<)
@@ -119,10 +126,10 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(B)/gen/tp_js.c
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(WEB_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)
-	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(B)/gen/tp_js.c $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@
+	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(WEB_SRC) $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

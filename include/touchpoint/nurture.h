@@ -24,9 +24,11 @@ TP_API tp_status tp_workflow_load(tp_ctx *ctx, tp_store *s, const char *json, si
                                   char **name);
 /* Checks a definition without storing it. */
 TP_API tp_status tp_workflow_check(tp_ctx *ctx, const char *json, size_t len);
-/* The starter set `touchpoint init` installs: the MQL sales alert and three
- * nurture workflows (welcome, content drip, re-engagement). */
-TP_API tp_status tp_workflow_install_defaults(tp_ctx *ctx, tp_store *s);
+/* The starter set `touchpoint init` installs (the files in workflows/): the MQL
+ * sales alert and three nurture workflows (welcome, content drip,
+ * re-engagement). A workflow of the same name already there is kept.
+ * *installed: how many were added. */
+TP_API tp_status tp_workflow_install_defaults(tp_ctx *ctx, tp_store *s, int *installed);
 
 typedef struct tp_nurture_stats {
 	int64_t events_seen, stage_changes_seen;  /* by the trigger scan */
@@ -58,6 +60,7 @@ typedef struct tp_deliver_opts {
 
 typedef struct tp_deliver_stats {
 	int64_t sent, retried, failed, suppressed;
+	int64_t parked;   /* emails left queued: no SMTP server configured */
 } tp_deliver_stats;
 
 /* Sends the outbox's due messages: emails by SMTP to the workspace's

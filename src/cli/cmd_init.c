@@ -22,6 +22,15 @@ int cmd_init(tp_ctx *ctx, int argc, char **argv)
 	}
 	printf("workspace \"%s\" ready in %s (schema %d, SQLite WAL)\n", s->workspace, o.db,
 	       tp_store_schema_version());
+	int installed;
+	if ((st = tp_workflow_install_defaults(ctx, s, &installed)) != TP_OK) {
+		tp_store_close(s);
+		cli_opts_free(&o);
+		return cli_fail(ctx, st);
+	}
+	if (installed)
+		printf("%d starter workflows installed: the MQL alert to owners, welcome, content drip,"
+		       " re-engagement (touchpoint nurture list)\n", installed);
 	tp_store_close(s);
 	cli_opts_free(&o);
 	return EXIT_OK;

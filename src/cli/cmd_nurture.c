@@ -158,8 +158,12 @@ static int run(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	tp_deliver_stats ds;
 	if ((rc = tp_nurture_deliver(ctx, s, &d, &ds)) != TP_OK)
 		return cli_fail(ctx, rc);
-	printf("outbox: %lld sent, %lld to retry, %lld failed, %lld suppressed\n", (long long)ds.sent,
+	printf("outbox: %lld sent, %lld to retry, %lld failed, %lld suppressed", (long long)ds.sent,
 	       (long long)ds.retried, (long long)ds.failed, (long long)ds.suppressed);
+	if (ds.parked)
+		printf("; %lld emails wait for an SMTP server (nurture config --smtp URL)",
+		       (long long)ds.parked);
+	printf("\n");
 	return EXIT_OK;
 }
 
@@ -260,8 +264,23 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	           {"nurture.from", o->from},
 	           {"nurture.public_url", o->public_url},
 	           {"nurture.rate_per_minute", rate[0] ? rate : NULL},
-	           {"nurture.consent_required", o->require_consent}};
+	           {"nurture.consent_required", o->require_consent},
+	           {"nurture.sales_to", o->sales_to}};
+	/* --owner-email NAME=ADDR: where the alerts of an owner known by name go. */
+	char owner_key[300] = "";
+	const char *owner_to = NULL;
+	if (o->owner_email) {
+		const char *eq = strchr(o->owner_email, '=');
+		if (!eq || eq == o->owner_email || !strchr(eq + 1, '@'))
+			return cli_usage("nurture", "--owner-email takes NAME=ADDRESS, not \"%s\"",
+			                 o->owner_email);
+		snprintf(owner_key, sizeof owner_key, "nurture.owner_email.%.*s",
+		         (int)(eq - o->owner_email), o->owner_email);
+		owner_to = eq + 1;
+	}
 	tp_status rc = s->ops->begin(s, ctx);
+	if (rc == TP_OK && owner_to)
+		rc = s->ops->setting_set(s, ctx, owner_key, owner_to);
 	for (size_t i = 0; rc == TP_OK && i < sizeof set / sizeof *set; i++)
 		if (set[i].value)
 			rc = s->ops->setting_set(s, ctx, set[i].key, set[i].value);
@@ -273,7 +292,8 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		return cli_fail(ctx, rc);
 	static const char *const defaults[] = {"(none: emails wait in the outbox)",
 	                                       "Touchpoint <no-reply@localhost>",
-	                                       "http://127.0.0.1:8080", "60", "eu"};
+	                                       "http://127.0.0.1:8080", "60", "eu",
+	                                       "(none: alerts go to owners with an address)"};
 	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
 		char *v = NULL;
 		if ((rc = tp_store_setting(ctx, s, set[i].key, &v)) != TP_OK)
@@ -281,6 +301,8 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		printf("%-26s %s\n", set[i].key + 8, v ? v : defaults[i]);
 		free(v);
 	}
+	if (owner_to)
+		printf("%-26s %s\n", owner_key + 8, owner_to);
 	return EXIT_OK;
 }
 
@@ -288,7 +310,8 @@ int cmd_nurture(tp_ctx *ctx, int argc, char **argv)
 {
 	cli_opts o;
 	int rc = cli_parse("nurture", argc, argv,
-	                   "db workspace json max-steps smtp from public-url rate require-consent", &o);
+	                   "db workspace json max-steps smtp from public-url rate require-consent"
+	                   " sales-to owner-email", &o);
 	if (rc)
 		return rc;
 	const char *verb = o.nargs ? o.args[0] : "list";

@@ -167,6 +167,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"smtp", 1, offsetof(cli_opts, smtp)},
 		{"public-url", 1, offsetof(cli_opts, public_url)},
 		{"require-consent", 1, offsetof(cli_opts, require_consent)},
+		{"sales-to", 1, offsetof(cli_opts, sales_to)},
+		{"owner-email", 1, offsetof(cli_opts, owner_email)},
 		{"rate", 2, offsetof(cli_opts, rate)},
 		{"max-steps", 2, offsetof(cli_opts, max_steps)},
 		{"lead-retry-ms", 2, offsetof(cli_opts, lead_retry_ms)},

@@ -49,7 +49,38 @@ static void bare_address(const char *from, char *out, size_t cap)
 		snprintf(out, cap, "<%s>", from);
 }
 
-typedef enum outcome { SENT, RETRY, FAILED, BOUNCED } outcome;
+/* The SMTP dialogue as libcurl's debug hook sees it: the last command we
+ * sent and the server's last reply, so that a 5xx to RCPT (the address
+ * does not exist: a bounce) is told from a 5xx to MAIL FROM (our sender is
+ * refused: our problem, not the recipient's), and the error keeps the
+ * server's words. */
+typedef struct dialogue {
+	char command[8];   /* the last one sent, or the one refused */
+	char reply[200];   /* the first refusal (4xx, 5xx); QUIT's 221 comes after */
+} dialogue;
+
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *user)
+{
+	(void)c;
+	dialogue *d = user;
+	if (d->reply[0])
+		return 0;
+	if (type == CURLINFO_HEADER_OUT) {
+		size_t k = strcspn(data, " :\r\n");
+		k = k < n ? k : n;
+		snprintf(d->command, sizeof d->command, "%.*s", (int)(k < 7 ? k : 7), data);
+	} else if (type == CURLINFO_HEADER_IN && n >= 3 && data[0] >= '4' && data[0] <= '5') {
+		size_t k = n;
+		while (k && (data[k - 1] == '\r' || data[k - 1] == '\n'))
+			k--;
+		snprintf(d->reply, sizeof d->reply, "%.*s", (int)(k < 199 ? k : 199), data);
+	}
+	return 0;
+}
+
+/* PARKED: not tried (no SMTP server yet): looked at again in a minute,
+ * without spending one of its attempts. */
+typedef enum outcome { SENT, RETRY, FAILED, BOUNCED, PARKED } outcome;
 
 /* Runs the transfer with the timeouts both kinds share, and frees it. */
 static CURLcode perform(CURL *c, long timeout_s, long *code)
@@ -85,14 +116,22 @@ static outcome send_email(const char *smtp_url, const char *from, const tp_messa
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	/* TLS when the server offers STARTTLS; smtps:// URLs always. */
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	dialogue d = {"", ""};
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &d);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);   /* the debug hook sees only with it */
 	long code;
 	CURLcode rc = perform(c, 60L, &code);
 	curl_slist_free_all(to);
 	if (rc == CURLE_OK)
 		return SENT;
-	snprintf(err, cap, "SMTP %ld: %s", code, curl_easy_strerror(rc));
+	if (d.reply[0] && code >= 400)
+		snprintf(err, cap, "SMTP %ld after %s: %s", code, d.command[0] ? d.command : "connect",
+		         d.reply);
+	else
+		snprintf(err, cap, "SMTP %ld: %s", code, curl_easy_strerror(rc));
 	if (code >= 500 && code < 600)
-		return rc == CURLE_SEND_ERROR || rc == CURLE_LOGIN_DENIED ? FAILED : BOUNCED;
+		return !strcasecmp(d.command, "RCPT") ? BOUNCED : FAILED;
 	return RETRY;
 }
 
@@ -220,7 +259,7 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 		const char *kind_now = m.kind;
 		if (!strcmp(kind_now, "email") && !smtp_url) {
 			snprintf(err, sizeof err, "no SMTP server configured (nurture config --smtp URL)");
-			out = RETRY;
+			out = PARKED;
 		} else if (!strcmp(kind_now, "email")) {
 			out = send_email(smtp_url, from, &m, err, sizeof err);
 		} else {
@@ -242,12 +281,15 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 		goto done;
 	}
 	m.subject = keep.subject, m.links = keep.links;
-	m.attempts++;
+	m.attempts += out != PARKED;
 	m.last_error = err[0] ? err : NULL;
 	if (ok && out == SENT) {
 		m.state = "sent";
 		m.sent_at = o->now;
 		stats->sent++;
+	} else if (ok && out == PARKED) {
+		m.next_at = o->now + FIRST_RETRY_MS;
+		stats->parked++;
 	} else if (ok && out == RETRY && m.attempts < MAX_ATTEMPTS) {
 		m.next_at = o->now + (FIRST_RETRY_MS << (m.attempts - 1));
 		stats->retried++;

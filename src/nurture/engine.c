@@ -577,6 +577,23 @@ static tp_status queue_webhook(engine *en, const tp_run_row *run, const tp_flow 
 	return rc;
 }
 
+
+/* Where an owner's alerts go: the owner when it is an address, else the
+ * address mapped to that name (setting nurture.owner_email.NAME), else the
+ * workspace's sales inbox (nurture.sales_to). New, or NULL. */
+static char *owner_address(tp_ctx *ctx, tp_store *s, const char *owner)
+{
+	if (owner && strchr(owner, '@'))
+		return strdup(owner);
+	if (owner && *owner) {
+		char key[300];
+		snprintf(key, sizeof key, "nurture.owner_email.%s", owner);
+		char *mapped = tp__nurture_setting(ctx, s, key, NULL);
+		if (mapped)
+			return mapped;
+	}
+	return tp__nurture_setting(ctx, s, "nurture.sales_to", NULL);
+}
 static tp_status run_step(engine *en, const tp_flow *f, const tp_run_row *run, tp_person *p,
                           step_result *r)
 {
@@ -615,10 +632,14 @@ static tp_status run_step(engine *en, const tp_flow *f, const tp_run_row *run, t
 	}
 	if (!strcmp(k, "send_email") || !strcmp(k, "notify_owner")) {
 		int owner = !strcmp(k, "notify_owner");
-		const char *to = owner ? p->c.owner : p->c.email;
+		char *owner_to = owner ? owner_address(en->ctx, s, p->c.owner) : NULL;
+		const char *to = owner ? owner_to : p->c.email;
 		if (!to || !strchr(to, '@')) {
 			snprintf(r->what, sizeof r->what, "%s %s: %s", k, a->valuestring,
-			         owner ? "the contact's owner has no email address" : "the contact has no email address");
+			         owner ? "the contact's owner has no email address (nurture config"
+			                 " --owner-email NAME=ADDR or --sales-to ADDR)"
+			               : "the contact has no email address");
+			free(owner_to);
 			return TP_OK;
 		}
 		tp_mail_job job = {.run_id = run->id, .now = en->now, .person = p, .flow = f,
@@ -626,6 +647,7 @@ static tp_status run_step(engine *en, const tp_flow *f, const tp_run_row *run, t
 		                   .purpose = owner ? "sales" : "marketing", .recipient = to};
 		int queued;
 		tp_status rc = tp__mail_queue(en->ctx, s, &job, &queued, r->what, sizeof r->what);
+		free(owner_to);
 		if (rc == TP_OK && queued)
 			en->stats->emails_queued++;
 		else if (rc == TP_OK)

@@ -98,7 +98,7 @@ static int split_path(const char *path, char token[64], int *link)
 		return slash ? -1 : 0;
 	if (!slash || !slash[1] || strlen(slash + 1) > 4 || strspn(slash + 1, "0123456789") != strlen(slash + 1))
 		return -1;
-	*link = atoi(slash + 1);
+	*link = (int)strtol(slash + 1, NULL, 10);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
 # workspace isolation; writes that go through the same library calls as the
 # CLI. The server runs with the CLI's fixed clock (TOUCHPOINT_NOW).
 $ /usr/bin/python3 $DATA/openapi_check.py $DATA/../../docs/openapi.yaml
-> openapi: 17 paths, every $ref resolves
+> openapi: 21 paths, every $ref resolves
 $ export TOUCHPOINT_NOW=2027-01-01T00:00:00Z; touchpoint demo --db d.db --contacts 300 --seed 5 >/dev/null 2>&1 && touchpoint init --db d.db --workspace other >/dev/null
 $ touchpoint keys create secret --db d.db >secret 2>/dev/null && touchpoint keys create write --db d.db >write 2>/dev/null && touchpoint keys create secret --db d.db --workspace other >osecret 2>/dev/null
 $ echo 2027-01-01T00:00:00Z >now && TOUCHPOINT_NOW=$(cat now) $DATA/serve_start.sh d.db --access-log off

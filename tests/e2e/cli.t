@@ -13,6 +13,7 @@ $ touchpoint contacts list --db missing.db
 ? 1
 $ touchpoint init --db t.db && touchpoint contacts list --db t.db --stage hot
 > workspace "default" ready in t.db (schema 7, SQLite WAL)
+> 4 starter workflows installed: the MQL alert to owners, welcome, content drip, re-engagement (touchpoint nurture list)
 ! touchpoint: "hot" is not a stage (visitor, lead, mql, sal, sql, opportunity, customer, disqualified, recycled, churned)
 ! usage: touchpoint contacts list [--stage S] [--limit N] [--json|--csv] | show EMAIL|ID|USERID [--json] | merge WINNER LOSER [--reason TEXT] | unmerge CONTACT  [--db FILE]
 ? 2
