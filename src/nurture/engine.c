@@ -708,6 +708,32 @@ static tp_status run_step(engine *en, const tp_flow *f, const tp_run_row *run, t
 }
 
 /* Runs `run_id` from its step until a wait or its end, in one transaction. */
+/* A step that cannot run (a template over the size limit, a value the
+ * store refuses) fails its run, in a transaction of its own, so that one
+ * bad run does not stop every pass of the scheduler at the same place. */
+static tp_status fail_run(engine *en, int64_t run_id, const char *why)
+{
+	tp_store *s = en->s;
+	tp_run_row run;
+	int found;
+	char note[480];
+	tp_status rc = s->ops->begin(s, en->ctx);
+	if (rc == TP_OK && (rc = s->ops->run_get(s, en->ctx, run_id, &run, &found)) == TP_OK && found) {
+		snprintf(note, sizeof note, "failed: step %d: %s", run.step, why);
+		run.state = "failed";
+		run.due_at = 0;
+		run.updated_at = en->now;
+		run.note = note;
+		if ((rc = log_step(en, run.id, run.step, note)) == TP_OK)
+			rc = s->ops->run_put(s, en->ctx, &run);
+		en->stats->failed++;
+	}
+	if (rc == TP_OK)
+		return s->ops->commit(s, en->ctx);
+	tp_store_rollback_quiet(s);
+	return rc;
+}
+
 static tp_status advance(engine *en, int64_t run_id)
 {
 	tp_store *s = en->s;
@@ -793,10 +819,20 @@ static tp_status advance(engine *en, int64_t run_id)
 		if (rc == TP_OK)
 			rc = s->ops->run_put(s, en->ctx, &run);
 	}
-	if (rc == TP_OK)
+	if (rc == TP_OK) {
 		rc = s->ops->commit(s, en->ctx);
-	else
+	} else {
 		tp_store_rollback_quiet(s);
+		/* The store's own failures are worth another pass; the rest are the run's. */
+		if (rc != TP_ERR_STORE && rc != TP_ERR_IO) {
+			char why[400];
+			const char *field = tp_ctx_field(en->ctx);
+			snprintf(why, sizeof why, "%s%s%s", tp_ctx_message(en->ctx),
+			         field && *field ? " at " : "", field && *field ? field : "");
+			tp_ctx_clear(en->ctx);
+			return fail_run(en, run_id, why);
+		}
+	}
 	if (rc == TP_OK && en->opts && en->opts->after_step)
 		en->opts->after_step(en->opts->user, &run);
 	return rc;

@@ -280,8 +280,11 @@ static int add_header_text(tp_buf *b, const char *v)
 	size_t n = strlen(v);
 	for (size_t i = 0; i < n;) {
 		size_t k = n - i < 45 ? n - i : 45;
-		while (i + k < n && ((unsigned char)v[i + k] & 0xc0) == 0x80)
-			k--;   /* a word holds whole UTF-8 characters */
+		size_t whole = k;
+		while (i + whole < n && whole > 0 && ((unsigned char)v[i + whole] & 0xc0) == 0x80)
+			whole--;   /* a word holds whole UTF-8 characters */
+		if (whole)     /* else not UTF-8 at all: cut anywhere, but go on */
+			k = whole;
 		char word[80];
 		sodium_bin2base64(word, sizeof word, (const unsigned char *)v + i, k,
 		                  sodium_base64_VARIANT_ORIGINAL);
