@@ -25,3 +25,9 @@ rm -rf "$dir"
 echo
 echo "== collector (bench/serve.sh): wrk on loopback, sharing the cores with the server"
 B="$B" bench/serve.sh
+echo
+echo "== nurture scheduler (bench/bench_nurture.c): due steps with 1,000,000 contacts enrolled, SQLite"
+"$B/bench/bench_nurture" --enrolled "${BENCH_ENROLLED:-1000000}" --measured 50000
+echo
+echo "== MQL to alert (bench/nurture_latency.py): serve + aiosmtpd on loopback"
+/usr/bin/python3 bench/nurture_latency.py "$B/touchpoint" --contacts 50
