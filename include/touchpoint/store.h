@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 7
+#define TP_STORE_OPS_VERSION 8
 
 typedef struct tp_store tp_store;
 
@@ -30,6 +30,8 @@ typedef int (*tp_note_fn)(void *user, const tp_identity_note *n);
 typedef int (*tp_text_fn)(void *user, const char *text);
 /* One consent change: 1 given, 0 withdrawn. */
 typedef int (*tp_consent_fn)(void *user, int consent, const char *source, int64_t at);
+/* One contact's value of a custom field. */
+typedef int (*tp_field_fn)(void *user, int64_t contact_id, const char *value);
 
 typedef struct tp_contact_filter {
 	int stage;            /* a tp_stage, or -1 for all */
@@ -402,6 +404,10 @@ typedef struct tp_store_ops {
 	/* fn gets "name=value" for each custom field. */
 	tp_status (*fields_of_contact)(tp_store *s, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
 	                               void *user);
+	/* Contacts whose custom field `name` is >= lo and < hi as text (ISO
+	 * dates sort so), by value: the candidates of a date trigger. */
+	tp_status (*fields_between)(tp_store *s, tp_ctx *ctx, const char *name, const char *lo,
+	                            const char *hi, tp_field_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

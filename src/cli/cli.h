@@ -57,7 +57,7 @@ typedef struct cli_opts {
 	const char *format, *month, *listen, *access_log, *port_file;
 	const char *redirect, *consent_field, *honeypot;
 	const char *app_secret, *verify_token, *access_token, *api_url;
-	const char *smtp, *public_url, *require_consent, *sales_to, *owner_email;
+	const char *smtp, *public_url, *require_consent, *sales_to, *owner_email, *smtp_ca;
 	long long rate, max_steps;
 	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms, nurture_poll_ms;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;

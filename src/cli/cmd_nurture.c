@@ -2,6 +2,7 @@
  * the outbox once (for cron; `serve` runs them continuously), show where a
  * contact is, and set the workspace's mail settings. */
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,14 +259,15 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	char rate[24] = "";
 	if (o->rate >= 0)
 		snprintf(rate, sizeof rate, "%lld", o->rate);
-	const struct {
+	struct {
 		const char *key, *value;
 	} set[] = {{"nurture.smtp_url", o->smtp},
 	           {"nurture.from", o->from},
 	           {"nurture.public_url", o->public_url},
 	           {"nurture.rate_per_minute", rate[0] ? rate : NULL},
 	           {"nurture.consent_required", o->require_consent},
-	           {"nurture.sales_to", o->sales_to}};
+	           {"nurture.sales_to", o->sales_to},
+	           {"nurture.smtp_ca", o->smtp_ca}};
 	/* --owner-email NAME=ADDR: where the alerts of an owner known by name go. */
 	char owner_key[300] = "";
 	const char *owner_to = NULL;
@@ -277,6 +279,15 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 		snprintf(owner_key, sizeof owner_key, "nurture.owner_email.%.*s",
 		         (int)(eq - o->owner_email), o->owner_email);
 		owner_to = eq + 1;
+	}
+	/* The server may run elsewhere than this shell: keep the CA file's full path. */
+	char ca_path[PATH_MAX];
+	if (o->smtp_ca) {
+		if (!realpath(o->smtp_ca, ca_path)) {
+			perror(o->smtp_ca);
+			return EXIT_FAILED;
+		}
+		set[sizeof set / sizeof *set - 1].value = ca_path;
 	}
 	tp_status rc = s->ops->begin(s, ctx);
 	if (rc == TP_OK && owner_to)
@@ -293,7 +304,8 @@ static int config(tp_ctx *ctx, tp_store *s, const cli_opts *o)
 	static const char *const defaults[] = {"(none: emails wait in the outbox)",
 	                                       "Touchpoint <no-reply@localhost>",
 	                                       "http://127.0.0.1:8080", "60", "eu",
-	                                       "(none: alerts go to owners with an address)"};
+	                                       "(none: alerts go to owners with an address)",
+	                                       "(the system's CAs)"};
 	for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
 		char *v = NULL;
 		if ((rc = tp_store_setting(ctx, s, set[i].key, &v)) != TP_OK)
@@ -311,7 +323,7 @@ int cmd_nurture(tp_ctx *ctx, int argc, char **argv)
 	cli_opts o;
 	int rc = cli_parse("nurture", argc, argv,
 	                   "db workspace json max-steps smtp from public-url rate require-consent"
-	                   " sales-to owner-email", &o);
+	                   " sales-to owner-email smtp-ca", &o);
 	if (rc)
 		return rc;
 	const char *verb = o.nargs ? o.args[0] : "list";

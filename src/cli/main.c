@@ -62,7 +62,7 @@ const cli_command cli_commands[] = {
 	{"nurture", "nurture workflows: load, list, show, run the scheduler and the outbox, status",
 	 "load FILE... | list [--json] | show NAME | run [--max-steps N] | status EMAIL|ID [--json] |"
 	 " outbox [--json] | config [--smtp URL] [--from ADDR] [--public-url URL] [--rate N]"
-	 " [--require-consent eu|all|none|CC,...]\n  [--sales-to ADDR] [--owner-email NAME=ADDR]  [--db FILE]",
+	 " [--require-consent eu|all|none|CC,...]\n  [--sales-to ADDR] [--owner-email NAME=ADDR] [--smtp-ca FILE]  [--db FILE]",
 	 cmd_nurture},
 	{"keys", "API keys: write keys for sending events, secret keys for the JSON API",
 	 "create write|secret [--label TEXT] | list [--json] | revoke ID  [--db FILE]", cmd_keys},

@@ -168,6 +168,7 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"public-url", 1, offsetof(cli_opts, public_url)},
 		{"require-consent", 1, offsetof(cli_opts, require_consent)},
 		{"sales-to", 1, offsetof(cli_opts, sales_to)},
+		{"smtp-ca", 1, offsetof(cli_opts, smtp_ca)},
 		{"owner-email", 1, offsetof(cli_opts, owner_email)},
 		{"rate", 2, offsetof(cli_opts, rate)},
 		{"max-steps", 2, offsetof(cli_opts, max_steps)},

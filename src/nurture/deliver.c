@@ -95,8 +95,14 @@ static CURLcode perform(CURL *c, long timeout_s, long *code)
 	return rc;
 }
 
-static outcome send_email(const char *smtp_url, const char *from, const tp_message_row *m,
-                          char *err, size_t cap)
+/* The workspace's mail server: nurture.smtp_url, nurture.from, and
+ * nurture.smtp_ca (a CA file for a relay whose certificate no public CA
+ * signed; the system's CAs otherwise). */
+typedef struct smtp_conf {
+	char *url, *from, *ca;
+} smtp_conf;
+
+static outcome send_email(const smtp_conf *smtp, const tp_message_row *m, char *err, size_t cap)
 {
 	CURL *c = curl_easy_init();
 	if (!c) {
@@ -104,11 +110,13 @@ static outcome send_email(const char *smtp_url, const char *from, const tp_messa
 		return RETRY;
 	}
 	char sender[300], rcpt[300];
-	bare_address(from, sender, sizeof sender);
+	bare_address(smtp->from, sender, sizeof sender);
 	snprintf(rcpt, sizeof rcpt, "<%s>", m->recipient);
 	struct curl_slist *to = curl_slist_append(NULL, rcpt);
 	reader r = {m->body, strlen(m->body)};
-	curl_easy_setopt(c, CURLOPT_URL, smtp_url);
+	curl_easy_setopt(c, CURLOPT_URL, smtp->url);
+	if (smtp->ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, smtp->ca);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, sender);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
@@ -226,8 +234,8 @@ static tp_status still_allowed(tp_ctx *ctx, tp_store *s, const tp_message_row *m
 
 /* Sends one message and records what happened. */
 static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
-                             const char *smtp_url, const char *from, int64_t id,
-                             tp_deliver_stats *stats, int *sent_one)
+                             const smtp_conf *smtp, int64_t id, tp_deliver_stats *stats,
+                             int *sent_one)
 {
 	tp_message_row m;
 	int found, ok;
@@ -257,11 +265,11 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 		stats->suppressed++;
 	} else {
 		const char *kind_now = m.kind;
-		if (!strcmp(kind_now, "email") && !smtp_url) {
+		if (!strcmp(kind_now, "email") && !smtp->url) {
 			snprintf(err, sizeof err, "no SMTP server configured (nurture config --smtp URL)");
 			out = PARKED;
 		} else if (!strcmp(kind_now, "email")) {
-			out = send_email(smtp_url, from, &m, err, sizeof err);
+			out = send_email(smtp, &m, err, sizeof err);
 		} else {
 			unsigned char key[32];
 			if ((rc = tp__nurture_secret(ctx, s, key)) != TP_OK)
@@ -325,12 +333,13 @@ tp_status tp_nurture_deliver(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *op
 	tp_deliver_opts o = *opts;
 	if (!o.now)
 		o.now = tp_ctx_now(ctx);
-	char *smtp = tp__nurture_setting(ctx, s, "nurture.smtp_url", NULL);
-	char *from = tp__nurture_setting(ctx, s, "nurture.from", "Touchpoint <no-reply@localhost>");
+	smtp_conf smtp = {tp__nurture_setting(ctx, s, "nurture.smtp_url", NULL),
+	                  tp__nurture_setting(ctx, s, "nurture.from", "Touchpoint <no-reply@localhost>"),
+	                  tp__nurture_setting(ctx, s, "nurture.smtp_ca", NULL)};
 	char *rate = tp__nurture_setting(ctx, s, "nurture.rate_per_minute", "60");
 	long per_minute = rate ? strtol(rate, NULL, 10) : 60;
 	int64_t gap = per_minute > 0 ? 60000 / per_minute : 0;
-	tp_status rc = from ? TP_OK : tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	tp_status rc = smtp.from ? TP_OK : tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	int64_t last_send = 0;
 	for (int more = 1; rc == TP_OK && more;) {
 		due_list d = {.n = 0};
@@ -347,7 +356,7 @@ tp_status tp_nurture_deliver(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *op
 				break;
 			}
 			int sent = 0;
-			rc = deliver_one(ctx, s, &o, smtp, from, d.ids[i], stats, &sent);
+			rc = deliver_one(ctx, s, &o, &smtp, d.ids[i], stats, &sent);
 			if (sent)
 				last_send = wall_ms();
 		}
@@ -355,8 +364,9 @@ tp_status tp_nurture_deliver(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *op
 		if (d.n && stats->sent + stats->failed + stats->suppressed == 0)
 			break;
 	}
-	free(smtp);
-	free(from);
+	free(smtp.url);
+	free(smtp.from);
+	free(smtp.ca);
 	free(rate);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "ingest/touch.h"
 #include "nurture/nurture_int.h"
 #include "touchpoint/touchpoint.h"
@@ -501,6 +502,84 @@ static tp_status scan_stages(engine *en, int *more)
 	return rc;
 }
 
+/* ---- date triggers ---- */
+
+/* A date that passed more than this long before the scheduler first saw it
+ * is not acted on: loading a renewal workflow must not write to everyone
+ * whose renewal was last year. */
+#define DATE_GRACE_MS (7 * DAY_MS)
+
+typedef struct dated {
+	int64_t contact_id, at;
+	char value[40];
+} dated;
+
+typedef struct dated_list {
+	dated *items;
+	size_t n, cap;
+	int nomem;
+} dated_list;
+
+static int collect_dated(void *user, int64_t contact_id, const char *value)
+{
+	dated_list *l = user;
+	int64_t at;
+	if (!value || tp_time_parse(value, &at) != 0)
+		return 0;   /* not a date: the trigger cannot fire on it */
+	if (tp__grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) != 0) {
+		l->nomem = 1;
+		return 1;
+	}
+	dated *d = &l->items[l->n++];
+	d->contact_id = contact_id;
+	d->at = at;
+	snprintf(d->value, sizeof d->value, "%s", value);
+	return 0;
+}
+
+/* Enrols the contacts whose date field, moved by the trigger's days, has
+ * come (within the grace): the window of values is read by the index. */
+static tp_status scan_dates(engine *en, const tp_flow *f)
+{
+	const cJSON *d = f->trigger->child;
+	const char *field = cJSON_GetObjectItemCaseSensitive(d, "field")->valuestring;
+	const cJSON *before = cJSON_GetObjectItemCaseSensitive(d, "days_before");
+	const cJSON *after = cJSON_GetObjectItemCaseSensitive(d, "days_after");
+	int64_t shift = (int64_t)((before ? before->valuedouble : 0) -
+	                          (after ? after->valuedouble : 0)) * DAY_MS;
+	/* The moment is date - shift; it fires when moment <= now < moment + grace,
+	 * so dates in (now + shift - grace, now + shift]; a day's slack each side
+	 * for the text bounds, the exact test below. */
+	char lo[11], hi[11];
+	tp_time_format_date(en->now + shift - DATE_GRACE_MS - DAY_MS, lo);
+	tp_time_format_date(en->now + shift + 2 * DAY_MS, hi);
+	dated_list l = {0};
+	tp_store *s = en->s;
+	tp_status rc = s->ops->begin(s, en->ctx);
+	if (rc != TP_OK)
+		return rc;
+	rc = s->ops->fields_between(s, en->ctx, field, lo, hi, collect_dated, &l);
+	if (rc == TP_OK && l.nomem)
+		rc = tp_ctx_fail(en->ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	for (size_t i = 0; rc == TP_OK && i < l.n; i++) {
+		int64_t moment = l.items[i].at - shift;
+		if (moment > en->now || en->now - moment >= DATE_GRACE_MS)
+			continue;
+		char because[200];
+		if (before || after)
+			snprintf(because, sizeof because, "%s is %s, %g days %s", field, l.items[i].value,
+			         before ? before->valuedouble : after->valuedouble, before ? "ahead" : "past");
+		else
+			snprintf(because, sizeof because, "%s is %s", field, l.items[i].value);
+		rc = enrol(en, f, l.items[i].contact_id, because);
+	}
+	free(l.items);
+	if (rc == TP_OK)
+		return s->ops->commit(s, en->ctx);
+	tp_store_rollback_quiet(s);
+	return rc;
+}
+
 /* ---- steps ---- */
 
 static int64_t wait_due(const cJSON *w, const tp_person *p, int64_t now)
@@ -907,6 +986,9 @@ tp_status tp_nurture_tick(tp_ctx *ctx, tp_store *s, const tp_nurture_opts *opts,
 	more = 1;
 	while (rc == TP_OK && more)
 		rc = scan_stages(&en, &more);
+	for (int i = 0; rc == TP_OK && i < en.n_flows; i++)
+		if (!strcmp(en.flows[i]->trigger->child->string, "date"))
+			rc = scan_dates(&en, en.flows[i]);
 	int64_t budget = opts && opts->max_steps > 0 ? opts->max_steps : INT64_MAX;
 	for (int64_t done = 0; rc == TP_OK && done < budget;) {
 		if (opts && opts->stop && opts->stop(opts->user))

@@ -340,12 +340,38 @@ static tp_status check_step(checker *c, const cJSON *step, int i)
 	                       "set_field, tag, untag, stage, assign_owner, webhook, stop)");
 }
 
+/* {"field": NAME, "days_before": N} or "days_after": N: a custom field
+ * holding an ISO 8601 date. */
+static tp_status check_date_trigger(checker *c, const cJSON *d, const char *f)
+{
+	if (!cJSON_IsObject(d))
+		return bad(c, f, "%s", "must be {\"field\": NAME, \"days_before\" or \"days_after\": N}");
+	char g[FIELD_CAP];
+	int offsets = 0;
+	for (const cJSON *m = d->child; m; m = m->next) {
+		sub(g, f, m->string);
+		if (!strcmp(m->string, "field")) {
+			if (check_text(c, m, g) != TP_OK)
+				return TP_ERR_INVALID;
+		} else if (!strcmp(m->string, "days_before") || !strcmp(m->string, "days_after")) {
+			if (offsets++ || check_number(c, m, g, 0, 3650) != TP_OK)
+				return offsets > 1 ? bad(c, g, "%s", "days_before and days_after exclude each other")
+				                   : TP_ERR_INVALID;
+		} else {
+			return bad(c, g, "%s", "is not a member of a date trigger (field, days_before, days_after)");
+		}
+	}
+	sub(g, f, "field");
+	return cJSON_GetObjectItemCaseSensitive(d, "field") ? TP_OK
+	                                                    : bad(c, g, "%s", "is missing: the custom field holding the date");
+}
+
 static tp_status check_trigger(checker *c, const cJSON *t)
 {
 	const cJSON *m = only_member(t);
 	if (!m)
 		return bad(c, "trigger", "%s", "must be an object with one trigger (event, touch, form, "
-		                               "stage, score_at_least, segment)");
+		                               "stage, score_at_least, segment, date)");
 	char f[FIELD_CAP];
 	sub(f, "trigger", m->string);
 	const char *k = m->string;
@@ -362,7 +388,10 @@ static tp_status check_trigger(checker *c, const cJSON *t)
 		return check_number(c, m, f, 0, 100);
 	if (!strcmp(k, "segment"))
 		return check_cond(c, m, f, 0);
-	return bad(c, f, "%s", "is not a trigger (event, touch, form, stage, score_at_least, segment)");
+	if (!strcmp(k, "date"))
+		return check_date_trigger(c, m, f);
+	return bad(c, f, "%s",
+	           "is not a trigger (event, touch, form, stage, score_at_least, segment, date)");
 }
 
 static tp_status check_templates(checker *c, const cJSON *t)

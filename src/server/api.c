@@ -266,7 +266,49 @@ static enum MHD_Result message_answer(tp_request *r)
 
 static const char *const trait_fields[] = {"email", "first_name", "last_name", "title", "phone",
 	"company", "website", "industry", "country", "lead_source", "owner", "employees",
-	"annual_revenue", "stage", NULL};
+	"annual_revenue", "stage", "fields", NULL};
+
+/* "fields": {"NAME": "value" or null}: custom fields (a date a workflow's
+ * date trigger reads, a plan, a region), set or removed in one transaction. */
+static tp_status custom_fields_check(api_call *a)
+{
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(a->body, "fields");
+	if (!fields)
+		return TP_OK;
+	if (!cJSON_IsObject(fields))
+		return tp_ctx_fail(a->ctx, TP_ERR_INVALID, "fields", "must be an object of name: value");
+	if (!a->s->ops->field_set)
+		return tp_ctx_fail(a->ctx, TP_ERR_UNSUPPORTED, "fields", "this store keeps no custom fields");
+	const cJSON *f;
+	cJSON_ArrayForEach(f, fields) {
+		char where[96];
+		snprintf(where, sizeof where, "fields.%.80s", f->string);
+		if (!f->string[0] || strlen(f->string) > 64)
+			return tp_ctx_fail(a->ctx, TP_ERR_INVALID, where, "a name is 1 to 64 bytes");
+		if (!(cJSON_IsString(f) && strlen(f->valuestring) <= TP_MAX_TEXT_BYTES) && !cJSON_IsNull(f))
+			return tp_ctx_fail(a->ctx, TP_ERR_INVALID, where,
+			                   "must be a string (null removes the field)");
+	}
+	return TP_OK;
+}
+
+/* After the contact is saved: the body was checked before. */
+static tp_status custom_fields(api_call *a, int64_t id)
+{
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(a->body, "fields"), *f;
+	if (!fields)
+		return TP_OK;
+	tp_status rc = a->s->ops->begin(a->s, a->ctx);
+	cJSON_ArrayForEach(f, fields) {
+		if (rc == TP_OK)
+			rc = a->s->ops->field_set(a->s, a->ctx, id, f->string,
+			                          cJSON_IsString(f) ? f->valuestring : NULL);
+	}
+	if (rc == TP_OK)
+		return a->s->ops->commit(a->s, a->ctx);
+	tp_store_rollback_quiet(a->s);
+	return rc;
+}
 
 static tp_status traits_of(api_call *a, tp_traits *t, char email[TP_MAX_EMAIL_BYTES + 1],
                            int *stage)
@@ -274,6 +316,8 @@ static tp_status traits_of(api_call *a, tp_traits *t, char email[TP_MAX_EMAIL_BY
 	*t = (tp_traits){.employees = -1, .annual_revenue = -1};
 	*stage = -1;
 	tp_status rc = only_fields(a, trait_fields);
+	if (rc == TP_OK)
+		rc = custom_fields_check(a);
 	const char *text, *stage_name = NULL;
 	struct {
 		const char *key;
@@ -381,6 +425,8 @@ static enum MHD_Result contacts_create(api_call *a)
 		                 "is missing: contacts are deduplicated by email");
 	if (rc == TP_OK)
 		rc = tp_contact_save(a->ctx, a->s, &t, stage, 0, "api", &id, &created);
+	if (rc == TP_OK)
+		rc = custom_fields(a, id);
 	if (rc != TP_OK)
 		return failed(a, rc);
 	return contact_answer(a, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, id, NULL, 0);
@@ -411,7 +457,8 @@ static enum MHD_Result contacts_update(api_call *a, int64_t id)
 		return fail(a, TP_ERR_INVALID, "email", "cannot change: it is what the contact is known by;"
 		            " create the new address and merge the two");
 	t.email = stored;
-	if ((rc = tp_contact_save(a->ctx, a->s, &t, -1, 1, "api", &id, &created)) != TP_OK)
+	if ((rc = tp_contact_save(a->ctx, a->s, &t, -1, 1, "api", &id, &created)) != TP_OK ||
+	    (rc = custom_fields(a, id)) != TP_OK)
 		return failed(a, rc);
 	return contact_answer(a, MHD_HTTP_OK, id, NULL, 0);
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""smtp_server.py DIR PORTFILE [--tempfail N] [--reject ADDR]: a real SMTP
+"""smtp_server.py DIR PORTFILE [--tempfail N] [--reject ADDR] [--tls CERT KEY]: a real SMTP
 server (aiosmtpd) on 127.0.0.1 for the nurture tests. Each message it
 accepts is written to DIR/NNN.eml, with its envelope and the time it came
 in DIR/NNN.json. The first N deliveries get 451 (a temporary failure); mail
-to ADDR gets 550 (a hard bounce). Runs until killed."""
+to ADDR gets 550 (a hard bounce). With --tls the server offers STARTTLS and
+refuses mail before it; each message's .json says whether it came over TLS.
+Runs until killed."""
 import json, os, socket, sys, time
 from aiosmtpd.controller import Controller
 
@@ -11,6 +13,11 @@ out, port_file = sys.argv[1], sys.argv[2]
 args = sys.argv[3:]
 tempfail = int(args[args.index("--tempfail") + 1]) if "--tempfail" in args else 0
 reject = args[args.index("--reject") + 1] if "--reject" in args else None
+tls = None
+if "--tls" in args:
+    import ssl
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(args[args.index("--tls") + 1], args[args.index("--tls") + 2])
 os.makedirs(out, exist_ok=True)
 
 class Handler:
@@ -32,7 +39,8 @@ class Handler:
         with open(base + ".eml", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         with open(base + ".json", "w") as f:
-            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos, "at": time.time()}, f)
+            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos, "at": time.time(),
+                       "tls": session.ssl is not None}, f)
         return "250 OK queued"
 
 # aiosmtpd cannot listen on port 0: ask the kernel for a free port first.
@@ -40,7 +48,8 @@ probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
 port = probe.getsockname()[1]
 probe.close()
-controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+controller = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=tls,
+                        require_starttls=tls is not None)
 controller.start()
 with open(port_file + ".tmp", "w") as f:
     f.write(str(port))

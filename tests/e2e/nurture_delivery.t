@@ -61,3 +61,22 @@ $ TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint nurture run --db r.db | tail -1
 > outbox: 4 sent, 0 to retry, 0 failed, 0 suppressed
 $ /usr/bin/python3 -c 'import glob,json; t=sorted(json.load(open(f))["at"] for f in glob.glob("mail2/*.json")); g=[b-a for a,b in zip(t,t[1:])]; print(len(t), "messages; every gap >= 0.45 s:", min(g) >= 0.45, "; all within 3 s:", t[-1]-t[0] < 3)'
 > 4 messages; every gap >= 0.45 s: True ; all within 3 s: True
+
+# TLS when the server offers it: a relay that refuses mail before STARTTLS,
+# with a certificate of our own CA. Untrusted, nothing goes (in clear or
+# otherwise); trusted (nurture config --smtp-ca), the mail goes over TLS.
+$ openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+$ (/usr/bin/python3 $DATA/smtp_server.py mail3 sport3 --tls cert.pem key.pem >smtp3.log 2>&1 & echo $! >>.pids) && while [ ! -s sport3 ]; do sleep 0.05; done
+$ touchpoint init --db s.db >/dev/null && touchpoint nurture config --smtp smtp://127.0.0.1:$(cat sport3) --db s.db >/dev/null && TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint import events $DATA/nurture/signups.jsonl --db s.db >/dev/null
+$ TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint nurture run --db s.db | tail -1
+> outbox: 0 sent, 2 to retry, 0 failed, 0 suppressed
+$ sqlite3 s.db "SELECT DISTINCT last_error FROM message"
+> SMTP 220: SSL peer certificate or SSH remote key was not OK
+$ ls mail3 2>/dev/null | wc -l
+> 0
+$ touchpoint nurture config --smtp-ca cert.pem --db s.db | grep -c "smtp_ca .*/cert.pem"
+> 1
+$ TOUCHPOINT_NOW=2026-03-02T10:01:01Z touchpoint nurture run --db s.db | tail -1
+> outbox: 2 sent, 0 to retry, 0 failed, 0 suppressed
+$ cat mail3/*.json | /usr/bin/python3 -c 'import sys,json; print([json.loads(l)["tls"] for l in sys.stdin.read().replace("}{", "}\n{").splitlines()])'
+> [True, True]

@@ -91,4 +91,22 @@ $ $DATA/api.sh GET /v1/contacts/ana@acme.com/consent secret "" '[d["consent"], d
 > 200 [False, 'unsubscribed', [(False, 'one-click unsubscribe (RFC 8058)')]]
 $ $DATA/api.sh POST /v1/contacts/ben@globex.de/consent secret '{"consent":"yes"}'
 > 400 {"success":false,"error":{"status":"TP_ERR_INVALID","field":"consent","message":"must be true or false"}}
+
+# A date trigger: 30 days before a custom field's date (set by the API),
+# within a week's grace: Ben's renewal is in 28 days, Ana's in 60.
+$ cp $DATA/nurture/renewal.json . && touchpoint nurture load renewal.json --db n.db
+> workflow renewal loaded from renewal.json
+$ sed 's/"days_before": 30/"days_before": 30, "days_after": 1/' renewal.json >bad.json && touchpoint nurture load bad.json --db n.db
+! touchpoint: bad.json: trigger.date.days_after days_before and days_after exclude each other
+? 1
+$ $DATA/api.sh PATCH /v1/contacts/ben@globex.de secret "{\"fields\":{\"renewal_date\":\"$(date -u -d '+28 days' +%F)\"}}" 'd["email"]'
+> 200 ben@globex.de
+$ $DATA/api.sh PATCH /v1/contacts/ana@acme.com secret "{\"fields\":{\"renewal_date\":\"$(date -u -d '+60 days' +%F)\"}}" 'd["email"]'
+> 200 ana@acme.com
+$ $DATA/api.sh PATCH /v1/contacts/ana@acme.com secret '{"fields":{"renewal_date":7}}'
+> 400 {"success":false,"error":{"status":"TP_ERR_INVALID","field":"fields.renewal_date","message":"must be a string (null removes the field)"}}
+$ $DATA/wait_sql.sh n.db "SELECT group_concat(c.email) FROM contact_tag t JOIN contact c ON c.id = t.contact_id WHERE t.tag = 'renewal-reminded'" "ben@globex.de"
+$ sqlite3 n.db "SELECT r.note FROM workflow_run r JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal'; SELECT l.what FROM workflow_log l JOIN workflow_run r ON r.id = l.run_id JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal' AND l.step = -1" | sed "s/$(date -u -d '+28 days' +%F)/DATE/"
+> done: all steps ran
+> enrolled: renewal_date is DATE, 30 days ahead
 $ $DATA/serve_stop.sh

@@ -197,6 +197,9 @@ PASS(field_set, (tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *name,
 PASS(fields_of_contact, (tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn, void *user),
      (INNER(b), ctx, contact_id, fn, user))
 
+PASS(fields_between, (tp_store *b, tp_ctx *ctx, const char *name, const char *lo, const char *hi, tp_field_fn fn, void *user),
+     (INNER(b), ctx, name, lo, hi, fn, user))
+
 static const tp_store_ops fault_ops = {
 	.version = TP_STORE_OPS_VERSION,
 	.name = "fault",
@@ -284,6 +287,7 @@ static const tp_store_ops fault_ops = {
 	.tags_of_contact = f_tags_of_contact,
 	.field_set = f_field_set,
 	.fields_of_contact = f_fields_of_contact,
+	.fields_between = f_fields_between,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

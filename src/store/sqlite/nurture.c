@@ -21,7 +21,7 @@ enum {
 	NS_RUN_LATEST, NS_RUNS_DUE, NS_RUNS_OF_CONTACT, NS_RUNS_ALL, NS_LOG_ADD, NS_LOGS,
 	NS_EVENTS_AFTER, NS_STAGES_AFTER, NS_MESSAGE_INSERT, NS_MESSAGE_UPDATE, NS_MESSAGE_GET,
 	NS_MESSAGES_DUE, NS_MESSAGES_OF_CONTACT, NS_MESSAGES_ALL, NS_SUPPRESS_ADD, NS_SUPPRESS_GET,
-	NS_CONSENT_ADD, NS_CONSENTS, NS_TAG_ADD, NS_TAG_DELETE, NS_TAGS, NS_FIELD_PUT, NS_FIELD_DELETE, NS_FIELDS,
+	NS_CONSENT_ADD, NS_CONSENTS, NS_TAG_ADD, NS_TAG_DELETE, NS_TAGS, NS_FIELD_PUT, NS_FIELD_DELETE, NS_FIELDS, NS_FIELDS_BETWEEN,
 	NS__COUNT
 };
 _Static_assert((int)NS__COUNT <= (int)TP__SQ_NURTURE_SLOTS, "raise TP__SQ_NURTURE_SLOTS");
@@ -88,6 +88,8 @@ static const char *const sql_text[NS__COUNT] = {
 		" DO UPDATE SET value = excluded.value",
 	[NS_FIELD_DELETE] = "DELETE FROM contact_field WHERE workspace_id = ?1 AND contact_id = ?2"
 		" AND name = ?3",
+	[NS_FIELDS_BETWEEN] = "SELECT contact_id, value FROM contact_field WHERE workspace_id = ?1"
+		" AND name = ?2 AND value >= ?3 AND value < ?4 ORDER BY value, contact_id",
 	[NS_FIELDS] = "SELECT name || '=' || value FROM contact_field WHERE workspace_id = ?1"
 		" AND contact_id = ?2 ORDER BY name",
 };
@@ -542,4 +544,19 @@ tp_status tp__sq_fields_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
 	STMT(NS_FIELDS);
 	sqlite3_bind_int64(st, 2, contact_id);
 	return tp__sq_iterate(s, ctx, st, "fields", text_row, (void *)fn, user);
+}
+
+static int field_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	return ((tp_field_fn)fn)(user, sqlite3_column_int64(st, 0), tp__sq_col_text(s, st, 1));
+}
+
+tp_status tp__sq_fields_between(tp_store *b, tp_ctx *ctx, const char *name, const char *lo,
+                                const char *hi, tp_field_fn fn, void *user)
+{
+	STMT(NS_FIELDS_BETWEEN);
+	tp__sq_bind_text(st, 2, name);
+	tp__sq_bind_text(st, 3, lo);
+	tp__sq_bind_text(st, 4, hi);
+	return tp__sq_iterate(s, ctx, st, "field values", field_row, (void *)fn, user);
 }

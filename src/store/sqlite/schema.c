@@ -185,6 +185,10 @@ const tp_migration tp__sqlite_migrations[] = {
 	 "CREATE TABLE contact_field ("
 	 "  workspace_id INTEGER NOT NULL, contact_id INTEGER NOT NULL, name TEXT NOT NULL,"
 	 "  value TEXT NOT NULL, PRIMARY KEY (workspace_id, contact_id, name));"},
+	/* Date triggers of workflows look up the contacts whose date field lies
+	 * in a window: ISO dates sort as text. */
+	{8, "field values",
+	 "CREATE INDEX contact_field_value ON contact_field(workspace_id, name, value);"},
 };
 
 const int tp__sqlite_migration_count =

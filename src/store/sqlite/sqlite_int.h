@@ -95,6 +95,8 @@ tp_status tp__sq_tags_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, t
                                  void *user);
 tp_status tp__sq_field_set(tp_store *b, tp_ctx *ctx, int64_t contact_id, const char *name,
                            const char *value);
+tp_status tp__sq_fields_between(tp_store *b, tp_ctx *ctx, const char *name, const char *lo,
+                                 const char *hi, tp_field_fn fn, void *user);
 tp_status tp__sq_fields_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id, tp_text_fn fn,
                                    void *user);
 

@@ -1867,6 +1867,7 @@ static const tp_store_ops sqlite_ops = {
 	.tags_of_contact = tp__sq_tags_of_contact,
 	.field_set = tp__sq_field_set,
 	.fields_of_contact = tp__sq_fields_of_contact,
+	.fields_between = tp__sq_fields_between,
 	.events_between = s_events_between,
 };
 
