@@ -17,6 +17,8 @@
 
 enum { MAX_ATTEMPTS = 6, DUE_BATCH = 64 };
 #define FIRST_RETRY_MS (60 * 1000LL)
+/* How long a runner owns a message it is sending (SMTP times out at 60 s). */
+#define CLAIM_MS (5 * 60 * 1000LL)
 
 typedef struct reader {
 	const char *data;
@@ -241,12 +243,29 @@ static tp_status deliver_one(tp_ctx *ctx, tp_store *s, const tp_deliver_opts *o,
 	int found, ok;
 	char err[400] = "";
 	*sent_one = 0;
-	tp_status rc = s->ops->message_get(s, ctx, id, &m, &found);
-	if (rc != TP_OK || !found || strcmp(m.state, "queued"))
+	/* The claim: in a transaction of its own (BEGIN IMMEDIATE: one writer),
+	 * the message must still be queued and due, and is made due again only
+	 * after CLAIM_MS. A second runner (serve and a cron `nurture run`) finds
+	 * it taken; a runner killed while sending leaves it to be sent again when
+	 * the claim runs out (at least once, never twice by two live runners). */
+	char *body = NULL, *to = NULL, *kind = NULL, *purpose = NULL;
+	tp_status rc = s->ops->begin(s, ctx);
+	if (rc != TP_OK)
 		return rc;
+	if ((rc = s->ops->message_get(s, ctx, id, &m, &found)) != TP_OK || !found ||
+	    strcmp(m.state, "queued") || m.next_at > o->now) {
+		tp_store_rollback_quiet(s);
+		return rc;
+	}
+	m.next_at = o->now + CLAIM_MS;
+	if ((rc = s->ops->message_put(s, ctx, &m)) != TP_OK ||
+	    (rc = s->ops->commit(s, ctx)) != TP_OK) {
+		tp_store_rollback_quiet(s);
+		return rc;
+	}
 	/* Copies: the row's strings live until the next store call. */
-	char *body = strdup(m.body ? m.body : ""), *to = strdup(m.recipient);
-	char *kind = strdup(m.kind), *purpose = strdup(m.purpose);
+	body = strdup(m.body ? m.body : ""), to = strdup(m.recipient);
+	kind = strdup(m.kind), purpose = strdup(m.purpose);
 	if (!body || !to || !kind || !purpose) {
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 		goto done;

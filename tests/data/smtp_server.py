@@ -1,17 +1,19 @@
 #!/usr/bin/python3
-"""smtp_server.py DIR PORTFILE [--tempfail N] [--reject ADDR] [--tls CERT KEY]: a real SMTP
+"""smtp_server.py DIR PORTFILE [--tempfail N] [--reject ADDR] [--tls CERT KEY] [--hold SECONDS]: a real SMTP
 server (aiosmtpd) on 127.0.0.1 for the nurture tests. Each message it
 accepts is written to DIR/NNN.eml, with its envelope and the time it came
 in DIR/NNN.json. The first N deliveries get 451 (a temporary failure); mail
 to ADDR gets 550 (a hard bounce). With --tls the server offers STARTTLS and
 refuses mail before it; each message's .json says whether it came over TLS.
+--hold makes each DATA answer wait, so that a sender is slow to finish.
 Runs until killed."""
-import json, os, socket, sys, time
+import asyncio, json, os, socket, sys, time
 from aiosmtpd.controller import Controller
 
 out, port_file = sys.argv[1], sys.argv[2]
 args = sys.argv[3:]
 tempfail = int(args[args.index("--tempfail") + 1]) if "--tempfail" in args else 0
+hold = float(args[args.index("--hold") + 1]) if "--hold" in args else 0
 reject = args[args.index("--reject") + 1] if "--reject" in args else None
 tls = None
 if "--tls" in args:
@@ -31,6 +33,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if hold:
+            await asyncio.sleep(hold)
         if Handler.refused < tempfail:
             Handler.refused += 1
             return "451 4.3.0 try again later"

@@ -80,3 +80,20 @@ $ TOUCHPOINT_NOW=2026-03-02T10:01:01Z touchpoint nurture run --db s.db | tail -1
 > outbox: 2 sent, 0 to retry, 0 failed, 0 suppressed
 $ cat mail3/*.json | /usr/bin/python3 -c 'import sys,json; print([json.loads(l)["tls"] for l in sys.stdin.read().replace("}{", "}\n{").splitlines()])'
 > [True, True]
+
+# Two runners at once on one workspace (serve and a cron job, say): each
+# email goes once; a runner claims a message in a transaction of its own
+# before it sends. The four emails wait for an SMTP server first, so that
+# both runners find all four due; the server holds each answer half a
+# second, so that the second runner starts while the first is still sending.
+$ (/usr/bin/python3 $DATA/smtp_server.py mail4 sport4 --hold 0.5 >smtp4.log 2>&1 & echo $! >>.pids) && while [ ! -s sport4 ]; do sleep 0.05; done
+$ touchpoint init --db c.db >/dev/null && TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint import events $DATA/nurture/rate.jsonl --db c.db >/dev/null
+$ TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint nurture run --db c.db | tail -1
+> outbox: 0 sent, 0 to retry, 0 failed, 0 suppressed; 4 emails wait for an SMTP server (nurture config --smtp URL)
+$ touchpoint nurture config --smtp smtp://127.0.0.1:$(cat sport4) --rate 300 --db c.db >/dev/null
+$ export TOUCHPOINT_NOW=2026-03-02T10:01:01Z; touchpoint nurture run --db c.db >one.out & touchpoint nurture run --db c.db >two.out; wait; cat one.out two.out | grep -c '^outbox'
+> 2
+$ /usr/bin/python3 -c 'import glob,json; print(sorted(json.load(open(f))["to"][0] for f in glob.glob("mail4/*.json")))'
+> ['r1@acme.com', 'r2@acme.com', 'r3@acme.com', 'r4@acme.com']
+$ sqlite3 c.db "SELECT state, attempts, count(*) FROM message GROUP BY 1, 2"
+> sent|1|4
