@@ -3,7 +3,9 @@
  *   parse        the Segment parser alone — the baseline of the run
  *   identity     parse + dedup + identity + channels, on the memory store
  *   sqlite       the whole import into a fresh SQLite file (the CLI's path)
- * Prints events/s, the ratio to the baseline, and peak RSS. */
+ * Prints events/s, the ratio to the baseline, and peak RSS.
+ * --file FILE imports an events file already written (it is kept), and
+ * --mode M runs one mode only, for profiling it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,13 +97,64 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 	return r;
 }
 
+static void unlink_db(const char *db_path)
+{
+	char side[96];
+	unlink(db_path);
+	snprintf(side, sizeof side, "%s-wal", db_path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db_path);
+	unlink(side);
+}
+
+/* Every mode (or only `only`) on one events file; 1 if one failed. */
+static int run_all(const char *events_path, const char *db_path, const char *only)
+{
+	const char *modes[] = {"parse", "identity", "sqlite"};
+	const char *what[] = {"Segment parser only (baseline)", "parse + dedup + identity + channel, no store",
+	                      "full import into a fresh SQLite file"};
+	result base = {0};
+	printf("%-10s %12s %9s %10s  %s\n", "mode", "events/s", "vs parse", "peak RSS", "what");
+	int failed = 0;
+	for (int i = 0; i < 3; i++) {
+		if (only && strcmp(only, modes[i]))
+			continue;
+		unlink_db(db_path);
+		result r = run_mode(modes[i], events_path, db_path);
+		if (!r.ok) {
+			printf("%-10s failed\n", modes[i]);
+			failed = 1;
+			continue;
+		}
+		if (!base.ok)
+			base = r;
+		double rate = (double)r.events / r.seconds;
+		printf("%-10s %12.0f %8.2fx %7ld MB  %s (%lld events, %.2f s)\n", modes[i], rate,
+		       rate / ((double)base.events / base.seconds), r.rss_kb / 1024, what[i], r.events,
+		       r.seconds);
+		fflush(stdout);
+	}
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	long long want = 1000000;
+	const char *file = NULL, *only = NULL;
 	for (int i = 1; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--events") == 0)
 			want = atoll(argv[++i]);
+		else if (strcmp(argv[i], "--file") == 0)
+			file = argv[++i];
+		else if (strcmp(argv[i], "--mode") == 0)
+			only = argv[++i];
 	char events_path[] = "/tmp/tp-bench-events-XXXXXX", db_path[64];
+	if (file) {
+		snprintf(db_path, sizeof db_path, "/tmp/tp-bench-%d.db", (int)getpid());
+		int failed = run_all(file, db_path, only);
+		unlink_db(db_path);
+		return failed;
+	}
 	int efd = mkstemp(events_path);
 	if (efd < 0)
 		return 1;
@@ -119,35 +172,9 @@ int main(int argc, char **argv)
 	fclose(out);
 	printf("demo world: %lld people, %lld events (+%lld resent duplicates) written in %.1f s\n",
 	       (long long)ds.people, (long long)ds.events, (long long)ds.duplicates_sent, now() - t0);
-	const char *modes[] = {"parse", "identity", "sqlite"};
-	const char *what[] = {"Segment parser only (baseline)", "parse + dedup + identity + channel, no store",
-	                      "full import into a fresh SQLite file"};
-	result base = {0};
-	printf("%-10s %12s %9s %10s  %s\n", "mode", "events/s", "vs parse", "peak RSS", "what");
-	int failed = 0;
-	for (int i = 0; i < 3; i++) {
-		unlink(db_path);
-		result r = run_mode(modes[i], events_path, db_path);
-		if (!r.ok) {
-			printf("%-10s failed\n", modes[i]);
-			failed = 1;
-			continue;
-		}
-		if (i == 0)
-			base = r;
-		double rate = (double)r.events / r.seconds;
-		printf("%-10s %12.0f %8.2fx %7ld MB  %s (%lld events, %.2f s)\n", modes[i], rate,
-		       rate / ((double)base.events / base.seconds), r.rss_kb / 1024, what[i], r.events,
-		       r.seconds);
-		fflush(stdout);
-	}
-	char side[96];
+	int failed = run_all(events_path, db_path, only);
 	unlink(events_path);
-	unlink(db_path);
-	snprintf(side, sizeof side, "%s-wal", db_path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db_path);
-	unlink(side);
+	unlink_db(db_path);
 	tp_ctx_destroy(ctx);
 	return failed;
 }
