@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 8
+#define TP_STORE_OPS_VERSION 9
 
 typedef struct tp_store tp_store;
 
@@ -408,6 +408,14 @@ typedef struct tp_store_ops {
 	 * dates sort so), by value: the candidates of a date trigger. */
 	tp_status (*fields_between)(tp_store *s, tp_ctx *ctx, const char *name, const char *lo,
 	                            const char *hi, tp_field_fn fn, void *user);
+
+	/* ---- version 9 ---- */
+	/* As events_of_contact, with only what scoring reads (id, ts,
+	 * contact_id, type, channel, page_category, asset, video_percent; the
+	 * rest NULL): a score's replay reads every event of its contact, and
+	 * URLs and properties are most of a row's bytes. */
+	tp_status (*events_for_scoring)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
+	                                tp_touch_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -370,7 +370,7 @@ tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx)
 			memset(e->state.caps, 0, (size_t)sc->cfg->n_capped * sizeof *e->state.caps);
 			replay r = {sc->cfg, &e->state, e->fit,
 			            sc->auto_mql && qualifies_for_mql(e->stage) && !e->mql_at, 0, 0, 0};
-			if ((rc = s->ops->events_of_contact(s, ctx, e->contact_id, replay_touch, &r)) != TP_OK)
+			if ((rc = s->ops->events_for_scoring(s, ctx, e->contact_id, replay_touch, &r)) != TP_OK)
 				break;
 			if (r.crossed_at) {
 				e->mql_at = r.crossed_at;

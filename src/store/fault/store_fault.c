@@ -69,6 +69,8 @@ PASS(events_restore, (tp_store *b, tp_ctx *ctx, int64_t o, int64_t f, int64_t t,
      (INNER(b), ctx, o, f, t, m))
 PASS(events_of_contact, (tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u),
      (INNER(b), ctx, c, fn, u))
+PASS(events_for_scoring, (tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u),
+     (INNER(b), ctx, c, fn, u))
 PASS(visitor_get, (tp_store *b, tp_ctx *ctx, const char *a, tp_visitor *v, int *f),
      (INNER(b), ctx, a, v, f))
 PASS(visitors_of_contact,
@@ -288,6 +290,7 @@ static const tp_store_ops fault_ops = {
 	.field_set = f_field_set,
 	.fields_of_contact = f_fields_of_contact,
 	.fields_between = f_fields_between,
+	.events_for_scoring = f_events_for_scoring,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

@@ -459,6 +459,7 @@ static const tp_store_ops memory_ops = {
 	.events_reassign = m_events_reassign,
 	.events_restore = m_no_restore,
 	.events_of_contact = m_no_touches,
+	.events_for_scoring = m_no_touches,
 	.visitor_get = m_visitor_get,
 	.visitor_put = m_visitor_put,
 	.visitors_of_contact = m_no_visitors,

@@ -39,7 +39,7 @@
 enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
 	ST_EVENT_EXISTS, ST_EVENT_INSERT, ST_EVENTS_ADOPT, ST_EVENTS_REASSIGN,
-	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT,
+	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT, ST_EVENTS_FOR_SCORING,
 	ST_VISITOR_GET, ST_VISITOR_INSERT, ST_VISITOR_UPDATE, ST_VISITORS_OF_CONTACT,
 	ST_CONTACT_GET, ST_CONTACT_BY_EMAIL, ST_CONTACT_BY_USER, ST_CONTACT_INSERT,
 	ST_CONTACT_UPDATE, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
@@ -87,6 +87,9 @@ static const char *const sql_text[ST__COUNT] = {
 		"UPDATE event SET contact_id = ?3"
 		" WHERE workspace_id = ?1 AND contact_id = ?4 AND origin_contact_id = ?2",
 	[ST_EVENTS_OF_CONTACT] = "SELECT " TOUCH_COLS
+		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
+	[ST_EVENTS_FOR_SCORING] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel, NULL,"
+		" NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
 	[ST_EVENTS_SCAN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
 		" AND contact_id IS NOT NULL ORDER BY contact_id, ts, id",
@@ -544,16 +547,29 @@ static int touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 	return ((tp_touch_fn)fn)(user, &t);
 }
 
-static tp_status s_events_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
-                                     tp_touch_fn fn, void *user)
+/* `which` selects TOUCH_COLS or the same columns with NULL for those not read. */
+static tp_status contact_touches(tp_store *b, tp_ctx *ctx, int which, int64_t contact_id,
+                                 tp_touch_fn fn, void *user)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
-	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_OF_CONTACT, &rc);
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
 	return tp__sq_iterate(s, ctx, st, "events of contact", touch_row, (void *)fn, user);
+}
+
+static tp_status s_events_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                     tp_touch_fn fn, void *user)
+{
+	return contact_touches(b, ctx, ST_EVENTS_OF_CONTACT, contact_id, fn, user);
+}
+
+static tp_status s_events_for_scoring(tp_store *b, tp_ctx *ctx, int64_t contact_id,
+                                      tp_touch_fn fn, void *user)
+{
+	return contact_touches(b, ctx, ST_EVENTS_FOR_SCORING, contact_id, fn, user);
 }
 
 static void read_visitor(sqlite_store *s, sqlite3_stmt *st, tp_visitor *v)
@@ -1868,6 +1884,7 @@ static const tp_store_ops sqlite_ops = {
 	.field_set = tp__sq_field_set,
 	.fields_of_contact = tp__sq_fields_of_contact,
 	.fields_between = tp__sq_fields_between,
+	.events_for_scoring = s_events_for_scoring,
 	.events_between = s_events_between,
 };
 
