@@ -419,18 +419,39 @@ static tp_status cursor_set(engine *en, const char *key, int64_t value)
 	return en->s->ops->setting_set(en->s, en->ctx, key, text);
 }
 
-/* One batch of new events, in one transaction with the cursor; *more = 1
- * when the batch was full. */
+/* Opens the write transaction of a batch read at `after`: *moved = 1 when
+ * another runner moved the cursor since (the batch is then read again).
+ * Reading a batch holds no lock: in serve, the collector's writer would
+ * wait for every pass of the scheduler otherwise. */
+static tp_status begin_batch(engine *en, const char *cursor, int64_t after, int *moved)
+{
+	tp_store *s = en->s;
+	int64_t now_after;
+	tp_status rc = s->ops->begin(s, en->ctx);
+	if (rc == TP_OK && (rc = cursor_get(en, cursor, &now_after)) == TP_OK &&
+	    (*moved = now_after != after))
+		tp_store_rollback_quiet(s);
+	return rc;
+}
+
+/* One batch of new events, enrolled in one transaction with the cursor;
+ * *more = 1 when the batch was full. */
 static tp_status scan_events(engine *en, int *more)
 {
 	tp_store *s = en->s;
 	event_batch b = {en->events, 0, SCAN_BATCH};
 	int64_t after;
-	tp_status rc = s->ops->begin(s, en->ctx);
-	if (rc != TP_OK)
-		return rc;
-	if ((rc = cursor_get(en, EVENT_CURSOR, &after)) == TP_OK)
+	int moved = 0;
+	*more = 0;
+	tp_status rc = cursor_get(en, EVENT_CURSOR, &after);
+	if (rc == TP_OK)
 		rc = s->ops->events_after(s, en->ctx, after, SCAN_BATCH, collect_event, &b);
+	if (rc != TP_OK || b.n == 0)
+		return rc;
+	if ((rc = begin_batch(en, EVENT_CURSOR, after, &moved)) != TP_OK || moved) {
+		*more = moved;
+		return rc;
+	}
 	for (int i = 0; rc == TP_OK && i < b.n; i++) {
 		const new_event *e = &b.items[i];
 		for (int j = 0; rc == TP_OK && j < en->n_flows; j++) {
@@ -472,11 +493,17 @@ static tp_status scan_stages(engine *en, int *more)
 	stage_batch *b = en->stages;
 	b->n = 0;
 	int64_t after;
-	tp_status rc = s->ops->begin(s, en->ctx);
-	if (rc != TP_OK)
-		return rc;
-	if ((rc = cursor_get(en, STAGE_CURSOR, &after)) == TP_OK)
+	int moved = 0;
+	*more = 0;
+	tp_status rc = cursor_get(en, STAGE_CURSOR, &after);
+	if (rc == TP_OK)
 		rc = s->ops->stage_changes_after(s, en->ctx, after, SCAN_BATCH, collect_stage, b);
+	if (rc != TP_OK || b->n == 0)
+		return rc;
+	if ((rc = begin_batch(en, STAGE_CURSOR, after, &moved)) != TP_OK || moved) {
+		*more = moved;
+		return rc;
+	}
 	for (int i = 0; rc == TP_OK && i < b->n; i++) {
 		const tp_stage_change_row *r = &b->items[i];
 		for (int j = 0; rc == TP_OK && j < en->n_flows; j++) {
@@ -555,16 +582,21 @@ static tp_status scan_dates(engine *en, const tp_flow *f)
 	tp_time_format_date(en->now + shift + 2 * DAY_MS, hi);
 	dated_list l = {0};
 	tp_store *s = en->s;
-	tp_status rc = s->ops->begin(s, en->ctx);
-	if (rc != TP_OK)
-		return rc;
-	rc = s->ops->fields_between(s, en->ctx, field, lo, hi, collect_dated, &l);
+	/* Read without the write lock; enrol() checks again inside it. */
+	tp_status rc = s->ops->fields_between(s, en->ctx, field, lo, hi, collect_dated, &l);
 	if (rc == TP_OK && l.nomem)
 		rc = tp_ctx_fail(en->ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	size_t due = 0;
 	for (size_t i = 0; rc == TP_OK && i < l.n; i++) {
 		int64_t moment = l.items[i].at - shift;
-		if (moment > en->now || en->now - moment >= DATE_GRACE_MS)
-			continue;
+		if (moment <= en->now && en->now - moment < DATE_GRACE_MS)
+			l.items[due++] = l.items[i];
+	}
+	if (rc != TP_OK || due == 0 || (rc = s->ops->begin(s, en->ctx)) != TP_OK) {
+		free(l.items);
+		return rc;
+	}
+	for (size_t i = 0; rc == TP_OK && i < due; i++) {
 		char because[200];
 		if (before || after)
 			snprintf(because, sizeof because, "%s is %s, %g days %s", field, l.items[i].value,

@@ -9,6 +9,11 @@
 
 /* Steps per pass: a stop waits for at most this many. */
 #define STEPS_PER_PASS 1000
+/* Passes start at least this far apart: under a steady stream of events
+ * every commit wakes the thread, and a pass per commit would take the
+ * collector's cores and its write lock. A quiet workspace still gets its
+ * pass at once. */
+#define MIN_GAP_MS 50
 
 struct tp_nurturer {
 	tp_writer *writer;
@@ -36,10 +41,31 @@ static void report(tp_nurturer *n, const char *what)
 	        tp_ctx_field(n->ctx) ? " (" : "", tp_ctx_field(n->ctx) ? ")" : "");
 }
 
+static struct timespec realtime_in(int64_t ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	int64_t ns_total = t.tv_nsec + (ms % 1000) * 1000000;
+	t.tv_sec += (time_t)(ms / 1000 + ns_total / 1000000000);
+	t.tv_nsec = (long)(ns_total % 1000000000);
+	return t;
+}
+
+/* Waits until `until`, or earlier when stopping (or woken, if `wakes`). */
+static void wait_until(tp_nurturer *n, const struct timespec *until, int wakes)
+{
+	pthread_mutex_lock(&n->lock);
+	while (!n->stopping && !(wakes && n->woken) &&
+	       pthread_cond_timedwait(&n->wake, &n->lock, until) == 0)
+		;
+	pthread_mutex_unlock(&n->lock);
+}
+
 static void *nurturer_main(void *arg)
 {
 	tp_nurturer *n = arg;
 	while (!stopping(n)) {
+		struct timespec gap_end = realtime_in(MIN_GAP_MS);
 		pthread_mutex_lock(&n->lock);
 		n->woken = 0;
 		pthread_mutex_unlock(&n->lock);
@@ -57,16 +83,9 @@ static void *nurturer_main(void *arg)
 		/* A full pass may have left steps due: go on at once. */
 		if (rc == TP_OK && ns.steps + ns.exited + ns.failed >= STEPS_PER_PASS)
 			continue;
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		int64_t ns_total = until.tv_nsec + (n->poll_ms % 1000) * 1000000;
-		until.tv_sec += (time_t)(n->poll_ms / 1000 + ns_total / 1000000000);
-		until.tv_nsec = (long)(ns_total % 1000000000);
-		pthread_mutex_lock(&n->lock);
-		while (!n->stopping && !n->woken &&
-		       pthread_cond_timedwait(&n->wake, &n->lock, &until) == 0)
-			;
-		pthread_mutex_unlock(&n->lock);
+		struct timespec until = realtime_in(n->poll_ms);
+		wait_until(n, &gap_end, 0);
+		wait_until(n, &until, 1);
 	}
 	return NULL;
 }
