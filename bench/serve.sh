@@ -12,7 +12,7 @@ trap 'kill $(cat "$dir/pid" 2>/dev/null) 2>/dev/null; rm -rf "$dir"' EXIT
 key=$("$B/touchpoint" keys create write --db "$dir/b.db" 2>/dev/null)
 export AUTH="Basic $(printf '%s:' "$key" | base64 -w0)"
 "$B/touchpoint" serve --db "$dir/b.db" --listen 127.0.0.1:0 --port-file "$dir/port" \
-	--access-log off --batch-limit 1048576 2>"$dir/err" &
+	--access-log off --batch-limit 1048576 ${SERVE_FLAGS:-} 2>"$dir/err" &
 echo $! >"$dir/pid"
 while [ ! -s "$dir/port" ]; do kill -0 "$(cat "$dir/pid")" || { cat "$dir/err"; exit 1; }; sleep 0.05; done
 url="http://127.0.0.1:$(cat "$dir/port")"

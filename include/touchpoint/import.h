@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "touchpoint/ctx.h"
+#include "touchpoint/segment.h"
 #include "touchpoint/store.h"
 
 typedef struct tp_import_stats {
@@ -55,6 +56,11 @@ TP_API tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *j
  * as in tp_segment_parse_live. */
 TP_API tp_status tp_importer_record_live(tp_importer *imp, tp_ctx *ctx, const char *json,
                                          size_t len, int endpoint_call);
+/* Takes the calls of one record already parsed (tp_segment_parse_live;
+ * their strings borrowed for the call), `len` bytes long: a collector
+ * parses a body once, on the thread that answers it. */
+TP_API tp_status tp_importer_items(tp_importer *imp, tp_ctx *ctx, const tp_parse_item *items,
+                                   size_t n, size_t len);
 /* Forgets everything taken since the last commit (rolls the store back and
  * empties the caches that may hold it). */
 TP_API void tp_importer_abort(tp_importer *imp);

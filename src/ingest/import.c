@@ -264,12 +264,10 @@ static tp_status refuse_record(tp_importer *imp, tp_ctx *ctx, int64_t line)
 	return tp_ctx_fail(ctx, TP_ERR_INVALID, field, "line %lld: %s", (long long)line, message);
 }
 
-/* endpoint_call: as tp_segment_parse_live's, or -2 for a record of a file. */
-static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
-                             int64_t line, int endpoint_call)
+/* A record is counted, in the transaction (a bulk one for a first import). */
+static tp_status open_record(tp_importer *imp, tp_ctx *ctx, size_t len)
 {
 	tp_status rc;
-	int64_t now = tp_ctx_now(ctx);
 	if (!imp->in_tx) {
 		if ((rc = tp_importer_begin(imp, ctx)) != TP_OK)
 			return rc;
@@ -281,13 +279,14 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	}
 	imp->pending.records++;
 	imp->pending.bytes += (int64_t)len;
-	const tp_parse_item *items;
-	size_t n;
-	rc = endpoint_call == -2 ? tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n)
-	                         : tp_segment_parse_live(imp->parser, ctx, json, len, now,
-	                                                 endpoint_call, &items, &n);
-	if (rc != TP_OK)
-		return rc == TP_ERR_NOMEM ? rc : refuse_record(imp, ctx, line);
+	return TP_OK;
+}
+
+static tp_status take_items(tp_importer *imp, tp_ctx *ctx, const tp_parse_item *items, size_t n,
+                            int64_t line)
+{
+	tp_status rc;
+	int64_t now = tp_ctx_now(ctx);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].status != TP_OK) {
 			if (items[i].status == TP_ERR_NOMEM)
@@ -307,6 +306,31 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	if (!imp->opts.strict && !imp->bulk && imp->since_commit >= imp->opts.commit_every)
 		return tp_importer_commit(imp, ctx);
 	return TP_OK;
+}
+
+/* endpoint_call: as tp_segment_parse_live's, or -2 for a record of a file. */
+static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
+                             int64_t line, int endpoint_call)
+{
+	tp_status rc = open_record(imp, ctx, len);
+	if (rc != TP_OK)
+		return rc;
+	int64_t now = tp_ctx_now(ctx);
+	const tp_parse_item *items;
+	size_t n;
+	rc = endpoint_call == -2 ? tp_segment_parse(imp->parser, ctx, json, len, now, &items, &n)
+	                         : tp_segment_parse_live(imp->parser, ctx, json, len, now,
+	                                                 endpoint_call, &items, &n);
+	if (rc != TP_OK)
+		return rc == TP_ERR_NOMEM ? rc : refuse_record(imp, ctx, line);
+	return take_items(imp, ctx, items, n, line);
+}
+
+tp_status tp_importer_items(tp_importer *imp, tp_ctx *ctx, const tp_parse_item *items, size_t n,
+                            size_t len)
+{
+	tp_status rc = open_record(imp, ctx, len);
+	return rc != TP_OK ? rc : take_items(imp, ctx, items, n, 1);
 }
 
 tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,

@@ -127,7 +127,10 @@ enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_
 	}
 	const tp_parse_item *items;
 	size_t n;
-	tp_status rc = tp_segment_parse_live(t->parser, t->ctx, r->body, r->len, tp_ctx_now(t->ctx),
+	if (!r->parser && !(r->parser = tp__server_parser_take(r->srv)))
+		return tp__respond_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, TP_ERR_NOMEM, NULL,
+		                         "the server is out of memory");
+	tp_status rc = tp_segment_parse_live(r->parser, t->ctx, r->body, r->len, tp_ctx_now(t->ctx),
 	                                     call, &items, &n);
 	if (rc != TP_OK) {
 		atomic_fetch_add(&r->srv->metrics.rejected, 1);
@@ -140,14 +143,17 @@ enum MHD_Result tp__collector_queue(tp_request *r, tp_thread_state *t, const tp_
 			return tp__respond_error(r, tp__http_status(items[i].status), items[i].status,
 			                         items[i].field, items[i].message);
 		}
+	r->job = (tp_write_job){.items = items, .n_items = n};
 	return tp__collector_submit(r, key, call, TP_WRITE_CALLS);
 }
 
 enum MHD_Result tp__collector_submit(tp_request *r, const tp_api_key_row *key, int call,
                                      tp_write_kind kind)
 {
+	/* Calls parsed already (tp__collector_queue) stay with the job. */
 	r->job = (tp_write_job){.workspace_id = key->workspace_id, .body = r->body, .len = r->len,
-	                        .call = call, .kind = kind};
+	                        .call = call, .kind = kind, .items = r->job.items,
+	                        .n_items = r->job.n_items};
 	snprintf(r->job.workspace, sizeof r->job.workspace, "%s", key->workspace);
 	return tp__request_submit(r);
 }

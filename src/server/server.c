@@ -56,7 +56,6 @@ static void thread_state_free(void *p)
 	for (size_t i = 0; i < sizeof t->workspaces / sizeof t->workspaces[0]; i++)
 		tp_store_close(t->workspaces[i].store);
 	tp_store_close(t->keys);
-	tp_segment_parser_destroy(t->parser);
 	tp_ctx_destroy(t->ctx);
 	free(t);
 }
@@ -67,7 +66,6 @@ tp_thread_state *tp__server_thread(tp_server *srv)
 	if (t)
 		return t;
 	if (!(t = calloc(1, sizeof *t)) || !(t->ctx = tp_ctx_create()) ||
-	    !(t->parser = tp_segment_parser_create()) ||
 	    tp_store_open_sqlite(t->ctx, srv->db, srv->workspace, TP_OPEN_EXISTING, &t->keys) != TP_OK ||
 	    pthread_setspecific(srv->thread_key, t) != 0) {
 		if (t)
@@ -76,6 +74,29 @@ tp_thread_state *tp__server_thread(tp_server *srv)
 	}
 	tp_ctx_copy_clock(t->ctx, srv->clock);
 	return t;
+}
+
+tp_segment_parser *tp__server_parser_take(tp_server *srv)
+{
+	tp_segment_parser *p = NULL;
+	pthread_mutex_lock(&srv->parsers_lock);
+	if (srv->n_parsers > 0)
+		p = srv->parsers[--srv->n_parsers];
+	pthread_mutex_unlock(&srv->parsers_lock);
+	return p ? p : tp_segment_parser_create();
+}
+
+void tp__server_parser_give(tp_server *srv, tp_segment_parser *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&srv->parsers_lock);
+	int kept = srv->n_parsers < (int)(sizeof srv->parsers / sizeof srv->parsers[0]);
+	if (kept)
+		srv->parsers[srv->n_parsers++] = p;
+	pthread_mutex_unlock(&srv->parsers_lock);
+	if (!kept)
+		tp_segment_parser_destroy(p);
 }
 
 tp_store *tp__server_workspace_store(tp_server *srv, tp_thread_state *t, int64_t id,
@@ -374,6 +395,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	access_log(r, seconds);
 	free(r->location);
 	free(r->body);
+	tp__server_parser_give(srv, r->parser);
 	free(r);
 	*con_cls = NULL;
 	pthread_mutex_lock(&srv->lock);
@@ -428,6 +450,9 @@ static void server_free(tp_server *srv)
 	pthread_key_delete(srv->thread_key);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->idle);
+	for (int i = 0; i < srv->n_parsers; i++)
+		tp_segment_parser_destroy(srv->parsers[i]);
+	pthread_mutex_destroy(&srv->parsers_lock);
 	free(srv->db);
 	free(srv->workspace);
 	tp_ctx_destroy(srv->clock);
@@ -457,6 +482,7 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 		tp_ctx_copy_clock(srv->clock, ctx);   /* the caller's clock data outlives the server */
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
+	pthread_mutex_init(&srv->parsers_lock, NULL);
 	pthread_key_create(&srv->thread_key, thread_state_free);
 	for (size_t i = 0; i < N_ROUTES && i < TP_METRICS_ROUTES - 1; i++)
 		srv->metrics.route_names[i] = routes[i].path;

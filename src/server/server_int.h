@@ -33,7 +33,6 @@ typedef struct tp_route {
 /* A request thread's own resources, made on first use. */
 typedef struct tp_thread_state {
 	tp_ctx *ctx;
-	tp_segment_parser *parser;
 	tp_store *keys;    /* a read connection, for key checks */
 	struct {
 		int64_t id;
@@ -56,6 +55,9 @@ struct tp_server {
 	pthread_mutex_t lock;       /* guards in_flight for the stop */
 	pthread_cond_t idle;
 	int in_flight;
+	pthread_mutex_t parsers_lock;
+	tp_segment_parser *parsers[64];   /* idle, for requests to borrow */
+	int n_parsers;
 };
 
 enum { JOB_NONE, JOB_QUEUED, JOB_DONE };
@@ -77,9 +79,16 @@ struct tp_request {
 	char source[240];           /* a mail event's source, while its job waits */
 	tp_write_job job;
 	atomic_int job_state;
+	tp_segment_parser *parser;  /* made the job's calls: kept until answered */
 };
 
 /* The calling thread's state; NULL when out of memory (answered 503). */
+/* The writer reads a request's parsed calls after its thread has gone on
+ * to other requests, so a request borrows a parser of its own and gives it
+ * back when it is answered. NULL when out of memory. */
+tp_segment_parser *tp__server_parser_take(tp_server *srv);
+/* Accepts NULL. */
+void tp__server_parser_give(tp_server *srv, tp_segment_parser *p);
 tp_thread_state *tp__server_thread(tp_server *srv);
 
 /* Queue a response; these return what the access handler returns. */

@@ -89,6 +89,8 @@ static tp_status write_one(tp_writer *w, workspace_writer *o, tp_write_job *j, i
 		return rc;
 	}
 	default:
+		if (j->items)
+			return tp_importer_items(o->imp, ctx, j->items, j->n_items, j->len);
 		return tp_importer_record_live(o->imp, ctx, j->body, j->len, j->call);
 	}
 }

@@ -35,6 +35,8 @@ struct tp_write_job {
 	const char *body;     /* borrowed until done */
 	size_t len;
 	int call;             /* endpoint call type, -1 for a batch */
+	const tp_parse_item *items;  /* CALLS: body's calls parsed already (borrowed), or NULL */
+	size_t n_items;
 	tp_write_kind kind;
 	int64_t fetch_id;     /* LEAD_FETCHED, LEAD_RETRY */
 	int attempts;
