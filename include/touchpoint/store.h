@@ -365,7 +365,9 @@ typedef struct tp_store_ops {
 	tp_status (*run_logs)(tp_store *s, tp_ctx *ctx, int64_t run_id, tp_run_log_fn fn,
 	                      void *user);
 	/* Events of contacts with id > after_id, by id, at most `limit`: what
-	 * the scheduler has not looked at yet. */
+	 * the scheduler has not looked at yet. Only what triggers read is
+	 * filled: id, ts, contact_id, type, name, and a form submission's
+	 * properties. */
 	tp_status (*events_after)(tp_store *s, tp_ctx *ctx, int64_t after_id, int limit,
 	                          tp_touch_fn fn, void *user);
 	/* Stage changes with id > after_id, by id, at most `limit`. */

@@ -51,6 +51,13 @@ void tp__sq_bind_id(sqlite3_stmt *st, int i, int64_t v);
 /* A column's text, copied into the store's scratch arena (valid until the
  * next call on the store); NULL for NULL. */
 const char *tp__sq_col_text(sqlite_store *s, sqlite3_stmt *st, int i);
+/* The columns of an event as a tp_touch_record, in the order tp__sq_touch_row
+ * reads them; a query may select NULL for those its callers do not read. */
+#define TOUCH_COLS                                                                     \
+	"id, ts, contact_id, message_id, anonymous_id, type, name, channel, source, medium," \
+	" campaign, page_category, search_term, asset, url, properties, video_percent"
+/* tp__sq_iterate's row function for TOUCH_COLS; fn is a tp_touch_fn. */
+int tp__sq_touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user);
 /* Runs a statement that returns no rows. */
 tp_status tp__sq_exec(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const char *what);
 /* Steps through the rows, calling row() for each until it returns non-zero. */

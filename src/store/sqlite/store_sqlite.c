@@ -32,9 +32,6 @@
 	" currency, close_date, lost_reason, source_channel, owner, probability"
 #define KEY_COLS \
 	"k.id, k.workspace_id, w.name, k.kind, k.prefix, k.hash, k.label, k.created_at, k.revoked_at"
-#define TOUCH_COLS                                                                     \
-	"id, ts, contact_id, message_id, anonymous_id, type, name, channel, source, medium," \
-	" campaign, page_category, search_term, asset, url, properties, video_percent"
 
 enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
@@ -523,7 +520,7 @@ tp_status tp__sq_iterate(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt *st, const c
 	return rc;
 }
 
-static int touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+int tp__sq_touch_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
 {
 	tp_touch_record t = {
 		.id = sqlite3_column_int64(st, 0),
@@ -557,7 +554,7 @@ static tp_status contact_touches(tp_store *b, tp_ctx *ctx, int which, int64_t co
 	if (!st)
 		return rc;
 	sqlite3_bind_int64(st, 2, contact_id);
-	return tp__sq_iterate(s, ctx, st, "events of contact", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events of contact", tp__sq_touch_row, (void *)fn, user);
 }
 
 static tp_status s_events_of_contact(tp_store *b, tp_ctx *ctx, int64_t contact_id,
@@ -1198,7 +1195,7 @@ static tp_status s_events_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_SCAN, &rc);
 	if (!st)
 		return rc;
-	return tp__sq_iterate(s, ctx, st, "events scan", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events scan", tp__sq_touch_row, (void *)fn, user);
 }
 
 static void read_score(sqlite_store *s, sqlite3_stmt *st, tp_score_row *r)
@@ -1639,7 +1636,7 @@ static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_
 		return rc;
 	sqlite3_bind_int64(st, 2, from);
 	sqlite3_bind_int64(st, 3, to);
-	return tp__sq_iterate(s, ctx, st, "events by time", touch_row, (void *)fn, user);
+	return tp__sq_iterate(s, ctx, st, "events by time", tp__sq_touch_row, (void *)fn, user);
 }
 
 static tp_status count_one(sqlite_store *s, tp_ctx *ctx, int which, int64_t *out)
