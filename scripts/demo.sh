@@ -24,5 +24,6 @@ cat <<MSG
   $TP report attribution --model all            # which channels produced the customers, ten models
   $TP report paths                              # converting paths and channel combinations
   $TP import events ${DB%.db}-events.jsonl      # the same events again: all duplicates
-The dashboard and HTTP API come with \`touchpoint serve\` (not built yet: issue 5).
+  $TP keys create secret                        # a key for the JSON API (docs/API.md)
+  $TP serve --listen 127.0.0.1:8080             # collector, JSON API and nurturing (docs/NURTURE.md)
 MSG

@@ -350,8 +350,14 @@ static tp_status enrol_on_state(engine *en, int64_t contact_id)
 	return TP_OK;
 }
 
+/* What happened more than this long before the scheduler saw it starts
+ * nothing: an import of last year's events, or a renewal workflow loaded
+ * today, must not write to everyone whose download, stage change or
+ * renewal date is history. */
+#define TRIGGER_GRACE_MS (7 * DAY_MS)
+
 struct new_event {
-	int64_t id, contact_id;
+	int64_t id, contact_id, ts;
 	char type[32], name[128], form[128];
 };
 
@@ -368,6 +374,7 @@ static int collect_event(void *user, const tp_touch_record *t)
 	new_event *e = &b->items[b->n++];
 	memset(e, 0, sizeof *e);
 	e->id = t->id;
+	e->ts = t->ts;
 	e->contact_id = t->contact_id;
 	snprintf(e->type, sizeof e->type, "%s", t->type ? t->type : "");
 	if (t->name)
@@ -381,9 +388,12 @@ static int collect_event(void *user, const tp_touch_record *t)
 	return 0;
 }
 
-static int event_triggers(const tp_flow *f, const new_event *e, char *because, size_t cap)
+static int event_triggers(const tp_flow *f, const new_event *e, int64_t now, char *because,
+                          size_t cap)
 {
 	const cJSON *t = f->trigger->child;
+	if (now - e->ts >= TRIGGER_GRACE_MS)
+		return 0;
 	if (!strcmp(t->string, "touch") && !strcmp(t->valuestring, e->type)) {
 		snprintf(because, cap, "%s (event %" PRId64 ")", e->type, e->id);
 		return 1;
@@ -456,7 +466,7 @@ static tp_status scan_events(engine *en, int *more)
 		const new_event *e = &b.items[i];
 		for (int j = 0; rc == TP_OK && j < en->n_flows; j++) {
 			char because[300];
-			if (event_triggers(en->flows[j], e, because, sizeof because))
+			if (event_triggers(en->flows[j], e, en->now, because, sizeof because))
 				rc = enrol(en, en->flows[j], e->contact_id, because);
 		}
 		/* State triggers once per contact and batch: its last event says it. */
@@ -508,7 +518,8 @@ static tp_status scan_stages(engine *en, int *more)
 		const tp_stage_change_row *r = &b->items[i];
 		for (int j = 0; rc == TP_OK && j < en->n_flows; j++) {
 			const cJSON *t = en->flows[j]->trigger->child;
-			if (strcmp(t->string, "stage") || !stage_matches(t, r->to_stage))
+			if (strcmp(t->string, "stage") || !stage_matches(t, r->to_stage) ||
+			    en->now - r->at >= TRIGGER_GRACE_MS)
 				continue;
 			char because[160];
 			snprintf(because, sizeof because, "entered stage %s (change %" PRId64 ")",
@@ -531,10 +542,6 @@ static tp_status scan_stages(engine *en, int *more)
 
 /* ---- date triggers ---- */
 
-/* A date that passed more than this long before the scheduler first saw it
- * is not acted on: loading a renewal workflow must not write to everyone
- * whose renewal was last year. */
-#define DATE_GRACE_MS (7 * DAY_MS)
 
 typedef struct dated {
 	int64_t contact_id, at;
@@ -578,7 +585,7 @@ static tp_status scan_dates(engine *en, const tp_flow *f)
 	 * so dates in (now + shift - grace, now + shift]; a day's slack each side
 	 * for the text bounds, the exact test below. */
 	char lo[11], hi[11];
-	tp_time_format_date(en->now + shift - DATE_GRACE_MS - DAY_MS, lo);
+	tp_time_format_date(en->now + shift - TRIGGER_GRACE_MS - DAY_MS, lo);
 	tp_time_format_date(en->now + shift + 2 * DAY_MS, hi);
 	dated_list l = {0};
 	tp_store *s = en->s;
@@ -589,7 +596,7 @@ static tp_status scan_dates(engine *en, const tp_flow *f)
 	size_t due = 0;
 	for (size_t i = 0; rc == TP_OK && i < l.n; i++) {
 		int64_t moment = l.items[i].at - shift;
-		if (moment <= en->now && en->now - moment < DATE_GRACE_MS)
+		if (moment <= en->now && en->now - moment < TRIGGER_GRACE_MS)
 			l.items[due++] = l.items[i];
 	}
 	if (rc != TP_OK || due == 0 || (rc = s->ops->begin(s, en->ctx)) != TP_OK) {

@@ -13,6 +13,10 @@ $ touchpoint nurture config --smtp smtp://127.0.0.1:$(cat sport) --rate 6000 --d
 > consent_required           eu
 > sales_to                   (none: alerts go to owners with an address)
 > smtp_ca                    (the system's CAs)
+# The same sign-ups a week later are history: looked at, and nobody enrolled.
+$ touchpoint init --db old.db >/dev/null && touchpoint import events $DATA/nurture/signups.jsonl --db old.db >/dev/null && touchpoint nurture load welcome.json --db old.db >/dev/null
+$ TOUCHPOINT_NOW=2026-03-10T10:00:00Z touchpoint nurture run --db old.db | head -1
+> nurture: 7 events and 3 stage changes looked at; 0 enrolled; 0 steps run; 0 runs waiting, 0 done, 0 exited, 0 failed; 0 emails and 0 webhook calls queued, 0 emails not sent (suppressed or without consent)
 $ TOUCHPOINT_NOW=2026-03-02T10:00:00Z touchpoint nurture run --db n.db
 > nurture: 7 events and 3 stage changes looked at; 3 enrolled; 9 steps run; 3 runs waiting, 0 done, 0 exited, 0 failed; 2 emails and 0 webhook calls queued, 1 emails not sent (suppressed or without consent)
 > outbox: 2 sent, 0 to retry, 0 failed, 0 suppressed

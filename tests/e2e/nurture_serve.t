@@ -4,7 +4,9 @@
 # login and only with a valid token.
 $ (/usr/bin/python3 $DATA/smtp_server.py mail sport >smtp.log 2>&1 & echo $! >>.pids) && while [ ! -s sport ]; do sleep 0.05; done
 $ touchpoint init --db n.db >/dev/null && touchpoint keys create write --db n.db >key 2>/dev/null && touchpoint keys create secret --db n.db >secret 2>/dev/null
-$ $DATA/serve_start.sh n.db --nurture-poll-ms 100 --access-log off
+# The server's clock is the events' day: what happened more than a week
+# before the scheduler sees it starts no workflow.
+$ TOUCHPOINT_NOW=2026-03-02T09:05:00Z $DATA/serve_start.sh n.db --nurture-poll-ms 100 --access-log off
 $ touchpoint nurture config --smtp smtp://127.0.0.1:$(cat sport) --rate 6000 --public-url http://127.0.0.1:$(cat port)/ --db n.db >/dev/null && cp $DATA/nurture/welcome.json . && touchpoint nurture load welcome.json --db n.db
 > workflow welcome loaded from welcome.json
 $ $DATA/http.sh POST /v1/batch key "{\"batch\":[$(head -4 $DATA/nurture/signups.jsonl | paste -sd,)]}"
@@ -99,14 +101,14 @@ $ cp $DATA/nurture/renewal.json . && touchpoint nurture load renewal.json --db n
 $ sed 's/"days_before": 30/"days_before": 30, "days_after": 1/' renewal.json >bad.json && touchpoint nurture load bad.json --db n.db
 ! touchpoint: bad.json: trigger.date.days_after days_before and days_after exclude each other
 ? 1
-$ $DATA/api.sh PATCH /v1/contacts/ben@globex.de secret "{\"fields\":{\"renewal_date\":\"$(date -u -d '+28 days' +%F)\"}}" 'd["email"]'
+$ $DATA/api.sh PATCH /v1/contacts/ben@globex.de secret "{\"fields\":{\"renewal_date\":\"2026-03-30\"}}" 'd["email"]'
 > 200 ben@globex.de
-$ $DATA/api.sh PATCH /v1/contacts/ana@acme.com secret "{\"fields\":{\"renewal_date\":\"$(date -u -d '+60 days' +%F)\"}}" 'd["email"]'
+$ $DATA/api.sh PATCH /v1/contacts/ana@acme.com secret "{\"fields\":{\"renewal_date\":\"2026-05-01\"}}" 'd["email"]'
 > 200 ana@acme.com
 $ $DATA/api.sh PATCH /v1/contacts/ana@acme.com secret '{"fields":{"renewal_date":7}}'
 > 400 {"success":false,"error":{"status":"TP_ERR_INVALID","field":"fields.renewal_date","message":"must be a string (null removes the field)"}}
 $ $DATA/wait_sql.sh n.db "SELECT group_concat(c.email) FROM contact_tag t JOIN contact c ON c.id = t.contact_id WHERE t.tag = 'renewal-reminded'" "ben@globex.de"
-$ sqlite3 n.db "SELECT r.note FROM workflow_run r JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal'; SELECT l.what FROM workflow_log l JOIN workflow_run r ON r.id = l.run_id JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal' AND l.step = -1" | sed "s/$(date -u -d '+28 days' +%F)/DATE/"
+$ sqlite3 n.db "SELECT r.note FROM workflow_run r JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal'; SELECT l.what FROM workflow_log l JOIN workflow_run r ON r.id = l.run_id JOIN workflow w ON w.id = r.workflow_id WHERE w.name = 'renewal' AND l.step = -1"
 > done: all steps ran
-> enrolled: renewal_date is DATE, 30 days ahead
+> enrolled: renewal_date is 2026-03-30, 30 days ahead
 $ $DATA/serve_stop.sh
