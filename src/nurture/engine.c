@@ -542,7 +542,6 @@ static tp_status scan_stages(engine *en, int *more)
 
 /* ---- date triggers ---- */
 
-
 typedef struct dated {
 	int64_t contact_id, at;
 	char value[40];

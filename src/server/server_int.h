@@ -56,7 +56,9 @@ struct tp_server {
 	pthread_cond_t idle;
 	int in_flight;
 	pthread_mutex_t parsers_lock;
-	tp_segment_parser *parsers[64];   /* idle, for requests to borrow */
+	/* Idle parsers for requests to borrow; each keeps what its last body
+	 * took (a 512 KiB batch: a few MB) until reused, so few are kept. */
+	tp_segment_parser *parsers[16];
 	int n_parsers;
 };
 
