@@ -1,9 +1,9 @@
 /* Group commit: request threads hand accepted bodies (their calls parsed
  * already) to one writer thread, which takes every body waiting, stores
  * them in one transaction per workspace and commits once; each request is
- * answered only after the
- * commit that made its events durable. SQLite has one writer at a time, so
- * one thread loses nothing and shares each fsync among many requests. */
+ * answered only after the commit that made its events durable. SQLite has
+ * one writer at a time, so one thread loses nothing and shares each fsync
+ * among many requests. */
 #ifndef TP_SERVER_WRITER_H
 #define TP_SERVER_WRITER_H
 
