@@ -1,10 +1,13 @@
 /* What the benchmarks share: a fixed-seed generator (the same synthetic
- * input every run) and a monotonic clock. Header-only. */
+ * input every run), a monotonic clock, and removing a scratch database.
+ * Header-only. */
 #ifndef TP_BENCH_H
 #define TP_BENCH_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 static uint64_t bench_rng = 0x9E3779B97F4A7C15ULL;
 
@@ -22,6 +25,17 @@ static inline double now_s(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A SQLite file and its WAL side files. */
+static inline void bench_unlink_db(const char *path)
+{
+	char side[256];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
 }
 
 #endif

@@ -14,14 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "touchpoint/touchpoint.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 typedef struct result {
 	double seconds;
@@ -61,7 +55,7 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 		tp_ctx *ctx = tp_ctx_create();
 		FILE *in = fopen(events_path, "r");
 		result c = {0};
-		double t0 = now();
+		double t0 = now_s();
 		if (strcmp(mode, "parse") == 0) {
 			c.events = parse_only(ctx, in);
 			c.ok = 1;
@@ -72,7 +66,7 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 			else if (tp_store_open_sqlite(ctx, db_path, NULL, TP_OPEN_CREATE, &s) != TP_OK)
 				s = NULL;
 			tp_import_stats st;
-			t0 = now();
+			t0 = now_s();
 			if (s && tp_import_events(ctx, s, in, NULL, &st) == TP_OK) {
 				c.events = st.accepted + st.duplicates;
 				c.ok = 1;
@@ -81,7 +75,7 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 			}
 			tp_store_close(s);
 		}
-		c.seconds = now() - t0;
+		c.seconds = now_s() - t0;
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		c.rss_kb = ru.ru_maxrss;
@@ -97,16 +91,6 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 	return r;
 }
 
-static void unlink_db(const char *db_path)
-{
-	char side[96];
-	unlink(db_path);
-	snprintf(side, sizeof side, "%s-wal", db_path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db_path);
-	unlink(side);
-}
-
 /* Every mode (or only `only`) on one events file; 1 if one failed. */
 static int run_all(const char *events_path, const char *db_path, const char *only)
 {
@@ -119,7 +103,7 @@ static int run_all(const char *events_path, const char *db_path, const char *onl
 	for (int i = 0; i < 3; i++) {
 		if (only && strcmp(only, modes[i]))
 			continue;
-		unlink_db(db_path);
+		bench_unlink_db(db_path);
 		result r = run_mode(modes[i], events_path, db_path);
 		if (!r.ok) {
 			printf("%-10s failed\n", modes[i]);
@@ -152,7 +136,7 @@ int main(int argc, char **argv)
 	if (file) {
 		snprintf(db_path, sizeof db_path, "/tmp/tp-bench-%d.db", (int)getpid());
 		int failed = run_all(file, db_path, only);
-		unlink_db(db_path);
+		bench_unlink_db(db_path);
 		return failed;
 	}
 	int efd = mkstemp(events_path);
@@ -164,17 +148,17 @@ int main(int argc, char **argv)
 	tp_ctx *ctx = tp_ctx_create();
 	FILE *out = fdopen(efd, "w");
 	tp_demo_stats ds;
-	double t0 = now();
+	double t0 = now_s();
 	if (tp_demo_write_events(ctx, &d, out, &ds) != TP_OK) {
 		fprintf(stderr, "demo: %s\n", tp_ctx_message(ctx));
 		return 1;
 	}
 	fclose(out);
 	printf("demo world: %lld people, %lld events (+%lld resent duplicates) written in %.1f s\n",
-	       (long long)ds.people, (long long)ds.events, (long long)ds.duplicates_sent, now() - t0);
+	       (long long)ds.people, (long long)ds.events, (long long)ds.duplicates_sent, now_s() - t0);
 	int failed = run_all(events_path, db_path, only);
 	unlink(events_path);
-	unlink_db(db_path);
+	bench_unlink_db(db_path);
 	tp_ctx_destroy(ctx);
 	return failed;
 }

@@ -108,12 +108,7 @@ static int spend_import(tp_ctx *ctx, long rows)
 	fclose(in);
 	tp_store_close(s);
 	free(buf);
-	unlink(path);
-	char side[64];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	bench_unlink_db(path);
 	if (rc != TP_OK)
 		return die(ctx);
 	printf("import spend: %lld Google Ads rows (%zu bytes) in %.3f s, %.0f rows/s\n",
