@@ -114,6 +114,7 @@ deps:
 # Long runs: the collector's durability under SIGKILL (docs/PERFORMANCE.md).
 stress: all
 	TOUCHPOINT=$(CURDIR)/$(B)/touchpoint python3 tests/stress/durability.py --seconds 120 --kills 40 --clients 8
+	TOUCHPOINT=$(CURDIR)/$(B)/touchpoint python3 tests/stress/durability.py --seconds 60 --kills 20 --clients 8 --queue-over 0
 
 bench: all $(BENCH_BIN)
 	@B=$(B) bench/run.sh

@@ -20,8 +20,21 @@ run() {
 	wrk -t2 -c"$2" -d"${SECONDS_EACH}s" --timeout 10s -s bench/serve_track.lua "$url" \
 		| grep '^requests/s' | tee -a "$dir/wrk" | sed "s|^|$1 |"
 }
+metric() { curl -s "$url/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+stored_now() { metric 'touchpoint_events_total{outcome="accepted"}'; }
 BATCH=0 run "track  (1 call/request,    c=64):" 64
+before=$(stored_now)
 BATCH=100 run "batch  (100 calls/request, c=16):" 16
+# Batches come faster than they are stored: the surplus is acknowledged from
+# the inbox (durable) and stored after. How fast the store keeps up:
+after=$(stored_now)
+left=$(metric touchpoint_inbox_calls)
+t0=$(date +%s.%N)
+while [ "$(metric touchpoint_inbox_calls)" != 0 ]; do sleep 0.1; done
+t1=$(date +%s.%N)
+drained=$(stored_now)
+awk -v b="$before" -v a="$after" -v d="$drained" -v l="$left" -v s="$SECONDS_EACH" -v t0="$t0" -v t1="$t1" \
+	'BEGIN { printf "batch  stored while acknowledging: %d calls/s; inbox when wrk stopped: %d calls, stored in %.1f s (%d calls/s)\n", (a - b) / s, l, t1 - t0, (t1 > t0 ? (d - a) / (t1 - t0) : 0) }'
 # The JSON API's reads on the workspace the two runs filled (5,000 contacts
 # known by user id, 120 touches each): a page of contacts, one contact's
 # score replayed, and the funnel report.

@@ -22,6 +22,11 @@ typedef struct tp_server_opts {
 	long long lead_retry_ms; /* first wait before fetching a lead again; 0 = 1 s */
 	int no_nurture;          /* 1: leave workflows and the outbox to `nurture run` */
 	long long nurture_poll_ms; /* the scheduler's pass at least this often; 0 = 1 s */
+	long long queue_over;    /* a group of more calls than this is acknowledged once in
+	                          * the inbox and stored after (see docs/SERVER.md);
+	                          * 0 = 1,000; < 0 = every group */
+	long long inbox_limit;   /* calls a workspace's inbox may hold; more are answered 503
+	                          * (retry later); 0 = 5,000,000 */
 } tp_server_opts;
 
 typedef struct tp_server tp_server;

@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 9
+#define TP_STORE_OPS_VERSION 10
 
 typedef struct tp_store tp_store;
 
@@ -179,6 +179,19 @@ typedef int (*tp_run_log_fn)(void *user, const tp_run_log_row *r);
 typedef int (*tp_message_fn)(void *user, const tp_message_row *r);
 typedef int (*tp_score_fn)(void *user, const tp_score_row *r);
 typedef int (*tp_lead_fetch_fn)(void *user, const tp_lead_fetch_row *r);
+
+/* A collector body acknowledged before its calls were stored: the server's
+ * durable queue (see src/server/writer.h). */
+typedef struct tp_inbox_row {
+	int64_t id;
+	int call;              /* the endpoint's call type, -1 for a batch */
+	int64_t events;        /* calls in the body */
+	int64_t received_at;   /* the time its calls are stored as received */
+	const char *body;
+	size_t len;
+} tp_inbox_row;
+typedef int (*tp_inbox_fn)(void *user, const tp_inbox_row *r);
+typedef int (*tp_workspace_fn)(void *user, int64_t id, const char *name);
 typedef int (*tp_api_key_fn)(void *user, const tp_api_key_row *r);
 typedef int (*tp_stage_change_fn)(void *user, const tp_stage_change_row *r);
 typedef int (*tp_opportunity_fn)(void *user, const tp_opportunity_row *r);
@@ -418,6 +431,24 @@ typedef struct tp_store_ops {
 	 * URLs and properties are most of a row's bytes. */
 	tp_status (*events_for_scoring)(tp_store *s, tp_ctx *ctx, int64_t contact_id,
 	                                tp_touch_fn fn, void *user);
+
+	/* ---- version 10: the collector's inbox (NULL in memory stores) ---- */
+	/* Appends a body (r->call, events, received_at, body, len); sets r->id. */
+	tp_status (*inbox_add)(tp_store *s, tp_ctx *ctx, tp_inbox_row *r);
+	/* Bodies with id > after_id still to store, oldest first, at most `limit`. */
+	tp_status (*inbox_take)(tp_store *s, tp_ctx *ctx, int64_t after_id, int limit,
+	                        tp_inbox_fn fn, void *user);
+	/* Removes the bodies with id <= upto_id: in the transaction that stored
+	 * their calls, so that each is stored exactly once. */
+	tp_status (*inbox_remove)(tp_store *s, tp_ctx *ctx, int64_t upto_id);
+	/* Sets a body aside with the reason its calls could not be stored. */
+	tp_status (*inbox_fail)(tp_store *s, tp_ctx *ctx, int64_t id, const char *error);
+	/* Bodies (and their calls) still to store; and those set aside. */
+	tp_status (*inbox_count)(tp_store *s, tp_ctx *ctx, int64_t *bodies, int64_t *events,
+	                         int64_t *failed);
+	/* Every workspace of the database with bodies still to store (like
+	 * key_lookup, not scoped: a restarted server finds them all). */
+	tp_status (*inbox_workspaces)(tp_store *s, tp_ctx *ctx, tp_workspace_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -176,6 +176,8 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"all", 0, offsetof(cli_opts, all)},
 		{"no-nurture", 0, offsetof(cli_opts, no_nurture)},
 		{"nurture-poll-ms", 2, offsetof(cli_opts, nurture_poll_ms)},
+		{"queue-over", 2, offsetof(cli_opts, queue_over)},
+		{"inbox-limit", 2, offsetof(cli_opts, inbox_limit)},
 		{"access-log", 1, offsetof(cli_opts, access_log)},
 		{"port-file", 1, offsetof(cli_opts, port_file)},
 		{"body-limit", 2, offsetof(cli_opts, body_limit)},
@@ -197,6 +199,7 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 	o->window = -1;
 	o->order = -1;
 	o->min_journeys = -1;
+	o->queue_over = -1;
 	o->args = calloc((size_t)argc + 1, sizeof *o->args);
 	if (!o->args)
 		return EXIT_FAILED;

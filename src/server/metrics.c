@@ -77,5 +77,17 @@ int tp_metrics_render(const tp_metrics *m, const tp_writer_stats *w, tp_buf *out
 	                "# TYPE touchpoint_queue_depth gauge\n"
 	                "touchpoint_queue_depth %lld\n",
 	           (long long)w->commits, (long long)w->queued);
+	bad |= add(out, "# HELP touchpoint_inbox_calls Calls answered 200 from the inbox, not"
+	                " stored yet.\n"
+	                "# TYPE touchpoint_inbox_calls gauge\n"
+	                "touchpoint_inbox_calls %lld\n"
+	                "# HELP touchpoint_inbox_queued_total Calls acknowledged through the inbox.\n"
+	                "# TYPE touchpoint_inbox_queued_total counter\n"
+	                "touchpoint_inbox_queued_total %lld\n"
+	                "# HELP touchpoint_inbox_failed Inbox bodies set aside: their calls could"
+	                " not be stored.\n"
+	                "# TYPE touchpoint_inbox_failed gauge\n"
+	                "touchpoint_inbox_failed %lld\n",
+	           (long long)w->inbox_events, (long long)w->inboxed, (long long)w->inbox_failed);
 	return bad ? -1 : 0;
 }

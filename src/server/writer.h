@@ -3,7 +3,16 @@
  * them in one transaction per workspace and commits once; each request is
  * answered only after the commit that made its events durable. SQLite has
  * one writer at a time, so one thread loses nothing and shares each fsync
- * among many requests. */
+ * among many requests.
+ *
+ * When calls arrive faster than they can be stored (a group of more than
+ * queue_over calls, or while earlier ones wait), their bodies are appended
+ * to the workspace's inbox instead: one cheap insert per body, committed,
+ * then answered. Between groups the writer stores the inbox's calls in
+ * order, removing each body in the transaction that stores its calls, so
+ * that every acknowledged call is stored once, after a crash too. A
+ * graceful stop stores what waits; a killed server stores it on its next
+ * start. A full inbox refuses calls with 503 and Retry-After. */
 #ifndef TP_SERVER_WRITER_H
 #define TP_SERVER_WRITER_H
 
@@ -57,10 +66,19 @@ struct tp_write_job {
 
 typedef struct tp_writer_stats {
 	int64_t accepted, duplicates, commits, queued;
+	int64_t inboxed;        /* calls acknowledged through the inbox */
+	int64_t inbox_events;   /* calls in the inbox, still to store */
+	int64_t inbox_bodies;
+	int64_t inbox_failed;   /* bodies set aside: their calls could not be stored */
 } tp_writer_stats;
 
-/* Opens workspaces of the SQLite database at `db` as jobs name them. */
-tp_status tp_writer_start(tp_ctx *ctx, const char *db, tp_writer **out);
+/* Opens workspaces of the SQLite database at `db` as jobs name them, and
+ * at once those whose inbox holds calls (`workspace` is the server's);
+ * keeps the clock of `clock`. queue_over: see above; 0 = 1,000; < 0 queues
+ * every group. Calls that would take a workspace's inbox over inbox_limit
+ * calls (0 = 5,000,000) are refused, retryably (TP_ERR_STORE). */
+tp_status tp_writer_start(tp_ctx *ctx, const tp_ctx *clock, const char *db, const char *workspace,
+                          int64_t queue_over, int64_t inbox_limit, tp_writer **out);
 /* Queues a job; its done callback runs later on the writer thread. */
 void tp_writer_submit(tp_writer *w, tp_write_job *job);
 /* fn(user) runs on the writer thread after a commit that added leads to

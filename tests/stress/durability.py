@@ -7,7 +7,12 @@ Segment's libraries do), while the server is killed with SIGKILL at random
 moments and restarted. Afterwards every call that got a 200 must be in the
 database, and no messageId twice.
 
-    durability.py [--seconds S] [--kills K] [--clients C] [--touchpoint BIN]
+    durability.py [--seconds S] [--kills K] [--clients C] [--queue-over N]
+                  [--touchpoint BIN]
+
+--queue-over 0 sends every call through the server's inbox (acknowledged
+once appended, stored after), so that kills land between the answer and
+the store too.
 """
 import argparse
 import base64
@@ -29,6 +34,7 @@ ap.add_argument("--kills", type=int, default=3)
 ap.add_argument("--clients", type=int, default=4)
 ap.add_argument("--touchpoint", default=os.environ.get("TOUCHPOINT", "touchpoint"))
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--queue-over", type=int, default=None)
 a = ap.parse_args()
 rng = random.Random(a.seed)
 
@@ -50,7 +56,8 @@ def start():
         os.remove(portfile)
     log = open(os.path.join(work, "serve.err"), "a")
     p = subprocess.Popen([a.touchpoint, "serve", "--db", db, "--listen", "127.0.0.1:0",
-                          "--port-file", portfile, "--access-log", "off"],
+                          "--port-file", portfile, "--access-log", "off"]
+                         + ([] if a.queue_over is None else ["--queue-over", str(a.queue_over)]),
                          stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 10
     while not os.path.exists(portfile):

@@ -71,6 +71,15 @@ PASS(events_of_contact, (tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, vo
      (INNER(b), ctx, c, fn, u))
 PASS(events_for_scoring, (tp_store *b, tp_ctx *ctx, int64_t c, tp_touch_fn fn, void *u),
      (INNER(b), ctx, c, fn, u))
+PASS(inbox_add, (tp_store *b, tp_ctx *ctx, tp_inbox_row *r), (INNER(b), ctx, r))
+PASS(inbox_take, (tp_store *b, tp_ctx *ctx, int64_t a, int l, tp_inbox_fn fn, void *u),
+     (INNER(b), ctx, a, l, fn, u))
+PASS(inbox_remove, (tp_store *b, tp_ctx *ctx, int64_t u), (INNER(b), ctx, u))
+PASS(inbox_fail, (tp_store *b, tp_ctx *ctx, int64_t i, const char *e), (INNER(b), ctx, i, e))
+PASS(inbox_count, (tp_store *b, tp_ctx *ctx, int64_t *n, int64_t *e, int64_t *f),
+     (INNER(b), ctx, n, e, f))
+PASS(inbox_workspaces, (tp_store *b, tp_ctx *ctx, tp_workspace_fn fn, void *u),
+     (INNER(b), ctx, fn, u))
 PASS(visitor_get, (tp_store *b, tp_ctx *ctx, const char *a, tp_visitor *v, int *f),
      (INNER(b), ctx, a, v, f))
 PASS(visitors_of_contact,
@@ -291,6 +300,12 @@ static const tp_store_ops fault_ops = {
 	.fields_of_contact = f_fields_of_contact,
 	.fields_between = f_fields_between,
 	.events_for_scoring = f_events_for_scoring,
+	.inbox_add = f_inbox_add,
+	.inbox_take = f_inbox_take,
+	.inbox_remove = f_inbox_remove,
+	.inbox_fail = f_inbox_fail,
+	.inbox_count = f_inbox_count,
+	.inbox_workspaces = f_inbox_workspaces,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

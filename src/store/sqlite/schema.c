@@ -189,6 +189,15 @@ const tp_migration tp__sqlite_migrations[] = {
 	 * in a window: ISO dates sort as text. */
 	{8, "field values",
 	 "CREATE INDEX contact_field_value ON contact_field(workspace_id, name, value);"},
+	/* The collector's durable queue: bodies answered 200 whose calls the
+	 * writer has not stored yet (src/server/writer.h). A body that cannot
+	 * be stored stays, with its error. */
+	{9, "collector inbox",
+	 "CREATE TABLE inbox ("
+	 "  id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, call INTEGER NOT NULL,"
+	 "  events INTEGER NOT NULL, received_at INTEGER NOT NULL, body BLOB NOT NULL,"
+	 "  error TEXT);"
+	 "CREATE INDEX inbox_workspace ON inbox(workspace_id, id);"},
 };
 
 const int tp__sqlite_migration_count =

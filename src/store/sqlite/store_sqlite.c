@@ -55,6 +55,8 @@ enum {
 	ST_KEY_INSERT, ST_KEYS_LIST, ST_KEY_REVOKE, ST_KEY_LOOKUP,
 	ST_LEAD_FETCH_ADD, ST_LEAD_FETCH_DUE, ST_LEAD_FETCH_NEXT, ST_LEAD_FETCH_UPDATE,
 	ST_LEAD_FETCH_LIST,
+	ST_INBOX_ADD, ST_INBOX_TAKE, ST_INBOX_REMOVE, ST_INBOX_FAIL, ST_INBOX_COUNT,
+	ST_INBOX_WORKSPACES,
 	ST__COUNT
 };
 
@@ -262,6 +264,20 @@ static const char *const sql_text[ST__COUNT] = {
 		" ORDER BY account_id, month, id",
 	[ST_EVENTS_BETWEEN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
 		" AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id",
+	[ST_INBOX_ADD] = "INSERT INTO inbox (workspace_id, call, events, received_at, body)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_INBOX_TAKE] = "SELECT id, call, events, received_at, body FROM inbox"
+		" WHERE workspace_id = ?1 AND id > ?2 AND error IS NULL ORDER BY id LIMIT ?3",
+	[ST_INBOX_REMOVE] = "DELETE FROM inbox WHERE workspace_id = ?1 AND id <= ?2"
+		" AND error IS NULL",
+	[ST_INBOX_FAIL] = "UPDATE inbox SET error = ?3 WHERE workspace_id = ?1 AND id = ?2",
+	[ST_INBOX_COUNT] = "SELECT count(*) FILTER (WHERE error IS NULL),"
+		" coalesce(sum(events) FILTER (WHERE error IS NULL), 0),"
+		" count(*) FILTER (WHERE error IS NOT NULL) FROM inbox WHERE workspace_id = ?1",
+	/* ?1 is bound but unused: every workspace's. */
+	[ST_INBOX_WORKSPACES] = "SELECT w.id, w.name FROM workspace w WHERE ?1 IS NOT NULL"
+		" AND EXISTS (SELECT 1 FROM inbox i WHERE i.workspace_id = w.id AND i.error IS NULL)"
+		" ORDER BY w.id",
 };
 
 _Static_assert((int)ST__COUNT <= (int)TP__SQ_CORE_SLOTS, "sqlite_int.h: raise TP__SQ_CORE_SLOTS");
@@ -1626,6 +1642,110 @@ static tp_status s_lead_fetch_list(tp_store *b, tp_ctx *ctx, int all, tp_lead_fe
 	return tp__sq_iterate(s, ctx, st, "leads to fetch", lead_fetch_row, (void *)fn, user);
 }
 
+static tp_status s_inbox_add(tp_store *b, tp_ctx *ctx, tp_inbox_row *r)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_ADD, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int(st, 2, r->call);
+	sqlite3_bind_int64(st, 3, r->events);
+	sqlite3_bind_int64(st, 4, r->received_at);
+	sqlite3_bind_blob64(st, 5, r->body, r->len, SQLITE_STATIC);
+	if ((rc = tp__sq_exec(s, ctx, st, "inbox")) == TP_OK)
+		r->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int inbox_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	(void)s;
+	/* The body is read in place: it may be large, and the callback is
+	 * done with it before the next step. */
+	tp_inbox_row r = {
+		.id = sqlite3_column_int64(st, 0),
+		.call = sqlite3_column_int(st, 1),
+		.events = sqlite3_column_int64(st, 2),
+		.received_at = sqlite3_column_int64(st, 3),
+		.body = (const char *)sqlite3_column_text(st, 4),
+		.len = (size_t)sqlite3_column_bytes(st, 4),
+	};
+	return ((tp_inbox_fn)fn)(user, &r);
+}
+
+static tp_status s_inbox_take(tp_store *b, tp_ctx *ctx, int64_t after_id, int limit,
+                              tp_inbox_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_TAKE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
+	return tp__sq_iterate(s, ctx, st, "inbox", inbox_row, (void *)fn, user);
+}
+
+static tp_status s_inbox_remove(tp_store *b, tp_ctx *ctx, int64_t upto_id)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_REMOVE, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, upto_id);
+	return tp__sq_exec(s, ctx, st, "inbox");
+}
+
+static tp_status s_inbox_fail(tp_store *b, tp_ctx *ctx, int64_t id, const char *error)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_FAIL, &rc);
+	if (!st)
+		return rc;
+	sqlite3_bind_int64(st, 2, id);
+	tp__sq_bind_text(st, 3, error ? error : "");
+	return tp__sq_exec(s, ctx, st, "inbox");
+}
+
+static tp_status s_inbox_count(tp_store *b, tp_ctx *ctx, int64_t *bodies, int64_t *events,
+                               int64_t *failed)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_COUNT, &rc);
+	if (!st)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*bodies = sqlite3_column_int64(st, 0);
+		*events = sqlite3_column_int64(st, 1);
+		*failed = sqlite3_column_int64(st, 2);
+	} else {
+		rc = tp__sq_fail(s, ctx, "inbox");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int workspace_row(sqlite_store *s, sqlite3_stmt *st, void *fn, void *user)
+{
+	(void)s;
+	return ((tp_workspace_fn)fn)(user, sqlite3_column_int64(st, 0),
+	                             (const char *)sqlite3_column_text(st, 1));
+}
+
+static tp_status s_inbox_workspaces(tp_store *b, tp_ctx *ctx, tp_workspace_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, ST_INBOX_WORKSPACES, &rc);
+	if (!st)
+		return rc;
+	return tp__sq_iterate(s, ctx, st, "inbox", workspace_row, (void *)fn, user);
+}
+
 static tp_status s_events_between(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to,
                                   tp_touch_fn fn, void *user)
 {
@@ -1882,6 +2002,12 @@ static const tp_store_ops sqlite_ops = {
 	.fields_of_contact = tp__sq_fields_of_contact,
 	.fields_between = tp__sq_fields_between,
 	.events_for_scoring = s_events_for_scoring,
+	.inbox_add = s_inbox_add,
+	.inbox_take = s_inbox_take,
+	.inbox_remove = s_inbox_remove,
+	.inbox_fail = s_inbox_fail,
+	.inbox_count = s_inbox_count,
+	.inbox_workspaces = s_inbox_workspaces,
 	.events_between = s_events_between,
 };
 
