@@ -43,6 +43,13 @@ int cmd_status(tp_ctx *ctx, int argc, char **argv)
 		       " (%lld still anonymous), %lld merges\n\n",
 		       s->workspace, (long long)c.events, (long long)c.contacts, (long long)c.accounts,
 		       (long long)c.visitors, (long long)c.anonymous_visitors, (long long)c.merges);
+		/* Calls `serve` answered from its inbox are not counted above yet. */
+		int64_t bodies = 0, waiting = 0, failed = 0;
+		if (s->ops->inbox_count && s->ops->inbox_count(s, ctx, &bodies, &waiting, &failed) == TP_OK &&
+		    (waiting || failed))
+			printf("inbox: %lld calls answered by serve, not stored yet (serve stores them);"
+			       " %lld bodies set aside with an error (table inbox)\n\n",
+			       (long long)waiting, (long long)failed);
 		/* Contacts now at each stage or beyond it, along the main funnel. */
 		int64_t reached[TP_STAGE__COUNT] = {0};
 		for (int i = TP_STAGE_CUSTOMER; i >= TP_STAGE_LEAD; i--)

@@ -29,6 +29,8 @@ $ $DATA/serve_stop.sh
 # with no new request, each call received when its body was (no timestamp:
 # that is its time). Body 2 is not JSON: set aside, the others stored.
 $ sqlite3 t.db "INSERT INTO inbox (workspace_id, call, events, received_at, body) VALUES (1, 1, 1, 1793786400000, '{\"userId\":\"u-2\",\"event\":\"Webinar Joined\",\"messageId\":\"k1\"}'), (1, 1, 1, 1793786400000, '{\"userId\":'), (1, -1, 1, 1793790000000, '{\"batch\":[{\"type\":\"track\",\"userId\":\"u-2\",\"event\":\"Trial Started\",\"messageId\":\"k2\"}]}')"
+$ touchpoint status --db t.db | grep '^inbox'
+> inbox: 3 calls answered by serve, not stored yet (serve stores them); 0 bodies set aside with an error (table inbox)
 $ $DATA/serve_start.sh t.db --access-log off
 $ $DATA/wait_metric.sh touchpoint_inbox_calls 0 && $DATA/wait_metric.sh touchpoint_inbox_failed 1 && sqlite3 t.db "SELECT message_id, ts FROM event WHERE message_id LIKE 'k%' ORDER BY id; SELECT id, body, error FROM inbox"
 > k1|1793786400000
@@ -48,3 +50,5 @@ $ $DATA/http.sh POST /v1/track key '{"userId":"u-3","event":"x","messageId":"l3"
 > 200 {"success":true}
 > l3
 $ $DATA/serve_stop.sh
+$ touchpoint status --db t.db | grep '^inbox'
+> inbox: 0 calls answered by serve, not stored yet (serve stores them); 1 bodies set aside with an error (table inbox)
