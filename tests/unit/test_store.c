@@ -107,6 +107,74 @@ static void test_memory_store_takes_a_demo_import(void **state)
 	tp_ctx_destroy(ctx);
 }
 
+typedef struct inbox_seen {
+	int64_t ids[8];
+	char bodies[8][64];
+	size_t n;
+} inbox_seen;
+
+static int see_inbox(void *user, const tp_inbox_row *r)
+{
+	inbox_seen *seen = user;
+	seen->ids[seen->n] = r->id;
+	snprintf(seen->bodies[seen->n++], sizeof seen->bodies[0], "%d %lld %lld %.*s", r->call,
+	         (long long)r->events, (long long)r->received_at, (int)r->len, r->body);
+	return 0;
+}
+
+static int see_workspace(void *user, int64_t id, const char *name)
+{
+	(void)id;
+	char *names = user;
+	size_t used = strlen(names);
+	snprintf(names + used, 64 - used, "%s", name);
+	return 0;
+}
+
+/* The collector's inbox: bodies come back in order with what they were
+ * written with; removal, setting aside and counts are per workspace. */
+static void test_inbox(void **state)
+{
+	fixture *f = *state;
+	tp_store *s = f->store, *b = NULL;
+	assert_int_equal(tp_store_open_sqlite(f->ctx, f->path, "other", TP_OPEN_CREATE, &b), TP_OK);
+	const char *bodies[] = {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"};
+	for (int i = 0; i < 3; i++) {
+		tp_inbox_row r = {.call = i - 1, .events = i + 1, .received_at = 1000 + i,
+		                  .body = bodies[i], .len = strlen(bodies[i])};
+		assert_int_equal(s->ops->inbox_add(s, f->ctx, &r), TP_OK);
+		assert_true(r.id > 0);
+	}
+	tp_inbox_row other = {.call = 1, .events = 5, .received_at = 7, .body = "{}", .len = 2};
+	assert_int_equal(b->ops->inbox_add(b, f->ctx, &other), TP_OK);
+	inbox_seen seen = {.n = 0};
+	assert_int_equal(s->ops->inbox_take(s, f->ctx, 0, 2, see_inbox, &seen), TP_OK);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.bodies[0], "-1 1 1000 {\"a\":1}");
+	assert_string_equal(seen.bodies[1], "0 2 1001 {\"b\":2}");
+	/* The second body is set aside: neither taken nor removed any more. */
+	assert_int_equal(s->ops->inbox_fail(s, f->ctx, seen.ids[1], "bad"), TP_OK);
+	int64_t n, events, failed;
+	assert_int_equal(s->ops->inbox_count(s, f->ctx, &n, &events, &failed), TP_OK);
+	assert_true(n == 2 && events == 4 && failed == 1);
+	char names[64] = "";
+	assert_int_equal(s->ops->inbox_workspaces(s, f->ctx, see_workspace, names), TP_OK);
+	assert_string_equal(names, "defaultother");
+	assert_int_equal(s->ops->inbox_remove(s, f->ctx, seen.ids[1] + 1), TP_OK);
+	assert_int_equal(s->ops->inbox_count(s, f->ctx, &n, &events, &failed), TP_OK);
+	assert_true(n == 0 && events == 0 && failed == 1);
+	seen.n = 0;
+	assert_int_equal(s->ops->inbox_take(s, f->ctx, 0, 10, see_inbox, &seen), TP_OK);
+	assert_int_equal(seen.n, 0);
+	/* The other workspace's body is still there, and only it lists now. */
+	assert_int_equal(b->ops->inbox_count(b, f->ctx, &n, &events, &failed), TP_OK);
+	assert_true(n == 1 && events == 5 && failed == 0);
+	names[0] = '\0';
+	assert_int_equal(s->ops->inbox_workspaces(s, f->ctx, see_workspace, names), TP_OK);
+	assert_string_equal(names, "other");
+	tp_store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +182,7 @@ int main(void)
 		TEST_WITH_DB(test_newer_schema_is_refused),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
+		TEST_WITH_DB(test_inbox),
 		cmocka_unit_test(test_memory_store_takes_a_demo_import),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
