@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Build and unit tests.
-build=(gcc make pkg-config libsqlite3-dev libcjson-dev libsodium-dev libcsv-dev libcmocka-dev liblinear-dev libsuitesparse-dev)
+build=(gcc make pkg-config libsqlite3-dev libcjson-dev libjsmn-dev libsodium-dev libcsv-dev libcmocka-dev liblinear-dev libsuitesparse-dev)
 # Fuzzing (libFuzzer) and sanitizers: clang and its runtime.
 fuzz=(clang libclang-rt-14-dev)
 # Libraries of the later modules (server, SMTP, PostgreSQL, predictive scoring).

@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/text.h"
 #include "ingest/json.h"
+#include "ingest/jtok.h"
 #include "ingest/touch.h"
 #include "touchpoint/email.h"
 #include "touchpoint/limits.h"
@@ -21,14 +22,17 @@
 
 struct tp_segment_parser {
 	tp_arena arena;
+	tp_jtok doc;
 };
 
 typedef struct item_state {
+	const tp_jtok *d;
 	tp_arena *arena;
 	tp_parse_item *item;
 	const char *prefix;  /* "" or "batch[3]." */
 	int call;            /* the endpoint's call type, or -1 */
 	int live;            /* sent now, not read from a file */
+	int shared_ctx;      /* the batch's context, for calls without one; -1 */
 } item_state;
 
 static const char *const call_names[TP_CALL__COUNT] = {
@@ -42,8 +46,10 @@ const char *tp_call_name(tp_call c)
 tp_segment_parser *tp_segment_parser_create(void)
 {
 	tp_segment_parser *p = calloc(1, sizeof *p);
-	if (p)
+	if (p) {
 		tp__arena_init(&p->arena, 256 * 1024);
+		tp__jtok_init(&p->doc);
+	}
 	return p;
 }
 
@@ -52,6 +58,7 @@ void tp_segment_parser_destroy(tp_segment_parser *p)
 	if (!p)
 		return;
 	tp__arena_free(&p->arena);
+	tp__jtok_free(&p->doc);
 	free(p);
 }
 
@@ -90,21 +97,20 @@ static int nomem(item_state *st)
 	return -1;
 }
 
-/* A copy of s, trimmed, optionally lower-cased; NULL result for empty. */
-static int copy_text(item_state *st, const char *where, const char *key, const char *s,
+/* s (arena-owned, n bytes) trimmed in place, optionally lower-cased; NULL
+ * result for empty. */
+static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t n,
                      size_t max, int lower, const char **out)
 {
-	size_t n;
-	s = tp__trim(s, &n);
-	if (n == 0) {
-		*out = NULL;
+	(void)n;  /* s is NUL-terminated; trimming measures it */
+	const char *t = tp__trim(s, &n);
+	*out = NULL;
+	if (n == 0)
 		return 0;
-	}
 	if (n > max)
 		return fail_at(st, TP_ERR_TOO_BIG, where, key, "is %zu bytes; the limit is %zu", n, max);
-	char *c = tp__arena_strndup(st->arena, s, n);
-	if (!c)
-		return nomem(st);
+	char *c = (char *)t;
+	c[n] = '\0';
 	*out = lower ? tp__lower(c) : c;
 	return 0;
 }
@@ -112,67 +118,79 @@ static int copy_text(item_state *st, const char *where, const char *key, const c
 /* A string member (trimmed); numbers are accepted and written in decimal.
  * Absent, null and "" give NULL. */
 /* The text of a value already found (`key` names it in messages). */
-static int item_text(item_state *st, const cJSON *v, const char *where, const char *key,
-                     size_t max, int lower, const char **out)
+static int item_text(item_state *st, int v, const char *where, const char *key, size_t max,
+                     int lower, const char **out)
 {
 	*out = NULL;
-	if (!v || cJSON_IsNull(v))
+	char *text = NULL;
+	size_t n = 0;
+	switch (tp__jtok_type(st->d, v)) {
+	case TP_J_NONE:
+	case TP_J_NULL:
 		return 0;
-	if (cJSON_IsNumber(v)) {
+	case TP_J_NUMBER: {
 		char num[64];
-		double d = v->valuedouble;
+		double d;
+		tp__jtok_number(st->d, v, &d);
 		if (d == floor(d) && fabs(d) < 9.0e15)
 			snprintf(num, sizeof num, "%.0f", d);
 		else
 			snprintf(num, sizeof num, "%.17g", d);
-		return copy_text(st, where, key, num, max, lower, out);
+		n = strlen(num);
+		text = tp__arena_strndup(st->arena, num, n);
+		break;
 	}
-	if (!cJSON_IsString(v))
+	case TP_J_STRING:
+		text = tp__jtok_str(st->d, v, st->arena, &n);
+		break;
+	default:
 		return fail_at(st, TP_ERR_INVALID, where, key, "must be a string");
-	return copy_text(st, where, key, v->valuestring, max, lower, out);
+	}
+	if (!text)
+		return nomem(st);
+	return keep_text(st, where, key, text, n, max, lower, out);
 }
 
-static int get_text(item_state *st, const cJSON *obj, const char *where, const char *key,
+static int get_text(item_state *st, int obj, const char *where, const char *key,
                     size_t max, int lower, const char **out)
 {
-	return item_text(st, tp__json_get(obj, key), where, key, max, lower, out);
+	return item_text(st, tp__jtok_get(st->d, obj, key), where, key, max, lower, out);
 }
 
 /* A page field: from the page call's properties (props is NULL for other
  * calls), else from context.page. */
-static int page_text(item_state *st, const cJSON *props, const cJSON *page, const char *key,
+static int page_text(item_state *st, int props, int page, const char *key,
                      size_t max, const char **out)
 {
 	*out = NULL;
-	if (props && get_text(st, props, "properties", key, max, 0, out))
+	if (props >= 0 && get_text(st, props, "properties", key, max, 0, out))
 		return -1;
 	return *out ? 0 : get_text(st, page, "context.page", key, max, 0, out);
 }
 
 /* The members of a call, found in one pass over the object: looking each
  * up by name would scan the members once per field. The first of duplicate
- * keys wins, as with cJSON_GetObjectItem. */
+ * keys wins, as with cJSON_GetObjectItem. -1: absent. */
 typedef struct call_members {
-	const cJSON *type, *message_id, *anonymous_id, *user_id, *previous_id, *group_id;
-	const cJSON *event, *name, *context, *properties, *traits;
-	const cJSON *time[4];   /* timestamp, originalTimestamp, sentAt, receivedAt */
+	int type, message_id, anonymous_id, user_id, previous_id, group_id;
+	int event, name, context, properties, traits;
+	int time[4];   /* timestamp, originalTimestamp, sentAt, receivedAt */
 } call_members;
 
 static const char *const time_keys[4] = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
 
-static void read_members(const cJSON *o, call_members *m)
+static void read_members(const tp_jtok *d, int o, call_members *m)
 {
-	memset(m, 0, sizeof *m);
-#define TAKE(field, name)                                    \
-	if (!m->field && strcmp(k, name) == 0) {            \
-		m->field = c;                                \
-		continue;                                    \
+	memset(m, -1, sizeof *m);
+#define TAKE(field, name)                                          \
+	if (m->field < 0 && tp__jtok_key_is(d, k, name)) {         \
+		m->field = k + 1;                                  \
+		continue;                                          \
 	}
-	for (const cJSON *c = o->child; c; c = c->next) {
-		const char *k = c->string;
-		if (!k)
-			continue;
-		switch (k[0]) {
+	for (int k = tp__jtok_first(d, o); k >= 0; k = tp__jtok_next(d, k)) {
+		size_t at, end;
+		tp__jtok_span(d, k, &at, &end);
+		switch (d->text[at + 1]) {
 		case 't':
 			TAKE(type, "type");
 			TAKE(time[0], "timestamp");
@@ -192,6 +210,24 @@ static void read_members(const cJSON *o, call_members *m)
 		case 'o': TAKE(time[1], "originalTimestamp"); break;
 		case 's': TAKE(time[2], "sentAt"); break;
 		case 'r': TAKE(time[3], "receivedAt"); break;
+		case '\\':
+			/* An escaped key: compare it whole. */
+			TAKE(type, "type");
+			TAKE(time[0], "timestamp");
+			TAKE(traits, "traits");
+			TAKE(message_id, "messageId");
+			TAKE(anonymous_id, "anonymousId");
+			TAKE(user_id, "userId");
+			TAKE(properties, "properties");
+			TAKE(previous_id, "previousId");
+			TAKE(group_id, "groupId");
+			TAKE(event, "event");
+			TAKE(name, "name");
+			TAKE(context, "context");
+			TAKE(time[1], "originalTimestamp");
+			TAKE(time[2], "sentAt");
+			TAKE(time[3], "receivedAt");
+			break;
 		default: break;
 		}
 	}
@@ -199,22 +235,27 @@ static void read_members(const cJSON *o, call_members *m)
 }
 
 /* Non-negative integer from a number or a numeric string; -1 when absent. */
-static int get_count(item_state *st, const cJSON *obj, const char *where, const char *key,
+static int get_count(item_state *st, int obj, const char *where, const char *key,
                      int64_t *out)
 {
-	const cJSON *v = tp__json_get(obj, key);
+	int v = tp__jtok_get(st->d, obj, key);
+	tp_jtype type = tp__jtok_type(st->d, v);
 	*out = -1;
-	if (!v || cJSON_IsNull(v))
+	if (type == TP_J_NONE || type == TP_J_NULL)
 		return 0;
 	double d;
-	if (cJSON_IsNumber(v)) {
-		d = v->valuedouble;
-	} else if (cJSON_IsString(v)) {
+	if (type == TP_J_NUMBER) {
+		tp__jtok_number(st->d, v, &d);
+	} else if (type == TP_J_STRING) {
 		char *end;
-		d = strtod(v->valuestring, &end);
-		if (end == v->valuestring || *end)
+		size_t n;
+		const char *text = tp__jtok_str(st->d, v, st->arena, &n);
+		if (!text)
+			return nomem(st);
+		d = strtod(text, &end);
+		if (end == text || *end)
 			return fail_at(st, TP_ERR_INVALID, where, key, "must be a number, not \"%.40s\"",
-			               v->valuestring);
+			               text);
 	} else {
 		return fail_at(st, TP_ERR_INVALID, where, key, "must be a number");
 	}
@@ -225,7 +266,7 @@ static int get_count(item_state *st, const cJSON *obj, const char *where, const 
 }
 
 /* The first of two spellings of a trait that is present ("firstName", "first_name"). */
-static int trait_text(item_state *st, const cJSON *t, const char *where, const char *k1,
+static int trait_text(item_state *st, int t, const char *where, const char *k1,
                       const char *k2, const char **out)
 {
 	if (get_text(st, t, where, k1, TP_MAX_TEXT_BYTES, 0, out))
@@ -235,7 +276,7 @@ static int trait_text(item_state *st, const cJSON *t, const char *where, const c
 	return get_text(st, t, where, k2, TP_MAX_TEXT_BYTES, 0, out);
 }
 
-static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_traits *tr)
+static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 {
 	/* Nested objects name their fields "traits.company" + "name"; built only
 	 * when such an object is there. */
@@ -246,7 +287,7 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 		if (trait_text(st, t, where, k1, k2, &tr->dst)) \
 			return -1;                               \
 	} while (0)
-	if (!cJSON_IsObject(t))
+	if (tp__jtok_type(st->d, t) != TP_J_OBJECT)
 		return 0;
 	const char *email = NULL;
 	if (get_text(st, t, where, "email", TP_MAX_EMAIL_BYTES + 64, 0, &email))
@@ -286,14 +327,14 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 	TEXT(lifecycle_stage, "lifecycleStage", "lifecycle_stage");
 	TEXT(owner, "owner", NULL);
 	if (!tr->country) {
-		const cJSON *addr = tp__json_get(t, "address");
-		if (cJSON_IsObject(addr) &&
+		int addr = tp__jtok_get(st->d, t, "address");
+		if (tp__jtok_type(st->d, addr) == TP_J_OBJECT &&
 		    get_text(st, addr, SUB("address"), "country", TP_MAX_TEXT_BYTES, 0, &tr->country))
 			return -1;
 	}
 	/* Segment's company trait is a string or an object {name, industry, employee_count}. */
-	const cJSON *company = tp__json_get(t, "company");
-	if (cJSON_IsObject(company)) {
+	int company = tp__jtok_get(st->d, t, "company");
+	if (tp__jtok_type(st->d, company) == TP_J_OBJECT) {
 		SUB("company");
 		if (get_text(st, company, sub, "name", TP_MAX_TEXT_BYTES, 0, &tr->company))
 			return -1;
@@ -315,13 +356,17 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 	/* Revenue arrives in whole currency units; we keep minor units. */
 	tr->annual_revenue = revenue >= 0 && revenue < INT64_MAX / 100 ? revenue * 100 : -1;
 	/* Consent: a boolean, or what a checkbox posts ("on", "yes", "true", "1"). */
-	const cJSON *consent = tp__json_get(t, "consent");
-	if (cJSON_IsBool(consent)) {
-		tr->consent = cJSON_IsTrue(consent) ? TP_CONSENT_GIVEN : TP_CONSENT_REFUSED;
-	} else if (cJSON_IsString(consent)) {
+	int consent = tp__jtok_get(st->d, t, "consent");
+	tp_jtype consent_type = tp__jtok_type(st->d, consent);
+	if (consent_type == TP_J_TRUE || consent_type == TP_J_FALSE) {
+		tr->consent = consent_type == TP_J_TRUE ? TP_CONSENT_GIVEN : TP_CONSENT_REFUSED;
+	} else if (consent_type == TP_J_STRING) {
 		static const char *const yes[] = {"on", "yes", "true", "1"}, *const no[] = {"off", "no",
 		                                                                            "false", "0", ""};
-		const char *v = consent->valuestring;
+		size_t n;
+		const char *v = tp__jtok_str(st->d, consent, st->arena, &n);
+		if (!v)
+			return nomem(st);
 		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 			if (tp__ieq(v, yes[i]))
 				tr->consent = TP_CONSENT_GIVEN;
@@ -331,7 +376,7 @@ static int parse_traits(item_state *st, const cJSON *t, const char *where, tp_tr
 		if (tr->consent == TP_CONSENT_UNSAID)
 			return fail_at(st, TP_ERR_INVALID, where, "consent",
 			               "\"%.40s\" is not a yes or a no (true, on, yes, 1 / false, off, no, 0)", v);
-	} else if (consent && !cJSON_IsNull(consent)) {
+	} else if (consent_type != TP_J_NONE && consent_type != TP_J_NULL) {
 		return fail_at(st, TP_ERR_INVALID, where, "consent", "must be true or false");
 	}
 	return 0;
@@ -414,7 +459,8 @@ static int read_query(item_state *st, tp_event *ev)
 					char *v = url_decode(st->arena, eq + 1, (size_t)(pe - eq - 1));
 					if (!v)
 						return nomem(st);
-					if (copy_text(st, "context.page.url", key, v, TP_MAX_TEXT_BYTES, lower, slot))
+					if (keep_text(st, "context.page.url", key, v, strlen(v), TP_MAX_TEXT_BYTES,
+					              lower, slot))
 						return -1;
 				}
 			}
@@ -438,38 +484,38 @@ static int split_url(item_state *st, tp_event *ev)
 	return ev->path ? 0 : nomem(st);
 }
 
-static int parse_campaign(item_state *st, const cJSON *campaign, tp_event *ev)
+static int parse_campaign(item_state *st, int campaign, tp_event *ev)
 {
 	/* Segment names utm_campaign "name" in context.campaign. */
 	static const char *const keys[TP_UTM__COUNT] = {"source", "medium", "name", "term", "content"};
-	if (!cJSON_IsObject(campaign))
-		return 0;
 	/* One pass over the members; the first of duplicate keys wins. */
-	for (const cJSON *c = campaign->child; c; c = c->next) {
-		const char *k = c->string, **slot = NULL;
+	for (int k = tp__jtok_first(st->d, campaign); k >= 0; k = tp__jtok_next(st->d, k)) {
+		const char **slot = NULL, *name = NULL;
 		int lower = 0;
-		for (int i = 0; k && i < TP_UTM__COUNT && !slot; i++)
-			if (strcmp(k, keys[i]) == 0)
-				slot = &ev->utm[i], lower = 1;
-		for (int i = 0; k && i < TP_CLICK__COUNT && !slot; i++)
-			if (strcmp(k, tp_click_name((tp_click)i)) == 0)
-				slot = &ev->click_id[i];
+		for (int i = 0; i < TP_UTM__COUNT && !slot; i++)
+			if (tp__jtok_key_is(st->d, k, keys[i]))
+				slot = &ev->utm[i], lower = 1, name = keys[i];
+		for (int i = 0; i < TP_CLICK__COUNT && !slot; i++)
+			if (tp__jtok_key_is(st->d, k, tp_click_name((tp_click)i)))
+				slot = &ev->click_id[i], name = tp_click_name((tp_click)i);
 		if (slot && !*slot &&
-		    item_text(st, c, "context.campaign", k, TP_MAX_TEXT_BYTES, lower, slot))
+		    item_text(st, k + 1, "context.campaign", name, TP_MAX_TEXT_BYTES, lower, slot))
 			return -1;
 	}
 	return 0;
 }
 
-static int print_json(item_state *st, const cJSON *v, const char *field, const char **out)
+/* The object's own text, without whitespace: printing it back from a tree
+ * would cost a tenth of the parse. */
+static int print_json(item_state *st, int v, const char *field, const char **out)
 {
 	*out = NULL;
-	if (!cJSON_IsObject(v) || !v->child)
+	if (tp__jtok_size(st->d, v) == 0 || tp__jtok_type(st->d, v) != TP_J_OBJECT)
 		return 0;
-	char *s = cJSON_PrintUnformatted(v);
+	size_t n;
+	char *s = tp__jtok_compact(st->d, v, st->arena, &n);
 	if (!s)
 		return nomem(st);
-	size_t n = strlen(s);
 	if (n > TP_MAX_PROPERTIES_BYTES)
 		return fail(st, TP_ERR_TOO_BIG, field, "is %zu bytes of JSON; the limit is %d", n,
 		            TP_MAX_PROPERTIES_BYTES);
@@ -481,15 +527,18 @@ static int parse_time(item_state *st, const call_members *m, int64_t now_ms, int
 {
 	const char *const *keys = time_keys;
 	for (size_t i = 0; i < 4; i++) {
-		const cJSON *v = m->time[i];
-		if (!v || cJSON_IsNull(v))
+		tp_jtype type = tp__jtok_type(st->d, m->time[i]);
+		if (type == TP_J_NONE || type == TP_J_NULL)
 			continue;
-		if (!cJSON_IsString(v))
+		if (type != TP_J_STRING)
 			return fail(st, TP_ERR_INVALID, keys[i], "must be an ISO 8601 string");
-		if (tp_time_parse(v->valuestring, ts) != 0)
+		size_t n;
+		const char *text = tp__jtok_str(st->d, m->time[i], st->arena, &n);
+		if (!text)
+			return nomem(st);
+		if (tp_time_parse(text, ts) != 0)
 			return fail(st, TP_ERR_INVALID, keys[i],
-			            "\"%.40s\" is not an ISO 8601 time like 2026-03-01T10:00:00Z",
-			            v->valuestring);
+			            "\"%.40s\" is not an ISO 8601 time like 2026-03-01T10:00:00Z", text);
 		return 0;
 	}
 	*ts = now_ms;
@@ -500,15 +549,39 @@ static int parse_time(item_state *st, const call_members *m, int64_t now_ms, int
  * importing the same file twice still stores each call once. A live call
  * with no time of its own is an event of the moment it arrived: that moment
  * is hashed too, or two identical clicks would be one. */
-static int derive_message_id(item_state *st, const cJSON *o, const call_members *m,
-                             int64_t ts, const char **out)
+/* cJSON's print of the call, which derived ids have always hashed: a
+ * file imported before and after a change of parser must give the same
+ * ids. Only calls without a messageId pay for it. */
+static char *canonical_text(item_state *st, int o, int own_context)
 {
-	char *text = cJSON_PrintUnformatted(o);
+	size_t from, to, cfrom, cto;
+	tp__jtok_span(st->d, o, &from, &to);
+	tp__json_use_arena(st->arena);
+	char *text = NULL;
+	cJSON *call = cJSON_ParseWithLength(st->d->text + from, to - from);
+	if (call && !own_context && st->shared_ctx >= 0) {
+		/* The batch's context, as if the call had it last. */
+		tp__jtok_span(st->d, st->shared_ctx, &cfrom, &cto);
+		cJSON *shared = cJSON_ParseWithLength(st->d->text + cfrom, cto - cfrom);
+		if (!shared || !cJSON_AddItemToObject(call, "context", shared))
+			call = NULL;
+	}
+	if (call)
+		text = cJSON_PrintUnformatted(call);
+	tp__json_use_arena(NULL);
+	return text;
+}
+
+static int derive_message_id(item_state *st, int o, const call_members *m, int64_t ts,
+                             const char **out)
+{
+	char *text = canonical_text(st, o, m->context >= 0);
 	if (!text)
 		return nomem(st);
 	int timeless = 1;
 	for (size_t i = 0; i < 4; i++)
-		if (m->time[i] && !cJSON_IsNull(m->time[i]))
+		if (tp__jtok_type(st->d, m->time[i]) > TP_J_NONE &&
+		    tp__jtok_type(st->d, m->time[i]) != TP_J_NULL)
 			timeless = 0;
 	unsigned char h[16];
 	crypto_generichash_state hs;
@@ -527,18 +600,19 @@ static int derive_message_id(item_state *st, const cJSON *o, const call_members 
 	return 0;
 }
 
-static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
+static int parse_call(item_state *st, int o, int64_t now_ms)
 {
 	tp_event *ev = &st->item->ev;
 	memset(ev, 0, sizeof *ev);
 	ev->video_percent = -1;
 	ev->traits.employees = ev->traits.annual_revenue = -1;
 
-	if (!cJSON_IsObject(o))
+	if (tp__jtok_type(st->d, o) != TP_J_OBJECT)
 		return fail(st, TP_ERR_INVALID, "", "each call must be a JSON object");
 	call_members m;
-	read_members(o, &m);
-	const char *type = cJSON_IsString(m.type) ? m.type->valuestring : NULL;
+	read_members(st->d, o, &m);
+	size_t type_len;
+	const char *type = tp__jtok_str(st->d, m.type, st->arena, &type_len);
 	if (!type && st->call < 0)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "is required: one of identify, track, page, screen, group, alias");
@@ -560,15 +634,19 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	    parse_time(st, &m, now_ms, &ev->ts))
 		return -1;
 
-	const cJSON *ctx = m.context;
-	if (ctx && !cJSON_IsObject(ctx) && !cJSON_IsNull(ctx))
+	/* Absent or null is no object; anything else must be one. */
+#define OBJECT_OR_NOTHING(v) \
+	(tp__jtok_type(st->d, v) <= TP_J_OBJECT || tp__jtok_type(st->d, v) == TP_J_NULL)
+	int ctx = m.context >= 0 ? m.context : st->shared_ctx;
+	if (!OBJECT_OR_NOTHING(ctx))
 		return fail(st, TP_ERR_INVALID, "context", "must be an object");
-	const cJSON *props = m.properties;
-	if (props && !cJSON_IsObject(props) && !cJSON_IsNull(props))
+	int props = m.properties;
+	if (!OBJECT_OR_NOTHING(props))
 		return fail(st, TP_ERR_INVALID, "properties", "must be an object");
-	const cJSON *traits = m.traits;
-	if (traits && !cJSON_IsObject(traits) && !cJSON_IsNull(traits))
+	int traits = m.traits;
+	if (!OBJECT_OR_NOTHING(traits))
 		return fail(st, TP_ERR_INVALID, "traits", "must be an object");
+#undef OBJECT_OR_NOTHING
 
 	switch (ev->call) {
 	case TP_CALL_ALIAS:
@@ -611,11 +689,12 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 			             &ev->traits.company))
 				return -1;
 		}
-	} else if (parse_traits(st, tp__json_get(ctx, "traits"), "context.traits", &ev->traits)) {
+	} else if (parse_traits(st, tp__jtok_get(st->d, ctx, "traits"), "context.traits",
+	                        &ev->traits)) {
 		return -1;
 	}
 	/* A form submitted with an email identifies its sender, like identify. */
-	if (!ev->traits.email && ev->call == TP_CALL_TRACK && tp__json_get(props, "email")) {
+	if (!ev->traits.email && ev->call == TP_CALL_TRACK && tp__jtok_get(st->d, props, "email") >= 0) {
 		tp_traits form = {.employees = -1, .annual_revenue = -1};
 		if (parse_traits(st, props, "properties", &form))
 			return -1;
@@ -627,8 +706,8 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	 * properties (as analytics.js sends it) or in context.page; any other
 	 * call only in context.page, since a track's properties.url is the
 	 * event's own object (the file downloaded, the link followed). */
-	const cJSON *page = tp__json_get(ctx, "page");
-	const cJSON *page_props = ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : NULL;
+	int page = tp__jtok_get(st->d, ctx, "page");
+	int page_props = ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : -1;
 	const char *url = NULL, *ref = NULL, *title = NULL;
 	if (page_text(st, page_props, page, "url", TP_MAX_URL_BYTES, &url) ||
 	    page_text(st, page_props, page, "referrer", TP_MAX_URL_BYTES, &ref) ||
@@ -637,7 +716,7 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 	ev->url = url;
 	ev->referrer = ref;
 	ev->title = title;
-	if (parse_campaign(st, tp__json_get(ctx, "campaign"), ev))
+	if (parse_campaign(st, tp__jtok_get(st->d, ctx, "campaign"), ev))
 		return -1;
 	if (ev->url && (split_url(st, ev) || read_query(st, ev)))
 		return -1;
@@ -645,10 +724,10 @@ static int parse_call(item_state *st, const cJSON *o, int64_t now_ms)
 		return -1;
 
 	const char *why_field = NULL;
-	if (tp__touch_classify(ev, props, st->arena, &why_field) != 0)
+	if (tp__touch_classify(ev, st->d, props, st->arena, &why_field) != 0)
 		return fail(st, TP_ERR_INVALID, why_field, "has a value that cannot be read");
 
-	const cJSON *stored = (ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP) ? traits : props;
+	int stored = (ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP) ? traits : props;
 	if (print_json(st, stored, stored == traits ? "traits" : "properties", &ev->properties))
 		return -1;
 	if (!ev->message_id && derive_message_id(st, o, &m, ev->ts, &ev->message_id))
@@ -675,83 +754,51 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 	if (len > TP_MAX_LINE_BYTES)
 		return tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "", "record is %zu bytes; the limit is %d",
 		                   len, TP_MAX_LINE_BYTES);
-	tp__json_use_arena(&p->arena);
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	tp_status rc = TP_OK;
-	if (!root) {
-		size_t at = end && end >= json ? (size_t)(end - json) : 0;
-		rc = tp_ctx_fail(ctx, TP_ERR_PARSE, "", "not valid JSON (error near byte %zu)", at + 1);
-		goto out;
-	}
-	for (const char *q = end; q && q < json + len; q++)
-		if (*q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') {
-			rc = tp_ctx_fail(ctx, TP_ERR_PARSE, "",
-			                 "extra text after the JSON value (byte %zu)",
-			                 (size_t)(q - json) + 1);
-			goto out;
-		}
-	if (!cJSON_IsObject(root)) {
-		rc = tp_ctx_fail(ctx, TP_ERR_INVALID, "", "a record must be a JSON object");
-		goto out;
-	}
-	const cJSON *batch = tp__json_get(root, "batch");
-	if (live && !batch != (call >= 0)) {
-		rc = call >= 0 ? tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is for /v1/batch, not /v1/%s",
-		                             call_names[call])
-		               : tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is required: an array of calls");
-		goto out;
-	}
-	if (batch) {
-		if (!cJSON_IsArray(batch)) {
-			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "must be an array of calls");
-			goto out;
-		}
-		int n = cJSON_GetArraySize(batch);
-		if (n == 0) {
-			rc = tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is empty");
-			goto out;
-		}
-		if (n > TP_MAX_BATCH_ITEMS) {
-			rc = tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "batch", "has %d calls; the limit is %d",
-			                 n, TP_MAX_BATCH_ITEMS);
-			goto out;
-		}
-		tp_parse_item *arr = tp__arena_alloc(&p->arena, (size_t)n * sizeof *arr);
-		if (!arr) {
-			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
-			goto out;
-		}
-		/* Batch-level context applies to calls that have none (Segment's
-		 * HTTP API does the same for "context" at the batch level). */
-		cJSON *shared_ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
-		int i = 0;
-		for (cJSON *item = batch->child; item; item = item->next, i++) {
-			char prefix[32];
-			snprintf(prefix, sizeof prefix, "batch[%d].", i);
-			item_state st = {&p->arena, &arr[i], prefix, -1, live};
-			if (shared_ctx && cJSON_IsObject(item) &&
-			    !cJSON_GetObjectItemCaseSensitive(item, "context")) {
-				cJSON *ref = cJSON_CreateObjectReference(shared_ctx->child);
-				if (ref)
-					cJSON_AddItemToObject(item, "context", ref);
-			}
-			parse_call(&st, item, now_ms);
-		}
-		*items = arr;
-		*n_items = (size_t)n;
-	} else {
+	tp_jtok *d = &p->doc;
+	size_t at;
+	if (tp__jtok_parse(d, json, len, &at) != 0)
+		return tp_ctx_fail(ctx, TP_ERR_PARSE, "", "not valid JSON (error near byte %zu)", at + 1);
+	if (tp__jtok_type(d, 0) != TP_J_OBJECT)
+		return tp_ctx_fail(ctx, TP_ERR_INVALID, "", "a record must be a JSON object");
+	int batch = tp__jtok_get(d, 0, "batch");
+	if (live && (batch < 0) != (call >= 0))
+		return call >= 0 ? tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is for /v1/batch, not /v1/%s",
+		                               call_names[call])
+		                 : tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is required: an array of calls");
+	if (batch < 0) {
 		tp_parse_item *one = tp__arena_alloc(&p->arena, sizeof *one);
-		if (!one) {
-			rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
-			goto out;
-		}
-		item_state st = {&p->arena, one, "", call, live};
-		parse_call(&st, root, now_ms);
+		if (!one)
+			return tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
+		item_state st = {d, &p->arena, one, "", call, live, -1};
+		parse_call(&st, 0, now_ms);
 		*items = one;
 		*n_items = 1;
+		return TP_OK;
 	}
-out:
-	tp__json_use_arena(NULL);
-	return rc;
+	if (tp__jtok_type(d, batch) != TP_J_ARRAY)
+		return tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "must be an array of calls");
+	int n = tp__jtok_size(d, batch);
+	if (n == 0)
+		return tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is empty");
+	if (n > TP_MAX_BATCH_ITEMS)
+		return tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "batch", "has %d calls; the limit is %d", n,
+		                   TP_MAX_BATCH_ITEMS);
+	tp_parse_item *arr = tp__arena_alloc(&p->arena, (size_t)n * sizeof *arr);
+	if (!arr)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
+	/* Batch-level context applies to calls that have none (Segment's HTTP
+	 * API does the same for "context" at the batch level). */
+	int shared_ctx = tp__jtok_get(d, 0, "context");
+	if (tp__jtok_type(d, shared_ctx) != TP_J_OBJECT)
+		shared_ctx = -1;
+	int i = 0;
+	for (int item = tp__jtok_first(d, batch); item >= 0; item = tp__jtok_next(d, item), i++) {
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, "batch[%d].", i);
+		item_state st = {d, &p->arena, &arr[i], prefix, -1, live, shared_ctx};
+		parse_call(&st, item, now_ms);
+	}
+	*items = arr;
+	*n_items = (size_t)n;
+	return TP_OK;
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/text.h"
-#include "ingest/json.h"
 #include "ingest/touch.h"
 
 static const char *const touch_names[] = {
@@ -159,45 +158,48 @@ const char *tp__page_category(const char *path)
 	return "other";
 }
 
-static const char *prop_text(const cJSON *props, const char *const *keys)
+static const char *prop_text(const tp_jtok *d, int props, tp_arena *arena,
+                             const char *const *keys)
 {
 	for (; *keys; keys++) {
-		const char *s = tp__json_str(props, *keys);
+		size_t n;
+		const char *s = tp__jtok_str(d, tp__jtok_get(d, props, *keys), arena, &n);
 		if (s && *s)
 			return s;
 	}
 	return NULL;
 }
 
-static int video_percent(const cJSON *props, const char *folded_name)
+static int number_of(const tp_jtok *d, int props, const char *key, double *out)
+{
+	return tp__jtok_number(d, tp__jtok_get(d, props, key), out);
+}
+
+static int video_percent(const tp_jtok *d, int props, const char *folded_name)
 {
 	if (strstr(folded_name, "completed"))
 		return 100;
-	const cJSON *pct = tp__json_get(props, "percent");
-	if (!cJSON_IsNumber(pct))
-		pct = tp__json_get(props, "progress");
-	if (cJSON_IsNumber(pct)) {
-		double v = pct->valuedouble;
+	double v, pos, len;
+	if (number_of(d, props, "percent", &v) == 0 || number_of(d, props, "progress", &v) == 0) {
 		if (v > 0 && v <= 1.0)
 			v *= 100; /* a fraction */
 		return v < 0 ? 0 : v > 100 ? 100 : (int)(v + 0.5);
 	}
-	const cJSON *pos = tp__json_get(props, "position");
-	const cJSON *len = tp__json_get(props, "total_length");
-	if (cJSON_IsNumber(pos) && cJSON_IsNumber(len) && len->valuedouble > 0) {
-		double v = pos->valuedouble / len->valuedouble * 100;
+	if (number_of(d, props, "position", &pos) == 0 &&
+	    number_of(d, props, "total_length", &len) == 0 && len > 0) {
+		v = pos / len * 100;
 		return v < 0 ? 0 : v > 100 ? 100 : (int)(v + 0.5);
 	}
 	return 0;
 }
 
-int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field)
+int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *arena,
+                       const char **field)
 {
 	static const char *const asset_keys[] = {
 		"asset", "file_name", "fileName", "content_name", "form_id", "form_name", "webinar",
 		"webinar_name", "event_name", "video_title", "title", "name", NULL};
 	static const char *const term_keys[] = {"query", "term", "search_term", "keyword", NULL};
-	(void)arena;
 	*field = NULL;
 	switch (ev->call) {
 	case TP_CALL_IDENTIFY:
@@ -213,7 +215,8 @@ int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const 
 		ev->touch = TP_TOUCH_SCREEN_VIEW;
 		return 0;
 	case TP_CALL_PAGE: {
-		const char *cat = tp__json_str(props, "category");
+		size_t n;
+		const char *cat = tp__jtok_str(d, tp__jtok_get(d, props, "category"), arena, &n);
 		ev->page_category = tp__page_category(ev->path);
 		if (cat && *cat) {
 			char folded[64];
@@ -236,7 +239,7 @@ int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const 
 	ev->touch = track_touch(ev->name);
 	switch (ev->touch) {
 	case TP_TOUCH_SITE_SEARCH: {
-		const char *term = prop_text(props, term_keys);
+		const char *term = prop_text(d, props, arena, term_keys);
 		if (term)
 			ev->search_term = term;
 		break;
@@ -244,12 +247,12 @@ int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const 
 	case TP_TOUCH_VIDEO_PROGRESS: {
 		char folded[128];
 		tp__name_fold(ev->name, folded, sizeof folded);
-		ev->video_percent = video_percent(props, folded);
-		ev->asset = prop_text(props, asset_keys);
+		ev->video_percent = video_percent(d, props, folded);
+		ev->asset = prop_text(d, props, arena, asset_keys);
 		break;
 	}
 	default:
-		ev->asset = prop_text(props, asset_keys);
+		ev->asset = prop_text(d, props, arena, asset_keys);
 		break;
 	}
 	return 0;

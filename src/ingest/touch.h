@@ -4,14 +4,15 @@
 #ifndef TP_INGEST_TOUCH_H
 #define TP_INGEST_TOUCH_H
 
-#include <cjson/cJSON.h>
-
 #include "core/arena.h"
+#include "ingest/jtok.h"
 #include "touchpoint/event.h"
 
 /* Sets ev->touch and the detail fields from ev->call, ev->name, ev->path and
- * `props`. Returns 0, or -1 with *field naming an unreadable property. */
-int tp__touch_classify(tp_event *ev, const cJSON *props, tp_arena *arena, const char **field);
+ * the object `props` of d (-1: none); texts it keeps are copied to the arena.
+ * Returns 0, or -1 with *field naming an unreadable property. */
+int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *arena,
+                       const char **field);
 
 /* A name for comparing event names: case folded, "_", "-" and blanks alike
  * (one space between words, none at the ends); truncated to cap - 1. */

@@ -1,0 +1,70 @@
+/* A record's JSON read in place: jsmn's tokens over the input text, checked
+ * against RFC 8259 (jsmn alone lets through things like a missing ':' or a
+ * stray ','), with each token's subtree end so that looking a member up
+ * skips whole values. Nothing is copied until a value is asked for; the
+ * ingest path reads about a dozen of a call's ~35 values, and keeps
+ * `properties` as the input's own text, so this costs about a third of
+ * building a cJSON tree (bench/bench_json.c).
+ *
+ * Values are token indexes; -1 is "absent" and every reader accepts it. */
+#ifndef TP_INGEST_JTOK_H
+#define TP_INGEST_JTOK_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+
+typedef enum tp_jtype {
+	TP_J_NONE,  /* absent (-1) */
+	TP_J_OBJECT,
+	TP_J_ARRAY,
+	TP_J_STRING,
+	TP_J_NUMBER,
+	TP_J_TRUE,
+	TP_J_FALSE,
+	TP_J_NULL
+} tp_jtype;
+
+typedef struct tp_jtok {
+	const char *text;
+	size_t len;
+	void *tok;   /* jsmntok_t[cap] */
+	int *next;   /* next[i]: the token after i's value (a key's: after its member) */
+	unsigned char *flags;  /* per token: a string with escapes, a value with spaces */
+	unsigned cap;
+	int n;
+} tp_jtok;
+
+void tp__jtok_init(tp_jtok *d);
+void tp__jtok_free(tp_jtok *d);
+
+/* Tokenizes and checks text[0..len); 0, or -1 with *err_at the offset of
+ * the byte where the input stopped being JSON (len - 1 when it ends early).
+ * Nesting deeper than 512 levels is refused. */
+int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at);
+
+tp_jtype tp__jtok_type(const tp_jtok *d, int v);
+/* The member `key` of object obj (the first of duplicates), or -1. */
+int tp__jtok_get(const tp_jtok *d, int obj, const char *key);
+/* Members and elements: for an object, tp__jtok_first gives its first key,
+ * the key's value is key + 1 and tp__jtok_next(value) the next key; for an
+ * array, the elements chain with tp__jtok_next. -1 after the last. */
+int tp__jtok_first(const tp_jtok *d, int container);
+int tp__jtok_next(const tp_jtok *d, int v);
+/* Members of an object, elements of an array. */
+int tp__jtok_size(const tp_jtok *d, int container);
+/* Whether key token k spells `key`. */
+int tp__jtok_key_is(const tp_jtok *d, int k, const char *key);
+
+/* A string's text, unescaped, NUL-terminated, in the arena (*n its length);
+ * NULL when v is not a string or out of memory. */
+char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n);
+/* A number's value; -1 when v is not a number. */
+int tp__jtok_number(const tp_jtok *d, int v, double *out);
+/* The input's text of a value without insignificant whitespace, in the
+ * arena; NULL when out of memory. */
+char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n);
+/* Where a value's text starts and ends in the input (quotes included). */
+void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end);
+
+#endif

@@ -1,0 +1,77 @@
+/* libFuzzer target: the ingest path's JSON reader (jsmn's tokens with our
+ * RFC 8259 checks) against cJSON. Whatever it accepts cJSON must accept
+ * too, its compact text of the value must read back as the same value, and
+ * member look-ups and string texts must agree with cJSON's. */
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/jtok.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int same_print(const cJSON *a, const cJSON *b)
+{
+	char *pa = cJSON_PrintUnformatted(a), *pb = cJSON_PrintUnformatted(b);
+	int same = pa && pb && strcmp(pa, pb) == 0;
+	free(pa);
+	free(pb);
+	return same;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static tp_jtok d;
+	static tp_arena arena;
+	static int ready;
+	if (!ready) {
+		tp__jtok_init(&d);
+		tp__arena_init(&arena, 64 * 1024);
+		ready = 1;
+	}
+	tp__arena_reset(&arena);
+	const char *text = (const char *)data;
+	size_t at;
+	if (tp__jtok_parse(&d, text, size, &at) != 0) {
+		if (size && at >= size)
+			abort(); /* the error is always inside the input */
+		return 0;
+	}
+	const char *end = NULL;
+	cJSON *ref = cJSON_ParseWithLengthOpts(text, size, &end, 0);
+	if (!ref)
+		abort(); /* accepted what cJSON refuses */
+	size_t n;
+	char *compact = tp__jtok_compact(&d, 0, &arena, &n);
+	cJSON *back = compact ? cJSON_ParseWithLength(compact, n) : NULL;
+	if (!back || !same_print(ref, back))
+		abort(); /* the compact text is another value */
+	if (tp__jtok_type(&d, 0) == TP_J_OBJECT) {
+		int members = 0;
+		for (int k = tp__jtok_first(&d, 0); k >= 0; k = tp__jtok_next(&d, k)) {
+			members++;
+			const cJSON *c = ref->child;
+			for (int i = 1; i < members; i++)
+				c = c->next;
+			size_t kn;
+			char *key = tp__jtok_str(&d, k, &arena, &kn);
+			if (!key || !c || strcmp(key, c->string) != 0)
+				abort(); /* members out of step */
+			/* The first of duplicate keys, as cJSON finds it. */
+			int v = tp__jtok_get(&d, 0, key);
+			const cJSON *want = cJSON_GetObjectItemCaseSensitive(ref, key);
+			size_t vn;
+			char *s = tp__jtok_str(&d, v, &arena, &vn);
+			if (cJSON_IsString(want) != (s != NULL) ||
+			    (s && strcmp(s, want->valuestring) != 0))
+				abort();
+		}
+		if (members != cJSON_GetArraySize(ref))
+			abort();
+	}
+	cJSON_Delete(ref);
+	cJSON_Delete(back);
+	return 0;
+}

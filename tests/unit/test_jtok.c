@@ -1,0 +1,138 @@
+/* The ingest path's JSON reader: what RFC 8259 refuses is refused (jsmn
+ * alone lets some of it through), texts come back unescaped, members are
+ * found past nested values, and the compact text is the same value. */
+#include "helpers.h"
+
+#include "ingest/jtok.h"
+
+static int parses(tp_jtok *d, const char *text, size_t *at)
+{
+	return tp__jtok_parse(d, text, strlen(text), at) == 0;
+}
+
+static void test_refuses_what_json_refuses(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp__jtok_init(&d);
+	int errors = 0;
+	static const struct {
+		const char *text;
+		size_t at;  /* where the error is reported, 0-based */
+	} bad[] = {
+		{"{\"a\" \"b\"}", 5},          /* no ':' (jsmn takes it) */
+		{"{\"a\":1,,\"b\":2}", 7},     /* two commas (jsmn takes it) */
+		{"[1 2]", 3},                  /* no comma (jsmn takes it) */
+		{"{\"a\":1,}", 6},             /* trailing comma */
+		{"{\"a\":tru}", 5},            /* not a literal (jsmn takes it) */
+		{"{\"a\":01}", 5},             /* leading zero */
+		{"{\"a\":1.}", 5},
+		{"{\"a\":-}", 5},
+		{"{\"a\":\"b\":\"c\"}", 5},    /* a value with a value */
+		{"{\"a\":1} x", 8},            /* extra text */
+		{"{\"a\":\"\\ud800\"}", 5},    /* lone surrogate */
+		{"{\"a\":\"\\x\"}", 5},        /* unknown escape */
+		{"{\"a\":[}", 6},
+		{"{\"a\":1", 5},               /* ends early: the last byte */
+		{"this is not json", 0},
+		{"", 0},
+		{"   ", 2},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t at;
+		if (parses(&d, bad[i].text, &at))
+			fail_msg("accepted %s", bad[i].text);
+		if (at != bad[i].at)
+			print_message("%s: error at %zu, not %zu\n", bad[i].text, at, bad[i].at), errors++;
+	}
+	assert_int_equal(errors, 0);
+	static const char *const good[] = {
+		"{}", " { } ", "[]", "{\"a\":[1,-0.5e+3,true,false,null,{},[]]}", "\"x\"", "0",
+		"{\"\\ud83d\\ude00\":\"\\u00e9\\n\\/\"}", "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		size_t at;
+		if (!parses(&d, good[i], &at) && strcmp(good[i], "0") != 0)
+			fail_msg("refused %s at %zu", good[i], at);
+	}
+	/* Deeper than 512 levels is refused, not recursed into. */
+	char deep[2 * 600 + 1];
+	memset(deep, '[', 600);
+	memset(deep + 600, ']', 600);
+	deep[1200] = '\0';
+	size_t at;
+	assert_false(parses(&d, deep, &at));
+	tp__jtok_free(&d);
+}
+
+static void test_members_and_texts(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp_arena a;
+	tp__jtok_init(&d);
+	tp__arena_init(&a, 4096);
+	const char *text = "{\"skip\":{\"name\":\"inner\",\"l\":[1,{\"name\":2}]},\"n\\u0061me\":\" A\\u00e9\\ud83d\\ude00\\\"\","
+	                   "\"count\":-12.5e1,\"name\":\"second\",\"ok\":true,\"none\":null}";
+	size_t at, n;
+	assert_true(parses(&d, text, &at));
+	assert_int_equal(tp__jtok_type(&d, 0), TP_J_OBJECT);
+	assert_int_equal(tp__jtok_size(&d, 0), 6);
+	/* The first "name" of the object itself, not the nested ones; its key was escaped. */
+	int v = tp__jtok_get(&d, 0, "name");
+	assert_string_equal(tp__jtok_str(&d, v, &a, &n), " A\xc3\xa9\xf0\x9f\x98\x80\"");
+	assert_int_equal(n, strlen(" A\xc3\xa9\xf0\x9f\x98\x80\""));
+	double x;
+	assert_int_equal(tp__jtok_number(&d, tp__jtok_get(&d, 0, "count"), &x), 0);
+	assert_true(x == -125.0);
+	assert_int_equal(tp__jtok_number(&d, tp__jtok_get(&d, 0, "name"), &x), -1);
+	assert_int_equal(tp__jtok_type(&d, tp__jtok_get(&d, 0, "ok")), TP_J_TRUE);
+	assert_int_equal(tp__jtok_type(&d, tp__jtok_get(&d, 0, "none")), TP_J_NULL);
+	assert_int_equal(tp__jtok_get(&d, 0, "absent"), -1);
+	assert_int_equal(tp__jtok_type(&d, -1), TP_J_NONE);
+	assert_null(tp__jtok_str(&d, -1, &a, &n));
+	/* Walking the members visits each once, in order. */
+	const char *keys[6];
+	int count = 0;
+	for (int k = tp__jtok_first(&d, 0); k >= 0; k = tp__jtok_next(&d, k))
+		keys[count++] = tp__jtok_str(&d, k, &a, &n);
+	assert_int_equal(count, 6);
+	assert_string_equal(keys[0], "skip");
+	assert_string_equal(keys[1], "name");
+	assert_string_equal(keys[5], "none");
+	/* Array elements chain the same way. */
+	int list = tp__jtok_get(&d, tp__jtok_get(&d, 0, "skip"), "l");
+	count = 0;
+	for (int e = tp__jtok_first(&d, list); e >= 0; e = tp__jtok_next(&d, e))
+		count++;
+	assert_int_equal(count, 2);
+	tp__jtok_free(&d);
+	tp__arena_free(&a);
+}
+
+static void test_compact_keeps_the_value(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp_arena a;
+	tp__jtok_init(&d);
+	tp__arena_init(&a, 4096);
+	const char *text = "{ \"p\" : { \"a b\" : [ 1 , \"x \\\" y\" ] ,\n\t\"c\" : { } } }";
+	size_t at, n;
+	assert_true(parses(&d, text, &at));
+	char *c = tp__jtok_compact(&d, tp__jtok_get(&d, 0, "p"), &a, &n);
+	assert_string_equal(c, "{\"a b\":[1,\"x \\\" y\"],\"c\":{}}");
+	assert_int_equal(n, strlen(c));
+	tp__jtok_free(&d);
+	tp__arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refuses_what_json_refuses),
+		cmocka_unit_test(test_members_and_texts),
+		cmocka_unit_test(test_compact_keeps_the_value),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
