@@ -1,6 +1,7 @@
 /* JSON libraries on our events: cJSON (with and without our arena hooks)
- * against jansson, parsing demo Segment lines and printing `properties`
- * back, as the import does. The baseline of the run is jansson. */
+ * and jsmn (tokens in place, with the RFC 8259 checks of src/ingest/jtok.c)
+ * against jansson, parsing demo Segment lines and taking the text of
+ * `properties`, as the import does. The baseline of the run is jansson. */
 #include <cjson/cJSON.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ingest/jtok.h"
 #include "touchpoint/touchpoint.h"
 
 static double now(void)
@@ -55,9 +57,13 @@ int main(void)
 		bytes += (size_t)(nl - p);
 	}
 	printf("%zu demo lines, %zu bytes on average\n", n, bytes / n);
-	double rate[3];
-	const char *names[] = {"jansson", "cJSON", "cJSON + arena"};
-	for (int lib = 0; lib < 3; lib++) {
+	double rate[4];
+	const char *names[] = {"jansson", "cJSON", "cJSON + arena", "jsmn + checks"};
+	tp_jtok doc;
+	tp_arena scratch;
+	tp__jtok_init(&doc);
+	tp__arena_init(&scratch, 1 << 20);
+	for (int lib = 0; lib < 4; lib++) {
 		size_t sink = 0;
 		if (lib == 2) {
 			cap = 1 << 20;
@@ -67,7 +73,15 @@ int main(void)
 		}
 		double t0 = now();
 		for (size_t i = 0; i < n; i++) {
-			if (lib == 0) {
+			if (lib == 3) {
+				size_t at, plen;
+				tp__arena_reset(&scratch);
+				if (tp__jtok_parse(&doc, lines[i], strlen(lines[i]), &at) == 0) {
+					char *s = tp__jtok_compact(&doc, tp__jtok_get(&doc, 0, "properties"),
+					                           &scratch, &plen);
+					sink += s ? plen : 0;
+				}
+			} else if (lib == 0) {
 				json_error_t e;
 				json_t *j = json_loads(lines[i], 0, &e);
 				char *s = json_dumps(json_object_get(j, "properties"), JSON_COMPACT);
@@ -90,6 +104,8 @@ int main(void)
 		printf("%-14s %9.0f lines/s %6.0f MB/s  %5.2fx jansson  (%zu)\n", names[lib], rate[lib],
 		       (double)bytes / sec / 1e6, rate[lib] / rate[0], sink);
 	}
+	tp__jtok_free(&doc);
+	tp__arena_free(&scratch);
 	free(lines);
 	free(text);
 	tp_ctx_destroy(ctx);

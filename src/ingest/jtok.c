@@ -177,8 +177,10 @@ typedef struct walk {
 	size_t err, spaces;  /* spaces: whitespace runs seen so far */
 } walk;
 
-static size_t skip_ws(walk *w, size_t p)
+static inline size_t skip_ws(walk *w, size_t p)
 {
+	if (p < w->len && (unsigned char)w->s[p] > ' ')
+		return p;  /* most values follow their ',' or ':' directly */
 	size_t from = p;
 	while (p < w->len && (w->s[p] == ' ' || w->s[p] == '\t' || w->s[p] == '\n' || w->s[p] == '\r'))
 		p++;
@@ -366,7 +368,7 @@ int tp__jtok_next(const tp_jtok *d, int v)
 	return after < d->n && container >= 0 && t[after].parent == container ? after : -1;
 }
 
-static int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
+int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 {
 	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
 	const char *s = d->text + t->start;
@@ -389,7 +391,7 @@ static int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 
 int tp__jtok_key_is(const tp_jtok *d, int k, const char *key)
 {
-	return key_eq(d, k, key, strlen(key));
+	return tp__jtok_key_eq(d, k, key, strlen(key));
 }
 
 int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
@@ -399,7 +401,7 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 	int members = ((const jsmntok_t *)d->tok)[obj].size;
 	size_t kn = strlen(key);
 	for (int k = obj + 1, i = 0; i < members; i++, k = d->next[k])
-		if (key_eq(d, k, key, kn))
+		if (tp__jtok_key_eq(d, k, key, kn))
 			return k + 1;
 	return -1;
 }

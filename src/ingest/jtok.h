@@ -53,8 +53,9 @@ int tp__jtok_first(const tp_jtok *d, int container);
 int tp__jtok_next(const tp_jtok *d, int v);
 /* Members of an object, elements of an array. */
 int tp__jtok_size(const tp_jtok *d, int container);
-/* Whether key token k spells `key`. */
+/* Whether key token k spells `key` (of kn bytes). */
 int tp__jtok_key_is(const tp_jtok *d, int k, const char *key);
+int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn);
 
 /* A string's text, unescaped, NUL-terminated, in the arena (*n its length);
  * NULL when v is not a string or out of memory. */

@@ -183,7 +183,7 @@ static void read_members(const tp_jtok *d, int o, call_members *m)
 {
 	memset(m, -1, sizeof *m);
 #define TAKE(field, name)                                          \
-	if (m->field < 0 && tp__jtok_key_is(d, k, name)) {         \
+	if (m->field < 0 && tp__jtok_key_eq(d, k, name, sizeof name - 1)) { \
 		m->field = k + 1;                                  \
 		continue;                                          \
 	}
