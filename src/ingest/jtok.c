@@ -175,6 +175,7 @@ typedef struct walk {
 	unsigned char *flags;
 	int n, depth;
 	size_t err, spaces;  /* spaces: whitespace runs seen so far */
+	size_t first_escape; /* offset of the text's first '\\' (len: none) */
 } walk;
 
 static inline size_t skip_ws(walk *w, size_t p)
@@ -205,7 +206,9 @@ static int string_at(walk *w, int i, size_t at, int size)
 	const char *s = w->s + t->start;
 	size_t n = (size_t)(t->end - t->start);
 	w->flags[i] = 0;
-	if (memchr(s, '\\', n)) {
+	/* Most records have no escape at all: one search of the text spares
+	 * one per string. */
+	if ((size_t)t->end > w->first_escape && memchr(s, '\\', n)) {
 		if (unescape(s, n, NULL) < 0)
 			return bad(w, at);
 		w->flags[i] = ESCAPED;
@@ -307,7 +310,9 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 			}
 		return -1;
 	}
-	walk w = {text, len, d->tok, d->next, d->flags, (int)p.toknext, 0, 0, 0};
+	const char *escape = memchr(text, '\\', len);
+	walk w = {text,     len, d->tok, d->next, d->flags, (int)p.toknext, 0, 0, 0,
+	          escape ? (size_t)(escape - text) : len};
 	size_t at = 0;
 	if (w.n == 0 || value(&w, 0, &at) != w.n) {
 		*err_at = w.n == 0 ? skip_ws(&w, 0) : w.err;
@@ -368,13 +373,27 @@ int tp__jtok_next(const tp_jtok *d, int v)
 	return after < d->n && container >= 0 && t[after].parent == container ? after : -1;
 }
 
+static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn);
+
+/* Inline: a look-up compares a key with most members of its object. */
+static inline int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
+{
+	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
+	if (d->flags[k] & ESCAPED)
+		return escaped_key_eq(d, k, key, kn);
+	return (size_t)(t->end - t->start) == kn && memcmp(d->text + t->start, key, kn) == 0;
+}
+
 int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
+{
+	return key_eq(d, k, key, kn);
+}
+
+static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 {
 	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
-	if (!(d->flags[k] & ESCAPED))
-		return n == kn && memcmp(s, key, n) == 0;
 	/* An escaped key is never longer unescaped. */
 	char small[256], *buf = n < sizeof small ? small : malloc(n);
 	if (!buf)
@@ -401,7 +420,7 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 	int members = ((const jsmntok_t *)d->tok)[obj].size;
 	size_t kn = strlen(key);
 	for (int k = obj + 1, i = 0; i < members; i++, k = d->next[k])
-		if (tp__jtok_key_eq(d, k, key, kn))
+		if (key_eq(d, k, key, kn))
 			return k + 1;
 	return -1;
 }

@@ -617,7 +617,7 @@ static int parse_call(item_state *st, int o, int64_t now_ms)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "is required: one of identify, track, page, screen, group, alias");
 	int call = type ? -1 : st->call;
-	for (int i = 0; type && i < TP_CALL__COUNT; i++)
+	for (int i = 0; type && i < TP_CALL__COUNT && call < 0; i++)
 		if (tp__ieq(type, call_names[i]))
 			call = i;
 	if (call < 0)

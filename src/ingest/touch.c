@@ -158,16 +158,35 @@ const char *tp__page_category(const char *path)
 	return "other";
 }
 
+/* The value of the first of `keys` that props has as a non-empty string:
+ * one pass over the members, not one look-up per key. */
 static const char *prop_text(const tp_jtok *d, int props, tp_arena *arena,
                              const char *const *keys)
 {
-	for (; *keys; keys++) {
-		size_t n;
-		const char *s = tp__jtok_str(d, tp__jtok_get(d, props, *keys), arena, &n);
-		if (s && *s)
-			return s;
+	int best = -1, best_rank = -1;
+	for (int k = tp__jtok_first(d, props); k >= 0; k = tp__jtok_next(d, k)) {
+		if (tp__jtok_type(d, k + 1) != TP_J_STRING)
+			continue;
+		for (int r = 0; keys[r] && (best_rank < 0 || r < best_rank); r++)
+			if (tp__jtok_key_is(d, k, keys[r])) {
+				size_t from, to;
+				tp__jtok_span(d, k + 1, &from, &to);
+				/* The first of duplicate keys counts, as a look-up finds it. */
+				if (tp__jtok_get(d, props, keys[r]) == k + 1 && to - from > 2)
+					best = k + 1, best_rank = r;
+				break;
+			}
 	}
-	return NULL;
+	size_t n;
+	const char *s = best >= 0 ? tp__jtok_str(d, best, arena, &n) : NULL;
+	if (s && !*s) {
+		/* Only "\u0000" decodes to nothing: look the keys up one by one. */
+		for (; *keys; keys++)
+			if ((s = tp__jtok_str(d, tp__jtok_get(d, props, *keys), arena, &n)) && *s)
+				return s;
+		return NULL;
+	}
+	return s;
 }
 
 static int number_of(const tp_jtok *d, int props, const char *key, double *out)
