@@ -132,14 +132,27 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 static tp_channel classify(tp_importer *imp, const char *source, const char *medium,
                            const char *campaign)
 {
+	/* "source\x1fmedium\x1fcampaign", joined by hand: snprintf cost more
+	 * than the look-up. */
 	char key[512];
-	int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", source, medium, campaign);
+	const char *parts[3] = {source, medium, campaign};
+	size_t n = 0;
+	int fits = 1;
+	for (int i = 0; i < 3 && fits; i++) {
+		size_t len = strlen(parts[i]);
+		fits = n + len + 1 < sizeof key;
+		if (fits) {
+			memcpy(key + n, parts[i], len);
+			n += len;
+			key[n++] = i < 2 ? '\x1f' : '\0';
+		}
+	}
 	int64_t ch;
-	if (n > 0 && (size_t)n < sizeof key && tp__strmap_get(&imp->channels, key, &ch))
+	if (fits && tp__strmap_get(&imp->channels, key, &ch))
 		return (tp_channel)ch;
 	tp_channel c = tp_channel_classify(imp->rules, source, medium, campaign);
 	/* A full memo is only slower, never wrong: stop adding past a bound. */
-	if (n > 0 && (size_t)n < sizeof key && imp->channels.len < 100000)
+	if (fits && imp->channels.len < 100000)
 		tp__strmap_put(&imp->channels, key, c);
 	return c;
 }
@@ -282,11 +295,11 @@ static tp_status open_record(tp_importer *imp, tp_ctx *ctx, size_t len)
 	return TP_OK;
 }
 
+/* now: the time the record was read, the calls' received_at. */
 static tp_status take_items(tp_importer *imp, tp_ctx *ctx, const tp_parse_item *items, size_t n,
-                            int64_t line)
+                            int64_t line, int64_t now)
 {
 	tp_status rc;
-	int64_t now = tp_ctx_now(ctx);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].status != TP_OK) {
 			if (items[i].status == TP_ERR_NOMEM)
@@ -323,14 +336,14 @@ static tp_status take_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	                                                 endpoint_call, &items, &n);
 	if (rc != TP_OK)
 		return rc == TP_ERR_NOMEM ? rc : refuse_record(imp, ctx, line);
-	return take_items(imp, ctx, items, n, line);
+	return take_items(imp, ctx, items, n, line, now);
 }
 
 tp_status tp_importer_items(tp_importer *imp, tp_ctx *ctx, const tp_parse_item *items, size_t n,
                             size_t len)
 {
 	tp_status rc = open_record(imp, ctx, len);
-	return rc != TP_OK ? rc : take_items(imp, ctx, items, n, 1);
+	return rc != TP_OK ? rc : take_items(imp, ctx, items, n, 1, tp_ctx_now(ctx));
 }
 
 tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, size_t len,
