@@ -297,6 +297,24 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 	while ((r = jsmn_parse(&p, text, len, d->tok, d->cap)) == JSMN_ERROR_NOMEM)
 		if (grow(d) != 0)
 			return -1;
+	if (r == JSMN_ERROR_PART && p.toknext == 0) {
+		/* A lone number or literal is JSON, but strict jsmn waits for a
+		 * delimiter after it: take it as the one token. */
+		size_t from = 0, to = len;
+		while (from < to && strchr(" \t\r\n", text[from]) && text[from])
+			from++;
+		while (to > from && strchr(" \t\r\n", text[to - 1]) && text[to - 1])
+			to--;
+		if (to > from && primitive_ok(text + from, to - from)) {
+			jsmntok_t *t = d->tok;
+			t[0] = (jsmntok_t){.type = JSMN_PRIMITIVE, .start = (int)from, .end = (int)to,
+			                   .size = 0, .parent = -1};
+			d->next[0] = 1;
+			d->flags[0] = 0;
+			d->n = 1;
+			return 0;
+		}
+	}
 	if (r < 0) {
 		/* jsmn stops at the start of the value it could not read; a word
 		 * it took for a primitive before that may be the first error. */
