@@ -97,12 +97,12 @@ static int nomem(item_state *st)
 	return -1;
 }
 
-/* s (arena-owned, n bytes) trimmed in place, optionally lower-cased; NULL
+/* s (an arena-owned copy) trimmed in place, optionally lower-cased; NULL
  * result for empty. */
-static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t n,
-                     size_t max, int lower, const char **out)
+static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t max,
+                     int lower, const char **out)
 {
-	(void)n;  /* s is NUL-terminated; trimming measures it */
+	size_t n;
 	const char *t = tp__trim(s, &n);
 	*out = NULL;
 	if (n == 0)
@@ -148,7 +148,7 @@ static int item_text(item_state *st, int v, const char *where, const char *key, 
 	}
 	if (!text)
 		return nomem(st);
-	return keep_text(st, where, key, text, n, max, lower, out);
+	return keep_text(st, where, key, text, max, lower, out);
 }
 
 static int get_text(item_state *st, int obj, const char *where, const char *key,
@@ -157,7 +157,7 @@ static int get_text(item_state *st, int obj, const char *where, const char *key,
 	return item_text(st, tp__jtok_get(st->d, obj, key), where, key, max, lower, out);
 }
 
-/* A page field: from the page call's properties (props is NULL for other
+/* A page field: from the page call's properties (props is -1 for other
  * calls), else from context.page. */
 static int page_text(item_state *st, int props, int page, const char *key,
                      size_t max, const char **out)
@@ -459,8 +459,7 @@ static int read_query(item_state *st, tp_event *ev)
 					char *v = url_decode(st->arena, eq + 1, (size_t)(pe - eq - 1));
 					if (!v)
 						return nomem(st);
-					if (keep_text(st, "context.page.url", key, v, strlen(v), TP_MAX_TEXT_BYTES,
-					              lower, slot))
+					if (keep_text(st, "context.page.url", key, v, TP_MAX_TEXT_BYTES, lower, slot))
 						return -1;
 				}
 			}
