@@ -197,7 +197,7 @@ static int bad(walk *w, size_t at)
 
 /* A string token that starts at `at` (its quote), has `size` children
  * (0 for a value; -1: a key, checked by the caller) and escapes that decode. */
-static int string_at(walk *w, int i, size_t at, int size)
+static inline int string_at(walk *w, int i, size_t at, int size)
 {
 	const jsmntok_t *t = &w->t[i];
 	if (i >= w->n || t->type != JSMN_STRING || (size_t)t->start != at + 1 ||
