@@ -470,9 +470,17 @@ int tp__jtok_number(const tp_jtok *d, int v, double *out)
 {
 	if (tp__jtok_type(d, v) != TP_J_NUMBER)
 		return -1;
-	/* A number is always followed by a delimiter inside the text (the
-	 * record is an object), where strtod stops. */
-	*out = strtod(d->text + ((const jsmntok_t *)d->tok)[v].start, NULL);
+	/* strtod wants a terminated string, and the text need not be one. */
+	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
+	size_t n = (size_t)(t->end - t->start);
+	char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
+	if (!buf)
+		return -1;
+	memcpy(buf, d->text + t->start, n);
+	buf[n] = '\0';
+	*out = strtod(buf, NULL);
+	if (buf != small)
+		free(buf);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
  * found past nested values, and the compact text is the same value. */
 #include "helpers.h"
 
+#include <sys/mman.h>
+
 #include "ingest/jtok.h"
 
 static int parses(tp_jtok *d, const char *text, size_t *at)
@@ -57,6 +59,21 @@ static void test_refuses_what_json_refuses(void **state)
 		if (!parses(&d, good[i], &at))
 			fail_msg("refused %s at %zu", good[i], at);
 	}
+	/* A lone number at the very end of an unterminated buffer is read
+	 * without a byte past it: the page after it is unmapped. */
+	long page = sysconf(_SC_PAGESIZE);
+	char *pages = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	                   -1, 0);
+	assert_true(pages != MAP_FAILED);
+	assert_int_equal(mprotect(pages + page, (size_t)page, PROT_NONE), 0);
+	char *five = pages + page - 1;
+	*five = '5';
+	double x;
+	size_t at0;
+	assert_int_equal(tp__jtok_parse(&d, five, 1, &at0), 0);
+	assert_int_equal(tp__jtok_number(&d, 0, &x), 0);
+	assert_true(x == 5.0);
+	munmap(pages, (size_t)page * 2);
 	/* Deeper than 512 levels is refused, not recursed into. */
 	char deep[2 * 600 + 1];
 	memset(deep, '[', 600);
