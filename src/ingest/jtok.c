@@ -396,6 +396,8 @@ static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn);
 /* Inline: a look-up compares a key with most members of its object. */
 static inline int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 {
+	if (k < 0 || k >= d->n)
+		return 0;
 	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
 	if (d->flags[k] & ESCAPED)
 		return escaped_key_eq(d, k, key, kn);
@@ -486,6 +488,10 @@ int tp__jtok_number(const tp_jtok *d, int v, double *out)
 
 void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end)
 {
+	if (v < 0 || v >= d->n) {
+		*start = *end = 0;
+		return;
+	}
 	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
 	int quoted = t->type == JSMN_STRING;
 	*start = (size_t)t->start - (size_t)quoted;
@@ -495,6 +501,9 @@ void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end)
 char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 {
 	size_t from, to;
+	*n = 0;
+	if (v < 0 || v >= d->n)
+		return NULL;
 	tp__jtok_span(d, v, &from, &to);
 	if (!(d->flags[v] & SPACED)) {
 		*n = to - from;

@@ -63,9 +63,10 @@ char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n);
 /* A number's value; -1 when v is not a number (or out of memory). */
 int tp__jtok_number(const tp_jtok *d, int v, double *out);
 /* The input's text of a value without insignificant whitespace, in the
- * arena; NULL when out of memory. */
+ * arena; NULL when v is absent or out of memory. */
 char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n);
-/* Where a value's text starts and ends in the input (quotes included). */
+/* Where a value's text starts and ends in the input (quotes included);
+ * 0 and 0 when v is absent. */
 void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end);
 
 #endif

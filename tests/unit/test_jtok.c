@@ -110,6 +110,18 @@ static void test_members_and_texts(void **state)
 	assert_int_equal(tp__jtok_get(&d, 0, "absent"), -1);
 	assert_int_equal(tp__jtok_type(&d, -1), TP_J_NONE);
 	assert_null(tp__jtok_str(&d, -1, &a, &n));
+	/* Every reader takes "absent", as a failed look-up returns it. */
+	assert_null(tp__jtok_compact(&d, -1, &a, &n));
+	assert_int_equal(n, 0);
+	size_t from = 1, to = 1;
+	tp__jtok_span(&d, -1, &from, &to);
+	assert_true(from == 0 && to == 0);
+	assert_false(tp__jtok_key_is(&d, -1, "name"));
+	assert_int_equal(tp__jtok_first(&d, -1), -1);
+	assert_int_equal(tp__jtok_next(&d, -1), -1);
+	assert_int_equal(tp__jtok_size(&d, -1), 0);
+	assert_int_equal(tp__jtok_get(&d, -1, "name"), -1);
+	assert_int_equal(tp__jtok_number(&d, -1, &x), -1);
 	/* Walking the members visits each once, in order. */
 	const char *keys[6];
 	int count = 0;
