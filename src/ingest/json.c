@@ -31,14 +31,3 @@ void tp__json_use_arena(tp_arena *a)
 	pthread_once(&hooks_once, install_hooks);
 	current = a;
 }
-
-const cJSON *tp__json_get(const cJSON *obj, const char *key)
-{
-	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-}
-
-const char *tp__json_str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = tp__json_get(obj, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}

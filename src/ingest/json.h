@@ -14,9 +14,4 @@
  * never cJSON_Delete them, and never keep them past the reset. */
 void tp__json_use_arena(tp_arena *a);
 
-/* Object member lookup, case-sensitive; NULL when obj is not an object. */
-const cJSON *tp__json_get(const cJSON *obj, const char *key);
-/* String value of a member, NULL when absent, null or not a string. */
-const char *tp__json_str(const cJSON *obj, const char *key);
-
 #endif
