@@ -99,3 +99,11 @@ int tp__http_url_ok(const char *u)
 			return 0;
 	return 1;
 }
+
+int tp__hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}

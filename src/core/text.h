@@ -24,6 +24,9 @@ int tp__http_url_ok(const char *url);
  * has no dot or does not fit. */
 size_t tp__website_domain(const char *website, char *out, size_t cap);
 
+/* The value of a hexadecimal digit, either case; -1 for any other byte. */
+int tp__hex_digit(char c);
+
 /* Parses a non-negative decimal integer that fills s entirely. */
 int tp__parse_i64(const char *s, long long *out);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "ingest/jtok.h"
 
 #define MAX_DEPTH 512
@@ -52,14 +53,10 @@ static int hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v |= (unsigned)((c | 0x20) - 'a' + 10);
-		else
+		int digit = tp__hex_digit(s[i]);
+		if (digit < 0)
 			return -1;
+		v = v << 4 | (unsigned)digit;
 	}
 	*out = v;
 	return 0;

@@ -384,14 +384,6 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 #undef SUB
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Percent-decodes s[0..n) ('+' is a space, as in forms) into the arena. */
 static char *url_decode(tp_arena *a, const char *s, size_t n)
 {
@@ -400,8 +392,8 @@ static char *url_decode(tp_arena *a, const char *s, size_t n)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		int h, l;
-		if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-		    (l = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (h = tp__hex_digit(s[i + 1])) >= 0 &&
+		    (l = tp__hex_digit(s[i + 2])) >= 0) {
 			char c = (char)(h * 16 + l);
 			*o++ = c ? c : ' ';
 			i += 2;
