@@ -49,6 +49,12 @@ static int grow(tp_jtok *d)
 	return 0;
 }
 
+/* RFC 8259's insignificant whitespace. */
+static inline int json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
@@ -180,7 +186,7 @@ static inline size_t skip_ws(walk *w, size_t p)
 	if (p < w->len && (unsigned char)w->s[p] > ' ')
 		return p;  /* most values follow their ',' or ':' directly */
 	size_t from = p;
-	while (p < w->len && (w->s[p] == ' ' || w->s[p] == '\t' || w->s[p] == '\n' || w->s[p] == '\r'))
+	while (p < w->len && json_space(w->s[p]))
 		p++;
 	w->spaces += p != from;
 	return p;
@@ -298,9 +304,9 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 		/* A lone number or literal is JSON, but strict jsmn waits for a
 		 * delimiter after it: take it as the one token. */
 		size_t from = 0, to = len;
-		while (from < to && strchr(" \t\r\n", text[from]) && text[from])
+		while (from < to && json_space(text[from]))
 			from++;
-		while (to > from && strchr(" \t\r\n", text[to - 1]) && text[to - 1])
+		while (to > from && json_space(text[to - 1]))
 			to--;
 		if (to > from && primitive_ok(text + from, to - from)) {
 			jsmntok_t *t = d->tok;
@@ -518,7 +524,7 @@ char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 				out[o++] = d->text[i++];
 			else if (c == '"')
 				in_string = 0;
-		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+		} else if (json_space(c)) {
 			continue;
 		} else if (c == '"') {
 			in_string = 1;
