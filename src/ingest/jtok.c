@@ -412,23 +412,45 @@ int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 	return key_eq(d, k, key, kn);
 }
 
-static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
+/* An escaped key unescaped into small (or a malloc'd buffer when it does
+ * not fit: *buf says which), up to its first "\u0000", as that ends any
+ * text we read; its length, or -1. */
+static long unescaped_key(const tp_jtok *d, int k, char *small, size_t cap, char **buf)
 {
 	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
 	/* An escaped key is never longer unescaped. */
-	char small[256], *buf = n < sizeof small ? small : malloc(n);
-	if (!buf)
-		return 0;
-	long m = unescape(s, n, buf);
-	/* "\u0000" ends the key, as it ends any text we read. */
-	if (m >= 0)
-		m = (long)strnlen(buf, (size_t)m);
+	*buf = n < cap ? small : malloc(n);
+	if (!*buf)
+		return -1;
+	long m = unescape(s, n, *buf);
+	return m >= 0 ? (long)strnlen(*buf, (size_t)m) : -1;
+}
+
+static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
+{
+	char small[256], *buf;
+	long m = unescaped_key(d, k, small, sizeof small, &buf);
 	int same = m >= 0 && (size_t)m == kn && memcmp(buf, key, kn) == 0;
-	if (buf != small)
+	if (buf && buf != small)
 		free(buf);
 	return same;
+}
+
+char tp__jtok_key_first(const tp_jtok *d, int k)
+{
+	if (k < 0 || k >= d->n)
+		return '\0';
+	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
+	if (!(d->flags[k] & ESCAPED))
+		return t->end > t->start ? d->text[t->start] : '\0';
+	char small[256], *buf;
+	long m = unescaped_key(d, k, small, sizeof small, &buf);
+	char first = m > 0 ? buf[0] : '\0';
+	if (buf && buf != small)
+		free(buf);
+	return first;
 }
 
 int tp__jtok_key_is(const tp_jtok *d, int k, const char *key)

@@ -188,9 +188,7 @@ static void read_members(const tp_jtok *d, int o, call_members *m)
 		continue;                                          \
 	}
 	for (int k = tp__jtok_first(d, o); k >= 0; k = tp__jtok_next(d, k)) {
-		size_t at, end;
-		tp__jtok_span(d, k, &at, &end);
-		switch (d->text[at + 1]) {
+		switch (tp__jtok_key_first(d, k)) {
 		case 't':
 			TAKE(type, "type");
 			TAKE(time[0], "timestamp");
@@ -210,24 +208,6 @@ static void read_members(const tp_jtok *d, int o, call_members *m)
 		case 'o': TAKE(time[1], "originalTimestamp"); break;
 		case 's': TAKE(time[2], "sentAt"); break;
 		case 'r': TAKE(time[3], "receivedAt"); break;
-		case '\\':
-			/* An escaped key: compare it whole. */
-			TAKE(type, "type");
-			TAKE(time[0], "timestamp");
-			TAKE(traits, "traits");
-			TAKE(message_id, "messageId");
-			TAKE(anonymous_id, "anonymousId");
-			TAKE(user_id, "userId");
-			TAKE(properties, "properties");
-			TAKE(previous_id, "previousId");
-			TAKE(group_id, "groupId");
-			TAKE(event, "event");
-			TAKE(name, "name");
-			TAKE(context, "context");
-			TAKE(time[1], "originalTimestamp");
-			TAKE(time[2], "sentAt");
-			TAKE(time[3], "receivedAt");
-			break;
 		default: break;
 		}
 	}

@@ -188,6 +188,19 @@ static void test_identify_traits(void **state)
 	assert_non_null(strstr(it->ev.properties, "\"title\":\"CMO\""));
 }
 
+/* Keys are read as JSON text: an escaped spelling is the same key. */
+static void test_escaped_keys(void **state)
+{
+	(void)state;
+	const tp_parse_item *it = one(
+		"{\"\\u0074ype\":\"track\",\"\\u0075serId\":\"u1\",\"even\\u0074\":\"Signed Up\","
+		"\"messageId\":\"m1\"}");
+	assert_int_equal(it->status, TP_OK);
+	assert_int_equal(it->ev.call, TP_CALL_TRACK);
+	assert_string_equal(it->ev.user_id, "u1");
+	assert_string_equal(it->ev.name, "Signed Up");
+}
+
 static void test_form_email_identifies(void **state)
 {
 	(void)state;
@@ -299,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_track_types),
 		cmocka_unit_test(test_page_categories),
 		cmocka_unit_test(test_identify_traits),
+		cmocka_unit_test(test_escaped_keys),
 		cmocka_unit_test(test_form_email_identifies),
 		cmocka_unit_test(test_group_name_is_company),
 		cmocka_unit_test(test_errors_name_the_field),
