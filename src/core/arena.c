@@ -1,6 +1,8 @@
 /* Bump allocator: chunks of memory carved front to back, freed all at once. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/arena.h"
 
@@ -81,4 +83,22 @@ int tp__arena_owns(const tp_arena *a, const void *p)
 		if (q >= c->data && q < c->data + c->size)
 			return 1;
 	return 0;
+}
+
+void *tp__table_calloc(size_t n, size_t size)
+{
+	enum { HUGE_PAGE = 2 * 1024 * 1024 };
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	if (bytes < HUGE_PAGE)
+		return calloc(n, size);
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, bytes);
+	if (!p)
+		return NULL;
+	/* Only a hint: without it (or when refused) the table works the same. */
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
 }

@@ -24,4 +24,9 @@ char *tp__arena_strndup(tp_arena *a, const char *s, size_t n);
 /* Returns true when p was handed out by this arena and not yet reset. */
 int tp__arena_owns(const tp_arena *a, const void *p);
 
+/* Zeroed memory for a hash table's slots, freed with free(). Tables of 2 MB
+ * and more sit on huge pages where the kernel allows: their look-ups land at
+ * random, and with 4 KB pages each one also misses the TLB. */
+void *tp__table_calloc(size_t n, size_t size);
+
 #endif

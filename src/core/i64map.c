@@ -1,6 +1,7 @@
 /* Linear probing over two parallel arrays; load factor under 1/2. */
 #include <stdlib.h>
 
+#include "core/arena.h"
 #include "core/i64map.h"
 
 static size_t slot_of(int64_t key, size_t cap)
@@ -11,14 +12,13 @@ static size_t slot_of(int64_t key, size_t cap)
 
 void tp__i64map_init(tp_i64map *m)
 {
-	m->keys = m->values = NULL;
+	m->slots = NULL;
 	m->cap = m->len = 0;
 }
 
 void tp__i64map_free(tp_i64map *m)
 {
-	free(m->keys);
-	free(m->values);
+	free(m->slots);
 	tp__i64map_init(m);
 }
 
@@ -27,11 +27,11 @@ int tp__i64map_get(const tp_i64map *m, int64_t key, int64_t *value)
 	if (!m->cap)
 		return 0;
 	for (size_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key) {
-			*value = m->values[i];
+		if (m->slots[i].key == key) {
+			*value = m->slots[i].value;
 			return 1;
 		}
-		if (m->keys[i] == 0)
+		if (m->slots[i].key == 0)
 			return 0;
 	}
 }
@@ -39,25 +39,19 @@ int tp__i64map_get(const tp_i64map *m, int64_t key, int64_t *value)
 static int grow(tp_i64map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	int64_t *keys = calloc(cap, sizeof *keys), *values = malloc(cap * sizeof *values);
-	if (!keys || !values) {
-		free(keys);
-		free(values);
+	tp_i64map_slot *slots = tp__table_calloc(cap, sizeof *slots);
+	if (!slots)
 		return -1;
-	}
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
+		if (!m->slots[i].key)
 			continue;
-		size_t j = slot_of(m->keys[i], cap);
-		while (keys[j])
+		size_t j = slot_of(m->slots[i].key, cap);
+		while (slots[j].key)
 			j = (j + 1) & (cap - 1);
-		keys[j] = m->keys[i];
-		values[j] = m->values[i];
+		slots[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->values);
-	m->keys = keys;
-	m->values = values;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
 }
@@ -67,13 +61,13 @@ int tp__i64map_put(tp_i64map *m, int64_t key, int64_t value)
 	if ((m->len + 1) * 2 > m->cap && grow(m) != 0)
 		return -1;
 	size_t i = slot_of(key, m->cap);
-	while (m->keys[i] && m->keys[i] != key)
+	while (m->slots[i].key && m->slots[i].key != key)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i]) {
-		m->keys[i] = key;
+	if (!m->slots[i].key) {
+		m->slots[i].key = key;
 		m->len++;
 	}
-	m->values[i] = value;
+	m->slots[i].value = value;
 	return 0;
 }
 

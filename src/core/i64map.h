@@ -5,9 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct tp_i64map_slot {
+	int64_t key;     /* 0 = empty slot: row ids start at 1 */
+	int64_t value;
+} tp_i64map_slot;
+
 typedef struct tp_i64map {
-	int64_t *keys;   /* 0 = empty slot: row ids start at 1 */
-	int64_t *values;
+	tp_i64map_slot *slots;  /* key and value side by side: a hit is one cache miss */
 	size_t cap, len;
 } tp_i64map;
 

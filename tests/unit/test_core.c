@@ -1,6 +1,9 @@
 /* Core helpers: time, e-mail normalization, CSV in and out, status table. */
 #include "helpers.h"
 
+#include "core/i64map.h"
+#include "core/strmap.h"
+
 static void test_time_parse_and_format(void **state)
 {
 	(void)state;
@@ -129,6 +132,102 @@ static void test_status_table(void **state)
 	assert_int_equal(TP_DUPLICATE, 12); /* codes are never renumbered */
 }
 
+/* A key of length len, numbered j in base 26 from its last byte back, so
+ * that neighbours differ in their last byte. */
+static void numbered_key(char *key, int len, int j)
+{
+	memset(key, 'a', (size_t)len);
+	key[len] = '\0';
+	for (int at = len - 1; at >= 0 && j; at--, j /= 26)
+		key[at] = (char)('a' + j % 26);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Up to this many keys of each length (fewer where 26^len is fewer). */
+static int keys_of_length(int len)
+{
+	long n = 1;
+	for (int i = 0; i < len && n < 5000; i++)
+		n *= 26;
+	return n < 5000 ? (int)n : 5000;
+}
+
+/* Keys of every length from 0 to 40 (the hash reads eight bytes at a time,
+ * then a tail), each differing from the next in its last byte, enough that
+ * the slots grow past 2 MB onto the huge-page allocation. */
+static void test_strmap(void **state)
+{
+	(void)state;
+	tp_strmap m;
+	tp__strmap_init(&m);
+	char key[48];
+	int64_t v;
+	assert_false(tp__strmap_get(&m, "", &v));
+	size_t n = 0;
+	for (int len = 0; len <= 40; len++)
+		for (int j = 0; j < keys_of_length(len); j++, n++) {
+			numbered_key(key, len, j);
+			assert_int_equal(tp__strmap_put(&m, key, -1), 0);
+			assert_int_equal(tp__strmap_put(&m, key, len * 10000 + j), 0); /* replaces */
+		}
+	assert_int_equal(m.len, n);
+	assert_true(m.cap * sizeof *m.slots > 2 * 1024 * 1024);
+	for (int len = 0; len <= 40; len++) {
+		for (int j = 0; j < keys_of_length(len); j++) {
+			numbered_key(key, len, j);
+			assert_true(tp__strmap_get(&m, key, &v));
+			assert_int_equal(v, len * 10000 + j);
+		}
+		if (len >= 3) {
+			numbered_key(key, len, keys_of_length(len)); /* the next one: never put */
+			assert_false(tp__strmap_get(&m, key, &v));
+		}
+	}
+	memset(key, 'a', 41);
+	key[41] = '\0';
+	assert_false(tp__strmap_get(&m, key, &v));
+	/* Every byte counts in the hash: no two of these keys share one. */
+	uint64_t *hashes = malloc(n * sizeof *hashes);
+	assert_non_null(hashes);
+	for (size_t i = 0, at = 0; i < m.cap; i++)
+		if (m.slots[i].key)
+			hashes[at++] = tp__hash_str(m.slots[i].key);
+	qsort(hashes, n, sizeof *hashes, compare_u64);
+	for (size_t i = 1; i < n; i++)
+		assert_true(hashes[i] != hashes[i - 1]);
+	free(hashes);
+	tp__strmap_free(&m);
+	assert_false(tp__strmap_get(&m, "", &v));
+}
+
+static void test_i64map(void **state)
+{
+	(void)state;
+	tp_i64map m;
+	tp__i64map_init(&m);
+	int64_t v;
+	assert_false(tp__i64map_get(&m, 7, &v));
+	enum { N = 300000 };
+	for (int64_t k = 1; k <= N; k++)
+		assert_int_equal(tp__i64map_put(&m, k * 7919, k), 0);
+	assert_int_equal(tp__i64map_put(&m, 7919, -5), 0);
+	assert_int_equal(m.len, N);
+	assert_true(tp__i64map_get(&m, 7919, &v));
+	assert_int_equal(v, -5);
+	for (int64_t k = 2; k <= N; k++) {
+		assert_true(tp__i64map_get(&m, k * 7919, &v));
+		assert_int_equal(v, k);
+		assert_false(tp__i64map_get(&m, k * 7919 + 1, &v));
+	}
+	tp__i64map_free(&m);
+	assert_false(tp__i64map_get(&m, 7919, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_csv_reader),
 		cmocka_unit_test(test_csv_writer_neutralises_formulas),
 		cmocka_unit_test(test_status_table),
+		cmocka_unit_test(test_strmap),
+		cmocka_unit_test(test_i64map),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
