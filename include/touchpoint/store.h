@@ -219,6 +219,8 @@ typedef struct tp_store_ops {
 	/* events */
 	tp_status (*event_exists)(tp_store *s, tp_ctx *ctx, const char *message_id, int *exists);
 	tp_status (*event_insert)(tp_store *s, tp_ctx *ctx, const tp_event_row *row);
+	/* Optional hint: event_exists(message_id) comes soon, a record later. */
+	void (*event_prefetch)(tp_store *s, const char *message_id);
 	/* Anonymous events of `anonymous_id` (owner none) become contact_id's,
 	 * first attributed to `origin` (the contact whose identifier matched). */
 	tp_status (*events_adopt)(tp_store *s, tp_ctx *ctx, const char *anonymous_id,

@@ -72,6 +72,12 @@ int tp__strmap_get(const tp_strmap *m, const char *key, int64_t *value)
 	return 1;
 }
 
+void tp__strmap_prefetch(const tp_strmap *m, const char *key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[tp__hash_str(key) & (m->cap - 1)]);
+}
+
 static int grow(tp_strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;

@@ -26,6 +26,8 @@ void tp__strmap_free(tp_strmap *m);
 int tp__strmap_get(const tp_strmap *m, const char *key, int64_t *value);
 /* Inserts or replaces; returns 0, or -1 when out of memory. */
 int tp__strmap_put(tp_strmap *m, const char *key, int64_t value);
+/* A hint that key will be looked up soon: starts loading its slot. */
+void tp__strmap_prefetch(const tp_strmap *m, const char *key);
 uint64_t tp__hash_str(const char *s);
 
 #endif

@@ -589,6 +589,11 @@ tp_status tp_identity_flush(tp_identity *id, tp_ctx *ctx)
 	return TP_OK;
 }
 
+void tp__identity_prefetch(tp_identity *id, const char *anon)
+{
+	tp__strmap_prefetch(&id->by_anon, anon);
+}
+
 tp_status tp__identity_visitor(tp_identity *id, tp_ctx *ctx, const char *anon, int64_t at,
                                tp_visitor **out)
 {

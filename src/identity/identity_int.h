@@ -8,6 +8,8 @@
 /* The visitor of an anonymous id, loaded or created; owned by `id`. */
 tp_status tp__identity_visitor(tp_identity *id, tp_ctx *ctx, const char *anon, int64_t at,
                                tp_visitor **out);
+/* A hint that the visitor of anon is asked for soon. */
+void tp__identity_prefetch(tp_identity *id, const char *anon);
 /* Marks a visitor handed out in a tp_resolution as changed, so that
  * tp_identity_flush() writes it. */
 tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor *v);

@@ -264,17 +264,24 @@ static void reject(tp_importer *imp, int64_t line, const char *field, const char
 		imp->opts.on_reject(imp->opts.user, line, field, message);
 }
 
-/* A record refused whole (the failure is on ctx): reported, and an error
- * only in strict mode. */
-static tp_status refuse_record(tp_importer *imp, tp_ctx *ctx, int64_t line)
+/* A record refused whole: reported, and an error only in strict mode. */
+static tp_status refuse(tp_importer *imp, tp_ctx *ctx, int64_t line, const char *field,
+                        const char *message)
 {
-	reject(imp, line, tp_ctx_field(ctx), tp_ctx_message(ctx));
+	reject(imp, line, field, message);
 	if (!imp->opts.strict)
 		return TP_OK;
-	char field[128], message[512];
-	snprintf(field, sizeof field, "%s", tp_ctx_field(ctx));
-	snprintf(message, sizeof message, "%s", tp_ctx_message(ctx));
-	return tp_ctx_fail(ctx, TP_ERR_INVALID, field, "line %lld: %s", (long long)line, message);
+	/* Copies: field and message may be ctx's own, which the failure rewrites. */
+	char f[128], m[512];
+	snprintf(f, sizeof f, "%s", field);
+	snprintf(m, sizeof m, "%s", message);
+	return tp_ctx_fail(ctx, TP_ERR_INVALID, f, "line %lld: %s", (long long)line, m);
+}
+
+/* As refuse, for the failure on ctx. */
+static tp_status refuse_record(tp_importer *imp, tp_ctx *ctx, int64_t line)
+{
+	return refuse(imp, ctx, line, tp_ctx_field(ctx), tp_ctx_message(ctx));
 }
 
 /* A record is counted, in the transaction (a bulk one for a first import). */
@@ -435,6 +442,55 @@ static int read_line(FILE *in, tp_buf *b)
 	return too_long ? -1 : 1;
 }
 
+/* A record of a file, parsed one record ahead of its take: the message-id
+ * and visitor look-ups it will make land at random in tables of tens of
+ * MB, and are on their way from memory while the record before it is
+ * taken. Its items live in its own parser and line buffer. */
+typedef struct parsed_record {
+	tp_buf line;
+	int64_t lineno, now;
+	tp_status rc;                      /* the parse's */
+	char field[128], message[512];     /* why it was refused: ctx moves on */
+	const tp_parse_item *items;
+	size_t n;
+} parsed_record;
+
+static tp_status parse_ahead(tp_importer *imp, tp_ctx *ctx, tp_segment_parser *p,
+                             parsed_record *rec, int64_t lineno)
+{
+	rec->lineno = lineno;
+	rec->now = tp_ctx_now(ctx);
+	rec->rc = tp_segment_parse(p, ctx, rec->line.data, rec->line.len, rec->now, &rec->items,
+	                           &rec->n);
+	if (rec->rc == TP_ERR_NOMEM)
+		return rec->rc;
+	if (rec->rc != TP_OK) {
+		snprintf(rec->field, sizeof rec->field, "%s", tp_ctx_field(ctx));
+		snprintf(rec->message, sizeof rec->message, "%s", tp_ctx_message(ctx));
+		return TP_OK;
+	}
+	for (size_t i = 0; i < rec->n; i++) {
+		const tp_event *ev = &rec->items[i].ev;
+		if (rec->items[i].status != TP_OK)
+			continue;
+		if (imp->store->ops->event_prefetch)
+			imp->store->ops->event_prefetch(imp->store, ev->message_id);
+		if (ev->anonymous_id)
+			tp__identity_prefetch(imp->identity, ev->anonymous_id);
+	}
+	return TP_OK;
+}
+
+static tp_status take_parsed(tp_importer *imp, tp_ctx *ctx, const parsed_record *rec)
+{
+	tp_status rc = open_record(imp, ctx, rec->line.len);
+	if (rc != TP_OK)
+		return rc;
+	if (rec->rc != TP_OK)
+		return refuse(imp, ctx, rec->lineno, rec->field, rec->message);
+	return take_items(imp, ctx, rec->items, rec->n, rec->lineno, rec->now);
+}
+
 /* Commits what a read took (or rolls it back when rc says it failed),
  * then reports and frees the importer. */
 static tp_status finish_import(tp_importer *imp, tp_ctx *ctx, tp_status rc, tp_import_stats *stats)
@@ -461,18 +517,28 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 	tp_status rc = tp_importer_create(ctx, store, opts, &imp);
 	if (rc != TP_OK)
 		return rc;
-	tp_buf line;
-	tp__buf_init(&line, TP_MAX_LINE_BYTES);
+	/* Two records in flight: one parsed ahead, one waiting to be taken. */
+	parsed_record rec[2];
+	tp_segment_parser *parsers[2] = {imp->parser, tp_segment_parser_create()};
+	for (int i = 0; i < 2; i++)
+		tp__buf_init(&rec[i].line, TP_MAX_LINE_BYTES);
+	if (!parsers[1])
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	const parsed_record *waiting = NULL;
+	int k = 0;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	double next_progress = 1.0;
 	int64_t lineno = 0;
 	int r;
-	while ((r = read_line(in, &line)) != 0) {
+	while (rc == TP_OK && (r = read_line(in, &rec[k].line)) != 0) {
 		lineno++;
 		if (r < 0) {
 			char msg[96];
 			snprintf(msg, sizeof msg, "line is longer than %d bytes", TP_MAX_LINE_BYTES);
+			if (waiting && (rc = take_parsed(imp, ctx, waiting)) != TP_OK)
+				break;
+			waiting = NULL;
 			imp->pending.records++;
 			reject(imp, lineno, "", msg);
 			if (imp->opts.strict) {
@@ -482,12 +548,21 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 			continue;
 		}
 		size_t blank;
-		const char *p = line.data;
-		for (blank = 0; blank < line.len && (p[blank] == ' ' || p[blank] == '\t'); blank++)
+		const char *p = rec[k].line.data;
+		for (blank = 0; blank < rec[k].line.len && (p[blank] == ' ' || p[blank] == '\t'); blank++)
 			;
-		if (blank == line.len)
+		if (blank == rec[k].line.len)
 			continue;
-		if ((rc = tp_importer_record(imp, ctx, line.data, line.len, lineno)) != TP_OK)
+		if (imp->opts.leads) {
+			/* A platform's payload becomes its call first: taken at once. */
+			rc = tp_importer_record(imp, ctx, rec[k].line.data, rec[k].line.len, lineno);
+		} else if ((rc = parse_ahead(imp, ctx, parsers[k], &rec[k], lineno)) == TP_OK) {
+			if (waiting)
+				rc = take_parsed(imp, ctx, waiting);
+			waiting = &rec[k];
+			k ^= 1;
+		}
+		if (rc != TP_OK)
 			break;
 		if ((lineno & 1023) == 0 && imp->opts.on_progress) {
 			double sec = seconds_since(&t0);
@@ -499,9 +574,13 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 			}
 		}
 	}
+	if (rc == TP_OK && waiting)
+		rc = take_parsed(imp, ctx, waiting);
 	if (rc == TP_OK && ferror(in))
 		rc = tp_ctx_fail(ctx, TP_ERR_IO, NULL, "read error after line %lld", (long long)lineno);
-	tp__buf_free(&line);
+	for (int i = 0; i < 2; i++)
+		tp__buf_free(&rec[i].line);
+	tp_segment_parser_destroy(parsers[1]);
 	return finish_import(imp, ctx, rc, stats);
 }
 

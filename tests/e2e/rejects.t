@@ -18,3 +18,15 @@ $ touchpoint status --db s.db | head -1
 $ touchpoint import events nothere.jsonl --db s.db
 ! touchpoint: cannot read nothere.jsonl: No such file or directory
 ? 1
+# A line over the cap (512 KB) is refused in its place among the others: the
+# record before it is taken first, the one after it still is.
+$ touchpoint init --db l.db >/dev/null && { head -2 $DATA/bad.jsonl; printf '{"type":"page","x":"%0600000d"}\n' 0; tail -1 $DATA/bad.jsonl; } > long.jsonl && touchpoint import events long.jsonl --db l.db
+> 4 lines: 2 calls stored, 0 duplicates skipped, 2 refused; 1 new contacts, 0 merges, 0 identity conflicts logged
+! line 2: event: is required in a track call
+! line 3: line is longer than 524288 bytes
+? 3
+$ touchpoint init --db m.db >/dev/null && touchpoint import events long.jsonl --db m.db --strict
+! line 2: event: is required in a track call
+! touchpoint: line 2: event is required in a track call
+! touchpoint: nothing from this import was stored; 0 calls stored before the stop
+? 1

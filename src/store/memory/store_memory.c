@@ -55,6 +55,11 @@ static tp_status m_event_exists(tp_store *b, tp_ctx *ctx, const char *id, int *e
 	return TP_OK;
 }
 
+static void m_event_prefetch(tp_store *b, const char *id)
+{
+	tp__strmap_prefetch(&M(b)->messages, id);
+}
+
 static tp_status m_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
 {
 	M(b)->events++;
@@ -455,6 +460,7 @@ static const tp_store_ops memory_ops = {
 	.rollback = ok,
 	.event_exists = m_event_exists,
 	.event_insert = m_event_insert,
+	.event_prefetch = m_event_prefetch,
 	.events_adopt = m_events_adopt,
 	.events_reassign = m_events_reassign,
 	.events_restore = m_no_restore,

@@ -427,6 +427,13 @@ static tp_status s_event_exists(tp_store *b, tp_ctx *ctx, const char *message_id
 	return rc;
 }
 
+static void s_event_prefetch(tp_store *b, const char *message_id)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	if (s->bulk.active)
+		tp__strmap_prefetch(&s->bulk.seen, message_id);
+}
+
 static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
 {
 	sqlite_store *s = (sqlite_store *)b;
@@ -1923,6 +1930,7 @@ static const tp_store_ops sqlite_ops = {
 	.rollback = s_rollback,
 	.event_exists = s_event_exists,
 	.event_insert = s_event_insert,
+	.event_prefetch = s_event_prefetch,
 	.events_adopt = s_events_adopt,
 	.events_reassign = s_events_reassign,
 	.events_restore = s_events_restore,
