@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 10
+#define TP_STORE_OPS_VERSION 11
 
 typedef struct tp_store tp_store;
 
@@ -451,6 +451,11 @@ typedef struct tp_store_ops {
 	/* Every workspace of the database with bodies still to store (like
 	 * key_lookup, not scoped: a restarted server finds them all). */
 	tp_status (*inbox_workspaces)(tp_store *s, tp_ctx *ctx, tp_workspace_fn fn, void *user);
+	/* ---- version 11 ---- */
+	/* As events_for_scoring, for every owned event, by contact then time:
+	 * one ordered pass when most contacts replay at once (after a bulk load),
+	 * instead of a query per contact that fetches its rows at random. */
+	tp_status (*events_for_scoring_all)(tp_store *s, tp_ctx *ctx, tp_touch_fn fn, void *user);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

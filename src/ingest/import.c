@@ -106,6 +106,8 @@ tp_status tp_importer_commit(tp_importer *imp, tp_ctx *ctx)
 	tp_status rc = TP_OK;
 	if (imp->in_tx) {
 		int64_t mqls = tp_scorer_mql_moves(imp->scorer);
+		/* After a bulk load every contact of the import replays. */
+		tp_scorer_replay_in_one_pass(imp->scorer, imp->bulk);
 		if ((rc = tp_identity_flush(imp->identity, ctx)) == TP_OK && imp->bulk)
 			rc = imp->store->ops->bulk_end(imp->store, ctx);
 		imp->bulk = 0;

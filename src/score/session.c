@@ -232,6 +232,7 @@ struct tp_scorer {
 	size_t len, cap;
 	tp_arena caps;         /* the entries' cap counters */
 	int64_t mql_moves;
+	int one_pass;          /* replay in one ordered pass over the events */
 };
 
 tp_status tp_scorer_create(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, int auto_mql,
@@ -356,27 +357,91 @@ tp_status tp_scorer_forget(tp_scorer *sc, tp_ctx *ctx, int64_t contact_id)
 	return sc->store->ops->score_delete(sc->store, ctx, contact_id);
 }
 
+void tp_scorer_replay_in_one_pass(tp_scorer *sc, int on)
+{
+	sc->one_pass = on;
+}
+
+/* A replay of e from nothing. */
+static replay replay_from_zero(const tp_scorer *sc, entry *e)
+{
+	memset(&e->state, 0, offsetof(tp_score_state, caps));
+	memset(e->state.caps, 0, (size_t)sc->cfg->n_capped * sizeof *e->state.caps);
+	return (replay){sc->cfg, &e->state, e->fit,
+	                sc->auto_mql && qualifies_for_mql(e->stage) && !e->mql_at, 0, 0, 0};
+}
+
+static void replay_done(entry *e, const replay *r)
+{
+	if (r->crossed_at) {
+		e->mql_at = r->crossed_at;
+		e->mql_total = r->crossed_total;
+	}
+	e->rebuild = 0;
+}
+
+/* One pass over every owned event, by contact then time; the contacts to
+ * rebuild replay theirs, the others' are skipped. */
+typedef struct pass {
+	tp_scorer *sc;
+	int64_t contact_id;    /* of the rows being read */
+	entry *e;              /* its entry when it replays, else NULL */
+	replay r;
+} pass;
+
+static int pass_touch(void *user, const tp_touch_record *t)
+{
+	pass *p = user;
+	if (t->contact_id != p->contact_id) {
+		if (p->e)
+			replay_done(p->e, &p->r);
+		int64_t idx;
+		p->contact_id = t->contact_id;
+		p->e = NULL;
+		if (tp__i64map_get(&p->sc->index, t->contact_id, &idx) && p->sc->entries[idx].dirty &&
+		    p->sc->entries[idx].rebuild) {
+			p->e = &p->sc->entries[idx];
+			p->r = replay_from_zero(p->sc, p->e);
+		}
+	}
+	return p->e ? replay_touch(&p->r, t) : 0;
+}
+
+static tp_status replay_in_one_pass(tp_scorer *sc, tp_ctx *ctx)
+{
+	pass p = {.sc = sc};
+	tp_status rc = sc->store->ops->events_for_scoring_all(sc->store, ctx, pass_touch, &p);
+	if (rc != TP_OK)
+		return rc;
+	if (p.e)
+		replay_done(p.e, &p.r);
+	/* Those with no event left (all moved by a merge) score from nothing. */
+	for (size_t i = 0; i < sc->len; i++) {
+		entry *e = &sc->entries[i];
+		if (e->dirty && e->rebuild) {
+			replay r = replay_from_zero(sc, e);
+			replay_done(e, &r);
+		}
+	}
+	return TP_OK;
+}
+
 tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx)
 {
 	tp_store *s = sc->store;
 	int64_t now = tp_ctx_now(ctx);
 	tp_status rc = TP_OK;
+	if (sc->one_pass && s->ops->events_for_scoring_all)
+		rc = replay_in_one_pass(sc, ctx);
 	for (size_t i = 0; i < sc->len && rc == TP_OK; i++) {
 		entry *e = &sc->entries[i];
 		if (!e->dirty)
 			continue;
 		if (e->rebuild) {
-			memset(&e->state, 0, offsetof(tp_score_state, caps));
-			memset(e->state.caps, 0, (size_t)sc->cfg->n_capped * sizeof *e->state.caps);
-			replay r = {sc->cfg, &e->state, e->fit,
-			            sc->auto_mql && qualifies_for_mql(e->stage) && !e->mql_at, 0, 0, 0};
+			replay r = replay_from_zero(sc, e);
 			if ((rc = s->ops->events_for_scoring(s, ctx, e->contact_id, replay_touch, &r)) != TP_OK)
 				break;
-			if (r.crossed_at) {
-				e->mql_at = r.crossed_at;
-				e->mql_total = r.crossed_total;
-			}
-			e->rebuild = 0;
+			replay_done(e, &r);
 		}
 		if ((rc = write_score(ctx, s, sc->cfg, e->contact_id, e->fit, &e->state, e->probability,
 		                      now)) != TP_OK)

@@ -128,6 +128,8 @@ PASS(setting_get, (tp_store *b, tp_ctx *ctx, const char *k, tp_text_fn fn, void 
      (INNER(b), ctx, k, fn, u, f))
 PASS(setting_set, (tp_store *b, tp_ctx *ctx, const char *k, const char *v), (INNER(b), ctx, k, v))
 PASS(events_scan, (tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u), (INNER(b), ctx, fn, u))
+PASS(events_for_scoring_all, (tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u),
+     (INNER(b), ctx, fn, u))
 PASS(score_get, (tp_store *b, tp_ctx *ctx, int64_t c, tp_score_row *r, int *f),
      (INNER(b), ctx, c, r, f))
 PASS(score_put, (tp_store *b, tp_ctx *ctx, const tp_score_row *r), (INNER(b), ctx, r))
@@ -306,6 +308,7 @@ static const tp_store_ops fault_ops = {
 	.inbox_fail = f_inbox_fail,
 	.inbox_count = f_inbox_count,
 	.inbox_workspaces = f_inbox_workspaces,
+	.events_for_scoring_all = f_events_for_scoring_all,
 };
 
 tp_store *tp_store_fault_wrap(tp_store *inner, int64_t fail_at_write)

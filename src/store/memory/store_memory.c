@@ -405,6 +405,11 @@ static tp_status m_setting_set(tp_store *b, tp_ctx *ctx, const char *k, const ch
 	return TP_OK;
 }
 /* Reports and training read history this store does not keep. */
+static tp_status m_no_touches_at_all(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u)
+{
+	(void)b, (void)ctx, (void)fn, (void)u;
+	return TP_OK;
+}
 static tp_status m_no_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *u)
 {
 	(void)b, (void)fn, (void)u;
@@ -517,6 +522,7 @@ static const tp_store_ops memory_ops = {
 	.lead_fetch_next = m_no_fetch_next,
 	.lead_fetch_update = m_no_fetch_update,
 	.lead_fetch_list = m_no_fetch_list,
+	.events_for_scoring_all = m_no_touches_at_all,
 };
 
 tp_store *tp_store_open_memory(void)

@@ -36,7 +36,7 @@
 enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
 	ST_EVENT_EXISTS, ST_EVENT_INSERT, ST_EVENTS_ADOPT, ST_EVENTS_REASSIGN,
-	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT, ST_EVENTS_FOR_SCORING,
+	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT, ST_EVENTS_FOR_SCORING, ST_EVENTS_FOR_SCORING_ALL,
 	ST_VISITOR_GET, ST_VISITOR_INSERT, ST_VISITOR_UPDATE, ST_VISITORS_OF_CONTACT,
 	ST_CONTACT_GET, ST_CONTACT_BY_EMAIL, ST_CONTACT_BY_USER, ST_CONTACT_INSERT,
 	ST_CONTACT_UPDATE, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
@@ -87,6 +87,10 @@ static const char *const sql_text[ST__COUNT] = {
 		" WHERE workspace_id = ?1 AND contact_id = ?4 AND origin_contact_id = ?2",
 	[ST_EVENTS_OF_CONTACT] = "SELECT " TOUCH_COLS
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
+	[ST_EVENTS_FOR_SCORING_ALL] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel,"
+		" NULL, NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
+		" FROM event WHERE workspace_id = ?1 AND contact_id IS NOT NULL"
+		" ORDER BY contact_id, ts, id",
 	[ST_EVENTS_FOR_SCORING] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel, NULL,"
 		" NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
@@ -590,6 +594,22 @@ static tp_status s_events_for_scoring(tp_store *b, tp_ctx *ctx, int64_t contact_
                                       tp_touch_fn fn, void *user)
 {
 	return contact_touches(b, ctx, ST_EVENTS_FOR_SCORING, contact_id, fn, user);
+}
+
+/* Every owned event of the workspace, by the query `which`. */
+static tp_status all_touches(tp_store *b, tp_ctx *ctx, int which, tp_touch_fn fn, void *user)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st = stmt(s, ctx, which, &rc);
+	if (!st)
+		return rc;
+	return tp__sq_iterate(s, ctx, st, "events scan", tp__sq_touch_row, (void *)fn, user);
+}
+
+static tp_status s_events_for_scoring_all(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
+{
+	return all_touches(b, ctx, ST_EVENTS_FOR_SCORING_ALL, fn, user);
 }
 
 static void read_visitor(sqlite_store *s, sqlite3_stmt *st, tp_visitor *v)
@@ -1213,12 +1233,7 @@ static tp_status s_setting_set(tp_store *b, tp_ctx *ctx, const char *key, const 
 
 static tp_status s_events_scan(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
 {
-	sqlite_store *s = (sqlite_store *)b;
-	tp_status rc;
-	sqlite3_stmt *st = stmt(s, ctx, ST_EVENTS_SCAN, &rc);
-	if (!st)
-		return rc;
-	return tp__sq_iterate(s, ctx, st, "events scan", tp__sq_touch_row, (void *)fn, user);
+	return all_touches(b, ctx, ST_EVENTS_SCAN, fn, user);
 }
 
 static void read_score(sqlite_store *s, sqlite3_stmt *st, tp_score_row *r)
@@ -2017,6 +2032,7 @@ static const tp_store_ops sqlite_ops = {
 	.inbox_count = s_inbox_count,
 	.inbox_workspaces = s_inbox_workspaces,
 	.events_between = s_events_between,
+	.events_for_scoring_all = s_events_for_scoring_all,
 };
 
 int tp_store_schema_version(void)
