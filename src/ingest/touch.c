@@ -2,9 +2,11 @@
  * treating '_', '-' and ' ' alike, so "Form Submitted", "form_submitted" and
  * "form-submitted" are one event. Names come from the Segment spec's
  * semantic events (Video, E-commerce, Email) where one exists. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/strmap.h"
 #include "core/text.h"
 #include "ingest/touch.h"
 
@@ -107,21 +109,55 @@ void tp__name_fold(const char *in, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* Folded name → touch, hashed once for the process: every track call looks
+ * its name up, and a search down the list cost some 70 compares for a
+ * custom event. The slots outnumber the names more than twice. */
+enum { NAME_SLOTS = 256 };
+static struct {
+	const char *name;
+	tp_touch touch;
+} name_slots[NAME_SLOTS];
+static char own_folded[TP_TOUCH__COUNT][64];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+_Static_assert(2 * (sizeof track_names / sizeof track_names[0] + TP_TOUCH__COUNT) < NAME_SLOTS,
+               "name_slots must stay under half full");
+
+static size_t name_slot(const char *folded)
+{
+	size_t i = tp__hash_str(folded) & (NAME_SLOTS - 1);
+	while (name_slots[i].name && strcmp(name_slots[i].name, folded) != 0)
+		i = (i + 1) & (NAME_SLOTS - 1);
+	return i;
+}
+
+/* The first put of a name wins: the event names before our own. */
+static void name_put(const char *folded, tp_touch touch)
+{
+	size_t i = name_slot(folded);
+	if (!name_slots[i].name) {
+		name_slots[i].name = folded;
+		name_slots[i].touch = touch;
+	}
+}
+
+static void names_build(void)
+{
+	for (size_t i = 0; i < sizeof track_names / sizeof track_names[0]; i++)
+		name_put(track_names[i].name, track_names[i].touch);
+	/* Our own touch names, as the store writes them ("form_submit"). */
+	for (int i = 0; i < TP_TOUCH__COUNT; i++) {
+		tp__name_fold(touch_names[i], own_folded[i], sizeof own_folded[i]);
+		name_put(own_folded[i], (tp_touch)i);
+	}
+}
+
 static tp_touch track_touch(const char *name)
 {
 	char folded[128];
 	tp__name_fold(name, folded, sizeof folded);
-	for (size_t i = 0; i < sizeof track_names / sizeof track_names[0]; i++)
-		if (strcmp(folded, track_names[i].name) == 0)
-			return track_names[i].touch;
-	/* Our own touch names, as the store writes them ("form_submit"). */
-	for (int i = 0; i < TP_TOUCH__COUNT; i++) {
-		char own[64];
-		tp__name_fold(touch_names[i], own, sizeof own);
-		if (strcmp(folded, own) == 0)
-			return (tp_touch)i;
-	}
-	return TP_TOUCH_CUSTOM;
+	pthread_once(&names_once, names_build);
+	size_t i = name_slot(folded);
+	return name_slots[i].name ? name_slots[i].touch : TP_TOUCH_CUSTOM;
 }
 
 /* First path segment → category; prefixes are matched on whole segments. */

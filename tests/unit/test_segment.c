@@ -141,6 +141,17 @@ static void test_track_types(void **state)
 		if (i == 3)
 			assert_int_equal(it->ev.video_percent, 50);
 	}
+	/* Our own touch names, as the store writes them, name their touch too. */
+	for (int t = 0; t < TP_TOUCH__COUNT; t++) {
+		char json[512];
+		snprintf(json, sizeof json,
+		         "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"%s\","
+		         "\"timestamp\":\"2026-01-01T00:00:00Z\"}", tp_touch_name((tp_touch)t));
+		const tp_parse_item *it = one(json);
+		assert_int_equal(it->status, TP_OK);
+		if ((int)it->ev.touch != t)
+			fail_msg("%s: got %s", tp_touch_name((tp_touch)t), tp_touch_name(it->ev.touch));
+	}
 }
 
 static void test_page_categories(void **state)
