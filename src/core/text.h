@@ -8,6 +8,8 @@
 char *tp__lower(char *s);
 /* Pointer to the first non-space byte, and the length without trailing space. */
 const char *tp__trim(const char *s, size_t *len);
+/* As tp__trim, for the n bytes at s (no terminator needed). */
+const char *tp__trim_n(const char *s, size_t n, size_t *len);
 int tp__ieq(const char *a, const char *b);
 /* ASCII case-insensitive: does s end with suffix? */
 int tp__iends_with(const char *s, const char *suffix);

@@ -99,11 +99,12 @@ static int nomem(item_state *st)
 
 /* s (an arena-owned copy) trimmed in place, optionally lower-cased; NULL
  * result for empty. */
-static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t max,
-                     int lower, const char **out)
+/* s: len bytes, terminated, owned by the arena; trimmed in place. */
+static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t len,
+                     size_t max, int lower, const char **out)
 {
 	size_t n;
-	const char *t = tp__trim(s, &n);
+	const char *t = tp__trim_n(s, len, &n);
 	*out = NULL;
 	if (n == 0)
 		return 0;
@@ -148,7 +149,7 @@ static int item_text(item_state *st, int v, const char *where, const char *key, 
 	}
 	if (!text)
 		return nomem(st);
-	return keep_text(st, where, key, text, max, lower, out);
+	return keep_text(st, where, key, text, n, max, lower, out);
 }
 
 static int get_text(item_state *st, int obj, const char *where, const char *key,
@@ -431,7 +432,8 @@ static int read_query(item_state *st, tp_event *ev)
 					char *v = url_decode(st->arena, eq + 1, (size_t)(pe - eq - 1));
 					if (!v)
 						return nomem(st);
-					if (keep_text(st, "context.page.url", key, v, TP_MAX_TEXT_BYTES, lower, slot))
+					if (keep_text(st, "context.page.url", key, v, strlen(v), TP_MAX_TEXT_BYTES,
+					              lower, slot))
 						return -1;
 				}
 			}
