@@ -44,7 +44,8 @@ TP_API tp_status tp_scorer_rebuild(tp_scorer *sc, tp_ctx *ctx, int64_t contact_i
 TP_API tp_status tp_scorer_forget(tp_scorer *sc, tp_ctx *ctx, int64_t contact_id);
 /* When most contacts will replay at the next flush (after a bulk load into
  * an empty event table), on makes it read the workspace's events in one
- * ordered pass rather than with a query per contact. */
+ * sequential pass (and sort theirs in memory) rather than with a query per
+ * contact. */
 TP_API void tp_scorer_replay_in_one_pass(tp_scorer *sc, int on);
 /* Writes changed scores and makes the MQL moves. Call before commit. */
 TP_API tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx);

@@ -452,9 +452,10 @@ typedef struct tp_store_ops {
 	 * key_lookup, not scoped: a restarted server finds them all). */
 	tp_status (*inbox_workspaces)(tp_store *s, tp_ctx *ctx, tp_workspace_fn fn, void *user);
 	/* ---- version 11 ---- */
-	/* As events_for_scoring, for every owned event, by contact then time:
-	 * one ordered pass when most contacts replay at once (after a bulk load),
-	 * instead of a query per contact that fetches its rows at random. */
+	/* As events_for_scoring, for every owned event, in storage order (the
+	 * caller sorts): one sequential read when most contacts replay at once
+	 * (after a bulk load), instead of a query per contact that fetches its
+	 * rows at random. */
 	tp_status (*events_for_scoring_all)(tp_store *s, tp_ctx *ctx, tp_touch_fn fn, void *user);
 } tp_store_ops;
 

@@ -380,50 +380,86 @@ static void replay_done(entry *e, const replay *r)
 	e->rebuild = 0;
 }
 
-/* One pass over every owned event, by contact then time; the contacts to
- * rebuild replay theirs, the others' are skipped. */
+/* One sequential pass over every owned event: the rows of the contacts to
+ * rebuild are kept (what scoring reads of them), sorted by contact, time
+ * and id, as events_for_scoring gives them, and replayed. Read in the
+ * order of the index instead, each row was a random page read. */
+typedef struct pass_row {
+	size_t entry;          /* index in the scorer's entries */
+	int64_t id;
+	tp_score_event ev;
+} pass_row;
+
 typedef struct pass {
 	tp_scorer *sc;
-	int64_t contact_id;    /* of the rows being read */
-	entry *e;              /* its entry when it replays, else NULL */
-	replay r;
+	pass_row *rows;
+	size_t n, cap;
+	tp_arena assets;       /* the rows' asset names */
+	int nomem;
 } pass;
 
 static int pass_touch(void *user, const tp_touch_record *t)
 {
 	pass *p = user;
-	if (t->contact_id != p->contact_id) {
-		if (p->e)
-			replay_done(p->e, &p->r);
-		int64_t idx;
-		p->contact_id = t->contact_id;
-		p->e = NULL;
-		if (tp__i64map_get(&p->sc->index, t->contact_id, &idx) && p->sc->entries[idx].dirty &&
-		    p->sc->entries[idx].rebuild) {
-			p->e = &p->sc->entries[idx];
-			p->r = replay_from_zero(p->sc, p->e);
-		}
+	int64_t idx;
+	if (!tp__i64map_get(&p->sc->index, t->contact_id, &idx) || !p->sc->entries[idx].dirty ||
+	    !p->sc->entries[idx].rebuild)
+		return 0;
+	if (tp__grow((void **)&p->rows, &p->cap, p->n + 1, sizeof *p->rows) != 0) {
+		p->nomem = 1;
+		return 1;
 	}
-	return p->e ? replay_touch(&p->r, t) : 0;
+	pass_row *r = &p->rows[p->n++];
+	r->entry = (size_t)idx;
+	r->id = t->id;
+	tp_score_event_of_record(t, &r->ev);
+	/* The record's strings die with the next row. */
+	if (r->ev.asset && !(r->ev.asset = tp__arena_strndup(&p->assets, r->ev.asset,
+	                                                     strlen(r->ev.asset)))) {
+		p->nomem = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int pass_row_order(const void *x, const void *y)
+{
+	const pass_row *a = x, *b = y;
+	if (a->entry != b->entry)
+		return a->entry < b->entry ? -1 : 1;
+	if (a->ev.ts != b->ev.ts)
+		return a->ev.ts < b->ev.ts ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
 }
 
 static tp_status replay_in_one_pass(tp_scorer *sc, tp_ctx *ctx)
 {
 	pass p = {.sc = sc};
+	tp__arena_init(&p.assets, 64 * 1024);
 	tp_status rc = sc->store->ops->events_for_scoring_all(sc->store, ctx, pass_touch, &p);
-	if (rc != TP_OK)
-		return rc;
-	if (p.e)
-		replay_done(p.e, &p.r);
-	/* Those with no event left (all moved by a merge) score from nothing. */
-	for (size_t i = 0; i < sc->len; i++) {
-		entry *e = &sc->entries[i];
-		if (e->dirty && e->rebuild) {
+	if (rc == TP_OK && p.nomem)
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	if (rc == TP_OK) {
+		qsort(p.rows, p.n, sizeof *p.rows, pass_row_order);
+		for (size_t i = 0; i < p.n;) {
+			entry *e = &sc->entries[p.rows[i].entry];
 			replay r = replay_from_zero(sc, e);
+			for (size_t of = p.rows[i].entry; i < p.n && p.rows[i].entry == of; i++)
+				replay_event(&r, &p.rows[i].ev);
 			replay_done(e, &r);
 		}
+		/* Those with no event left (all moved by a merge) score from nothing. */
+		for (size_t i = 0; i < sc->len; i++) {
+			entry *e = &sc->entries[i];
+			if (e->dirty && e->rebuild) {
+				replay r = replay_from_zero(sc, e);
+				replay_done(e, &r);
+			}
+		}
 	}
-	return TP_OK;
+	free(p.rows);
+	tp__arena_free(&p.assets);
+	return rc;
 }
 
 tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx)

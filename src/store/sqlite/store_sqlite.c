@@ -89,8 +89,7 @@ static const char *const sql_text[ST__COUNT] = {
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
 	[ST_EVENTS_FOR_SCORING_ALL] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel,"
 		" NULL, NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
-		" FROM event WHERE workspace_id = ?1 AND contact_id IS NOT NULL"
-		" ORDER BY contact_id, ts, id",
+		" FROM event NOT INDEXED WHERE workspace_id = ?1 AND contact_id IS NOT NULL",
 	[ST_EVENTS_FOR_SCORING] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel, NULL,"
 		" NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
