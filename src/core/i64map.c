@@ -1,4 +1,4 @@
-/* Linear probing over two parallel arrays; load factor under 1/2. */
+/* Linear probing over key/value slots; load factor under 1/2. */
 #include <stdlib.h>
 
 #include "core/arena.h"

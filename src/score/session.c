@@ -232,7 +232,7 @@ struct tp_scorer {
 	size_t len, cap;
 	tp_arena caps;         /* the entries' cap counters */
 	int64_t mql_moves;
-	int one_pass;          /* replay in one ordered pass over the events */
+	int one_pass;          /* rebuilds read the events in one sequential pass */
 };
 
 tp_status tp_scorer_create(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg, int auto_mql,

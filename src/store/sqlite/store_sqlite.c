@@ -87,12 +87,13 @@ static const char *const sql_text[ST__COUNT] = {
 		" WHERE workspace_id = ?1 AND contact_id = ?4 AND origin_contact_id = ?2",
 	[ST_EVENTS_OF_CONTACT] = "SELECT " TOUCH_COLS
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
-	[ST_EVENTS_FOR_SCORING_ALL] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel,"
-		" NULL, NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
-		" FROM event NOT INDEXED WHERE workspace_id = ?1 AND contact_id IS NOT NULL",
 	[ST_EVENTS_FOR_SCORING] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel, NULL,"
 		" NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
 		" FROM event WHERE workspace_id = ?1 AND contact_id = ?2 ORDER BY ts, id",
+	/* In storage order: a sequential read (the scorer sorts what it keeps). */
+	[ST_EVENTS_FOR_SCORING_ALL] = "SELECT id, ts, contact_id, NULL, NULL, type, NULL, channel,"
+		" NULL, NULL, NULL, page_category, NULL, asset, NULL, NULL, video_percent"
+		" FROM event NOT INDEXED WHERE workspace_id = ?1 AND contact_id IS NOT NULL",
 	[ST_EVENTS_SCAN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
 		" AND contact_id IS NOT NULL ORDER BY contact_id, ts, id",
 	[ST_SCORE_GET] = "SELECT " SCORE_COLS " FROM score WHERE workspace_id = ?1 AND contact_id = ?2",
