@@ -440,7 +440,8 @@ static tp_status replay_in_one_pass(tp_scorer *sc, tp_ctx *ctx)
 	if (rc == TP_OK && p.nomem)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	if (rc == TP_OK) {
-		qsort(p.rows, p.n, sizeof *p.rows, pass_row_order);
+		if (p.n) /* rows is NULL when nobody had an event: qsort wants an array */
+			qsort(p.rows, p.n, sizeof *p.rows, pass_row_order);
 		for (size_t i = 0; i < p.n;) {
 			entry *e = &sc->entries[p.rows[i].entry];
 			replay r = replay_from_zero(sc, e);
