@@ -419,22 +419,35 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Reads one line into b (without its newline). Returns 1 for a line, 0 at
- * the end, -1 for a line over the cap (consumed and dropped). */
-static int read_line(FILE *in, tp_buf *b)
+/* A file read in blocks and cut at '\n' with memchr: a NUL byte is a byte
+ * of its line (fgets would end the line there and join it to the next). */
+typedef struct line_reader {
+	FILE *in;
+	size_t at, len;           /* buf[at..len) is not read yet */
+	char buf[65536];
+} line_reader;
+
+/* Reads one line into b (without its newline and a final '\r'). Returns 1
+ * for a line, 0 at the end, -1 for a line over the cap (consumed, dropped). */
+static int read_line(line_reader *r, tp_buf *b)
 {
-	char chunk[65536];
 	int too_long = 0, got = 0;
 	tp__buf_reset(b);
-	while (fgets(chunk, sizeof chunk, in)) {
+	for (;;) {
+		if (r->at == r->len) {
+			r->at = 0;
+			r->len = fread(r->buf, 1, sizeof r->buf, r->in);
+			if (!r->len)
+				break;
+		}
 		got = 1;
-		size_t n = strlen(chunk);
-		int end = n && chunk[n - 1] == '\n';
-		if (end)
-			n--;
-		if (!too_long && tp__buf_add(b, chunk, n) != 0)
+		const char *start = r->buf + r->at;
+		const char *nl = memchr(start, '\n', r->len - r->at);
+		size_t n = nl ? (size_t)(nl - start) : r->len - r->at;
+		if (!too_long && tp__buf_add(b, start, n) != 0)
 			too_long = 1;
-		if (end)
+		r->at += n + (nl != NULL);
+		if (nl)
 			break;
 	}
 	if (!got)
@@ -528,12 +541,15 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	const parsed_record *waiting = NULL;
 	int k = 0;
+	line_reader reader;
+	reader.in = in;
+	reader.at = reader.len = 0;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	double next_progress = 1.0;
 	int64_t lineno = 0;
 	int r;
-	while (rc == TP_OK && (r = read_line(in, &rec[k].line)) != 0) {
+	while (rc == TP_OK && (r = read_line(&reader, &rec[k].line)) != 0) {
 		lineno++;
 		if (r < 0) {
 			char msg[96];

@@ -30,3 +30,9 @@ $ touchpoint init --db m.db >/dev/null && touchpoint import events long.jsonl --
 ! touchpoint: line 2: event is required in a track call
 ! touchpoint: nothing from this import was stored; 0 calls stored before the stop
 ? 1
+# A NUL byte is a byte of its line: the line is refused, the next one is not
+# joined to it.
+$ touchpoint init --db z.db >/dev/null && { printf '{"type":"page","anonymousId":"a\0b","messageId":"z1","timestamp":"2026-03-02T09:00:00Z"}\n'; tail -1 $DATA/bad.jsonl; } > nul.jsonl && touchpoint import events nul.jsonl --db z.db
+> 2 lines: 1 calls stored, 0 duplicates skipped, 1 refused; 1 new contacts, 0 merges, 0 identity conflicts logged
+! line 1: not valid JSON (error near byte 30)
+? 3
