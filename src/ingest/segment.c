@@ -97,9 +97,8 @@ static int nomem(item_state *st)
 	return -1;
 }
 
-/* s (an arena-owned copy) trimmed in place, optionally lower-cased; NULL
- * result for empty. */
-/* s: len bytes, terminated, owned by the arena; trimmed in place. */
+/* s (an arena-owned copy of len bytes, terminated) trimmed in place,
+ * optionally lower-cased; NULL result for empty. */
 static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t len,
                      size_t max, int lower, const char **out)
 {
