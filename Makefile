@@ -93,7 +93,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtouchpoint-test.a
 # The JSON comparison also links jansson, the library it is measured against.
 $(B)/bench/bench_json: LDLIBS_ALL += $(shell pkg-config --libs jansson 2>/dev/null)
 
-$(B)/bench/%: bench/%.c bench/bench.h $(B)/libtouchpoint.a
+$(B)/bench/%: bench/%.c bench/bench.h tests/ref/jtok_jsmn.h $(B)/libtouchpoint.a
 	@mkdir -p $(dir $@)
 	$(call say,BENCH,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) $< $(B)/libtouchpoint.a $(LDLIBS_ALL) -o $@
@@ -127,7 +127,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(WEB_SRC)
+build/fuzz/%: tests/fuzz/%.c tests/ref/jtok_jsmn.h $(LIB_SRC) $(WEB_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)
 	$(Q)clang $(FUZZ_FLAGS) $< $(LIB_SRC) $(WEB_SRC) $(PKG_LIBS) -lcsv -llinear -lumfpack -lpthread -lm -o $@

@@ -1,7 +1,9 @@
-/* JSON libraries on our events: cJSON (with and without our arena hooks)
- * and jsmn (tokens in place, with the RFC 8259 checks of src/ingest/jtok.c)
- * against jansson, parsing demo Segment lines and taking the text of
- * `properties`, as the import does. The baseline of the run is jansson. */
+/* JSON libraries on our events: cJSON (with and without our arena hooks),
+ * jsmn (tokens in place, with the RFC 8259 checks in a second walk: the
+ * reader of tests/ref/jtok_jsmn.h) and our one-pass reader
+ * (src/ingest/jtok.c) against jansson, parsing demo Segment lines and
+ * taking the text of `properties`, as the import does. The baseline of the
+ * run is jansson. */
 #include <cjson/cJSON.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 
 #include "ingest/jtok.h"
 #include "touchpoint/touchpoint.h"
+#include "../tests/ref/jtok_jsmn.h"
 
 static double now(void)
 {
@@ -38,6 +41,24 @@ static void arena_free(void *p)
 	free(p);
 }
 
+/* The text of member `key` of the reference's top object, copied (the
+ * demo's lines have no whitespace to take out); its length, or 0. */
+static size_t ref_member_text(const ref_jtok *d, const char *text, const char *key, tp_arena *a)
+{
+	size_t kn = strlen(key);
+	for (int k = 1, i = 0; d->n > 0 && i < d->tok[0].size; i++, k = d->next[k]) {
+		const jsmntok_t *t = &d->tok[k];
+		if ((size_t)(t->end - t->start) != kn || memcmp(text + t->start, key, kn) != 0)
+			continue;
+		const jsmntok_t *v = &d->tok[k + 1];
+		int quoted = v->type == JSMN_STRING;
+		size_t from = (size_t)(v->start - quoted), to = (size_t)(v->end + quoted);
+		return d->flags[k + 1] & REF_SPACED || !tp__arena_strndup(a, text + from, to - from)
+		       ? 0 : to - from;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	tp_ctx *ctx = tp_ctx_create();
@@ -57,13 +78,14 @@ int main(void)
 		bytes += (size_t)(nl - p);
 	}
 	printf("%zu demo lines, %zu bytes on average\n", n, bytes / n);
-	double rate[4];
-	const char *names[] = {"jansson", "cJSON", "cJSON + arena", "jsmn + checks"};
+	double rate[5];
+	const char *names[] = {"jansson", "cJSON", "cJSON + arena", "jsmn + checks", "jtok, one pass"};
+	ref_jtok ref = {0};
 	tp_jtok doc;
 	tp_arena scratch;
 	tp__jtok_init(&doc);
 	tp__arena_init(&scratch, 1 << 20);
-	for (int lib = 0; lib < 4; lib++) {
+	for (int lib = 0; lib < 5; lib++) {
 		size_t sink = 0;
 		if (lib == 2) {
 			cap = 1 << 20;
@@ -74,6 +96,11 @@ int main(void)
 		double t0 = now();
 		for (size_t i = 0; i < n; i++) {
 			if (lib == 3) {
+				size_t at;
+				tp__arena_reset(&scratch);
+				if (ref_jtok_parse(&ref, lines[i], strlen(lines[i]), &at) == 0)
+					sink += ref_member_text(&ref, lines[i], "properties", &scratch);
+			} else if (lib == 4) {
 				size_t at, plen;
 				tp__arena_reset(&scratch);
 				if (tp__jtok_parse(&doc, lines[i], strlen(lines[i]), &at) == 0) {
@@ -105,6 +132,7 @@ int main(void)
 		       (double)bytes / sec / 1e6, rate[lib] / rate[0], sink);
 	}
 	tp__jtok_free(&doc);
+	ref_jtok_free(&ref);
 	tp__arena_free(&scratch);
 	free(lines);
 	free(text);

@@ -1,8 +1,4 @@
-/* jsmn's tokens, checked and linked: see jtok.h. */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define JSMN_PARENT_LINKS
-#include <jsmn.h>
+/* The text in one pass, checked and linked: see jtok.h. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +9,8 @@
 #define MAX_DEPTH 512
 
 enum {
-	ESCAPED = 1,  /* a string with a backslash: read it through unescape() */
-	SPACED = 2,   /* a value with whitespace inside: compact it byte by byte */
+	ESCAPED = 1,  /* a string with a backslash: read it through tp__jtok_unescape() */
+	SPACED = 2,   /* a container with whitespace inside: compact it byte by byte */
 };
 
 void tp__jtok_init(tp_jtok *d)
@@ -25,28 +21,7 @@ void tp__jtok_init(tp_jtok *d)
 void tp__jtok_free(tp_jtok *d)
 {
 	free(d->tok);
-	free(d->next);
-	free(d->flags);
 	memset(d, 0, sizeof *d);
-}
-
-static int grow(tp_jtok *d)
-{
-	unsigned cap = d->cap ? d->cap * 2 : 256;
-	jsmntok_t *tok = realloc(d->tok, cap * sizeof *tok);
-	if (!tok)
-		return -1;
-	d->tok = tok;
-	int *next = realloc(d->next, cap * sizeof *next);
-	if (!next)
-		return -1;
-	d->next = next;
-	unsigned char *flags = realloc(d->flags, cap);
-	if (!flags)
-		return -1;
-	d->flags = flags;
-	d->cap = cap;
-	return 0;
 }
 
 /* RFC 8259's insignificant whitespace. */
@@ -68,10 +43,8 @@ static int hex4(const char *s, unsigned *out)
 	return 0;
 }
 
-/* Unescapes s[0..n) (a string's text between its quotes) into out, or
- * only checks it when out is NULL; the length written, or -1 for a bad
- * escape or a lone UTF-16 surrogate (cJSON refuses those too). */
-static long unescape(const char *s, size_t n, char *out)
+/* A lone surrogate is refused as cJSON refuses it. */
+long tp__jtok_unescape(const char *s, size_t n, char *out)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -135,8 +108,7 @@ static long unescape(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
-/* RFC 8259's number, or true, false, null. */
-static int primitive_ok(const char *s, size_t n)
+int tp__jtok_word_ok(const char *s, size_t n)
 {
 	if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
 	    (n == 4 && memcmp(s, "null", 4) == 0))
@@ -170,118 +142,198 @@ static int primitive_ok(const char *s, size_t n)
 	return i == n;
 }
 
-typedef struct walk {
+typedef struct reader {
+	tp_jtok *d;
 	const char *s;
 	size_t len;
-	jsmntok_t *t;
-	int *next;
-	unsigned char *flags;
-	int n, depth;
-	size_t err, spaces;  /* spaces: whitespace runs seen so far */
-	size_t first_escape; /* offset of the text's first '\\' (len: none) */
-} walk;
+	size_t err;     /* where the text stopped being JSON */
+	size_t spaces;  /* whitespace runs seen so far */
+	int depth;
+} reader;
 
-static inline size_t skip_ws(walk *w, size_t p)
+static int bad(reader *r, size_t at)
 {
-	if (p < w->len && (unsigned char)w->s[p] > ' ')
-		return p;  /* most values follow their ',' or ':' directly */
-	size_t from = p;
-	while (p < w->len && json_space(w->s[p]))
-		p++;
-	w->spaces += p != from;
-	return p;
-}
-
-static int bad(walk *w, size_t at)
-{
-	w->err = at;
+	r->err = at;
 	return -1;
 }
 
-/* A string token that starts at `at` (its quote), has `size` children
- * (0 for a value; -1: a key, checked by the caller) and escapes that decode. */
-static inline int string_at(walk *w, int i, size_t at, int size)
+static inline size_t skip_ws(reader *r, size_t p)
 {
-	const jsmntok_t *t = &w->t[i];
-	if (i >= w->n || t->type != JSMN_STRING || (size_t)t->start != at + 1 ||
-	    (size >= 0 && t->size != size))
-		return bad(w, at);
-	const char *s = w->s + t->start;
-	size_t n = (size_t)(t->end - t->start);
-	w->flags[i] = 0;
-	/* Most records have no escape at all: one search of the text spares
-	 * one per string. */
-	if ((size_t)t->end > w->first_escape && memchr(s, '\\', n)) {
-		if (unescape(s, n, NULL) < 0)
-			return bad(w, at);
-		w->flags[i] = ESCAPED;
-	}
+	if (p < r->len && (unsigned char)r->s[p] > ' ')
+		return p;  /* most values follow their ',' or ':' directly */
+	size_t from = p;
+	while (p < r->len && json_space(r->s[p]))
+		p++;
+	r->spaces += p != from;
+	return p;
+}
+
+static int grow(reader *r, size_t at)
+{
+	tp_jtok *d = r->d;
+	unsigned cap = d->cap ? d->cap * 2 : 256;
+	tp_jnode *tok = cap > (unsigned)INT32_MAX / sizeof *tok ? NULL : realloc(d->tok, cap * sizeof *tok);
+	if (!tok)
+		return bad(r, at);
+	d->tok = tok;
+	d->cap = cap;
 	return 0;
 }
 
-/* Checks the value of token i, which must start at *p after whitespace,
- * and the punctuation inside it; moves *p past it and returns the token
- * after its subtree, or -1. */
-static int value(walk *w, int i, size_t *p)
+/* A new token over text[start..end); its index, or -1 out of memory. */
+static inline int token(reader *r, tp_jtype type, size_t start, size_t end, int parent)
 {
-	size_t at = skip_ws(w, *p);
-	if (i >= w->n || at >= w->len)
-		return bad(w, at);
-	const jsmntok_t *t = &w->t[i];
-	if (t->type == JSMN_STRING) {
-		if (string_at(w, i, at, 0) != 0)
-			return -1;
-		*p = (size_t)t->end + 1;
-		return w->next[i] = i + 1;
-	}
-	if ((size_t)t->start != at)
-		return bad(w, at);
-	if (t->type == JSMN_PRIMITIVE) {
-		if (!primitive_ok(w->s + t->start, (size_t)(t->end - t->start)))
-			return bad(w, at);
-		w->flags[i] = 0;
-		*p = (size_t)t->end;
-		return w->next[i] = i + 1;
-	}
-	int object = t->type == JSMN_OBJECT;
-	if (!object && t->type != JSMN_ARRAY)
-		return bad(w, at);
-	if (++w->depth > MAX_DEPTH)
-		return bad(w, at);
-	size_t q = at + 1, spaces = w->spaces;
-	int j = i + 1;
-	for (int k = 0; k < t->size; k++) {
-		if (k > 0) {
-			q = skip_ws(w, q);
-			if (q >= w->len || w->s[q] != ',')
-				return bad(w, q);
-			q++;
-		}
-		if (object) {
-			q = skip_ws(w, q);
-			if (string_at(w, j, q, -1) != 0)
-				return -1;
-			q = skip_ws(w, (size_t)w->t[j].end + 1);
-			if (q >= w->len || w->s[q] != ':')
-				return bad(w, q);
-			q++;
-			if (w->t[j].size != 1)
-				return bad(w, skip_ws(w, q));
-			int key = j;
-			if ((j = value(w, j + 1, &q)) < 0)
-				return -1;
-			w->next[key] = j;
-		} else if ((j = value(w, j, &q)) < 0) {
-			return -1;
+	tp_jtok *d = r->d;
+	if ((unsigned)d->n == d->cap && grow(r, start) != 0)
+		return -1;
+	int i = d->n++;
+	d->tok[i] = (tp_jnode){.start = (int)start, .end = (int)end, .size = 0, .parent = parent,
+	                       .next = i + 1, .type = (unsigned char)type, .flags = 0};
+	return i;
+}
+
+/* The first '"', '\\' or NUL in s[p..len), or len. Eight bytes a step:
+ * a byte equal to one of them is a zero byte in v ^ that byte repeated,
+ * and (x - 0x01..) & ~x & 0x80.. flags x's zero bytes; wrongly only bytes
+ * above a true one (a borrow), so its lowest flag is the first match. */
+static inline size_t string_stop(const char *s, size_t p, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	for (; p + 8 <= len; p += 8) {
+		uint64_t v;
+		memcpy(&v, s + p, 8);
+		uint64_t quote = v ^ (ones * '"'), slash = v ^ (ones * '\\');
+		uint64_t hit = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((v - ones) & ~v);
+		if (hit & highs) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (size_t)__builtin_ctzll(hit & highs) / 8;
+#else
+			break;
+#endif
 		}
 	}
-	q = skip_ws(w, q);
-	if (q >= w->len || w->s[q] != (object ? '}' : ']') || (size_t)t->end != q + 1)
-		return bad(w, q);
+	while (p < len && s[p] != '"' && s[p] != '\\' && s[p] != '\0')
+		p++;
+	return p;
+}
+
+/* The string whose quote is at `at`; its token, with *p past its closing
+ * quote. A string that is wrong is reported at its quote. */
+static inline int string(reader *r, size_t at, int parent, size_t *p)
+{
+	const char *s = r->s;
+	size_t q = at + 1;
+	unsigned char flags = 0;
+	for (;;) {
+		q = string_stop(s, q, r->len);
+		if (q >= r->len || s[q] == '\0')
+			return bad(r, at);
+		if (s[q] == '"')
+			break;
+		flags = ESCAPED;
+		q += 2;  /* past the backslash and the byte it escapes; checked below */
+	}
+	if (flags && tp__jtok_unescape(s + at + 1, q - at - 1, NULL) < 0)
+		return bad(r, at);
+	int i = token(r, TP_J_STRING, at + 1, q, parent);
+	if (i >= 0)
+		r->d->tok[i].flags = flags;
 	*p = q + 1;
-	w->depth--;
-	w->flags[i] = w->spaces != spaces ? SPACED : 0;
-	return w->next[i] = j;
+	return i;
+}
+
+/* A number or literal: the bytes up to the next delimiter, as jsmn took
+ * them, so that a wrong word is reported at its start. */
+static int word(reader *r, size_t at, int parent, size_t *p)
+{
+	const char *s = r->s;
+	size_t q = at;
+	while (q < r->len && !json_space(s[q]) && s[q] != ',' && s[q] != ']' && s[q] != '}' &&
+	       s[q] != '\0')
+		q++;
+	if (!tp__jtok_word_ok(s + at, q - at))
+		return bad(r, at);
+	tp_jtype type = s[at] == 't' ? TP_J_TRUE : s[at] == 'f' ? TP_J_FALSE
+	                : s[at] == 'n' ? TP_J_NULL : TP_J_NUMBER;
+	*p = q;
+	return token(r, type, at, q, parent);
+}
+
+static int value(reader *r, int parent, size_t *p);
+
+/* The object or array whose bracket is at `at`. */
+static int container(reader *r, size_t at, int parent, size_t *p)
+{
+	const char *s = r->s;
+	int object = s[at] == '{';
+	char close = object ? '}' : ']';
+	if (++r->depth > MAX_DEPTH)
+		return bad(r, at);
+	int i = token(r, object ? TP_J_OBJECT : TP_J_ARRAY, at, at, parent);
+	if (i < 0)
+		return -1;
+	size_t spaces = r->spaces, q = skip_ws(r, at + 1);
+	int size = 0;
+	if (q < r->len && s[q] == close)
+		goto closed;
+	for (;;) {
+		if (object) {
+			q = skip_ws(r, q);
+			if (q >= r->len || s[q] != '"')
+				return bad(r, q);
+			int key = string(r, q, i, &q);
+			if (key < 0)
+				return -1;
+			q = skip_ws(r, q);
+			if (q >= r->len || s[q] != ':')
+				return bad(r, q);
+			q++;
+			r->d->tok[key].size = 1;
+			if (value(r, key, &q) < 0)
+				return -1;
+			r->d->tok[key].next = r->d->n;
+		} else if (value(r, i, &q) < 0) {
+			return -1;
+		}
+		size++;
+		q = skip_ws(r, q);
+		if (q < r->len && s[q] == ',') {
+			q++;
+			continue;
+		}
+		if (q < r->len && s[q] == close)
+			break;
+		return bad(r, q);
+	}
+closed:
+	r->depth--;
+	tp_jnode *t = &r->d->tok[i];
+	t->end = (int)q + 1;
+	t->size = size;
+	t->next = r->d->n;
+	t->flags = r->spaces != spaces ? SPACED : 0;
+	*p = q + 1;
+	return i;
+}
+
+/* The value at *p after whitespace; its token, with *p past it. */
+static int value(reader *r, int parent, size_t *p)
+{
+	size_t at = skip_ws(r, *p);
+	if (at >= r->len)
+		return bad(r, at);
+	switch (r->s[at]) {
+	case '{':
+	case '[': return container(r, at, parent, p);
+	case '"': return string(r, at, parent, p);
+	case '-':
+	case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+	case 't':
+	case 'f':
+	case 'n': return word(r, at, parent, p);
+	default: return bad(r, at);
+	}
 }
 
 int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
@@ -292,88 +344,25 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 	*err_at = 0;
 	if (len > INT32_MAX)
 		return -1;
-	if (!d->cap && grow(d) != 0)
-		return -1;
-	jsmn_parser p;
-	jsmn_init(&p);
-	int r;
-	while ((r = jsmn_parse(&p, text, len, d->tok, d->cap)) == JSMN_ERROR_NOMEM)
-		if (grow(d) != 0)
-			return -1;
-	if (r == JSMN_ERROR_PART && p.toknext == 0) {
-		/* A lone number or literal is JSON, but strict jsmn waits for a
-		 * delimiter after it: take it as the one token. */
-		size_t from = 0, to = len;
-		while (from < to && json_space(text[from]))
-			from++;
-		while (to > from && json_space(text[to - 1]))
-			to--;
-		if (to > from && primitive_ok(text + from, to - from)) {
-			jsmntok_t *t = d->tok;
-			t[0] = (jsmntok_t){.type = JSMN_PRIMITIVE, .start = (int)from, .end = (int)to,
-			                   .size = 0, .parent = -1};
-			d->next[0] = 1;
-			d->flags[0] = 0;
-			d->n = 1;
-			return 0;
-		}
-	}
-	if (r < 0) {
-		/* jsmn stops at the start of the value it could not read; a word
-		 * it took for a primitive before that may be the first error. */
-		*err_at = p.pos < len ? p.pos : len ? len - 1 : 0;
-		const jsmntok_t *t = d->tok;
-		for (unsigned i = 0; i < p.toknext; i++)
-			if (t[i].type == JSMN_PRIMITIVE && t[i].end >= 0 && (size_t)t[i].start < *err_at &&
-			    !primitive_ok(text + t[i].start, (size_t)(t[i].end - t[i].start))) {
-				*err_at = (size_t)t[i].start;
-				break;
-			}
-		return -1;
-	}
-	const char *escape = memchr(text, '\\', len);
-	walk w = {text,     len, d->tok, d->next, d->flags, (int)p.toknext, 0, 0, 0,
-	          escape ? (size_t)(escape - text) : len};
+	reader r = {.d = d, .s = text, .len = len};
 	size_t at = 0;
-	if (w.n == 0 || value(&w, 0, &at) != w.n) {
-		*err_at = w.n == 0 ? skip_ws(&w, 0) : w.err;
-		if (*err_at >= len)
-			*err_at = len ? len - 1 : 0;
+	if (value(&r, -1, &at) < 0 || ((at = skip_ws(&r, at)) != len && bad(&r, at))) {
+		*err_at = r.err < len ? r.err : len ? len - 1 : 0;
+		d->n = 0;
 		return -1;
 	}
-	at = skip_ws(&w, at);
-	if (at != len) {
-		*err_at = at;
-		return -1;
-	}
-	d->n = w.n;
 	return 0;
 }
 
 tp_jtype tp__jtok_type(const tp_jtok *d, int v)
 {
-	if (v < 0 || v >= d->n)
-		return TP_J_NONE;
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
-	switch (t->type) {
-	case JSMN_OBJECT: return TP_J_OBJECT;
-	case JSMN_ARRAY: return TP_J_ARRAY;
-	case JSMN_STRING: return TP_J_STRING;
-	case JSMN_PRIMITIVE:
-		switch (d->text[t->start]) {
-		case 't': return TP_J_TRUE;
-		case 'f': return TP_J_FALSE;
-		case 'n': return TP_J_NULL;
-		default: return TP_J_NUMBER;
-		}
-	default: return TP_J_NONE;
-	}
+	return v < 0 || v >= d->n ? TP_J_NONE : (tp_jtype)d->tok[v].type;
 }
 
 int tp__jtok_size(const tp_jtok *d, int container)
 {
 	tp_jtype t = tp__jtok_type(d, container);
-	return t == TP_J_OBJECT || t == TP_J_ARRAY ? ((const jsmntok_t *)d->tok)[container].size : 0;
+	return t == TP_J_OBJECT || t == TP_J_ARRAY ? d->tok[container].size : 0;
 }
 
 int tp__jtok_first(const tp_jtok *d, int container)
@@ -385,11 +374,11 @@ int tp__jtok_next(const tp_jtok *d, int v)
 {
 	if (v < 0 || v >= d->n)
 		return -1;
-	const jsmntok_t *t = d->tok;
-	int after = d->next[v];
+	const tp_jnode *t = d->tok;
+	int after = t[v].next;
 	/* A member's value hangs from its key; siblings share the container. */
 	int container = t[v].parent;
-	if (container >= 0 && t[container].type == JSMN_STRING)
+	if (container >= 0 && t[container].type == TP_J_STRING)
 		container = t[container].parent;
 	return after < d->n && container >= 0 && t[after].parent == container ? after : -1;
 }
@@ -401,8 +390,8 @@ static inline int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 {
 	if (k < 0 || k >= d->n)
 		return 0;
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
-	if (d->flags[k] & ESCAPED)
+	const tp_jnode *t = &d->tok[k];
+	if (d->tok[k].flags & ESCAPED)
 		return escaped_key_eq(d, k, key, kn);
 	return (size_t)(t->end - t->start) == kn && memcmp(d->text + t->start, key, kn) == 0;
 }
@@ -417,14 +406,14 @@ int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
  * text we read; its length, or -1. */
 static long unescaped_key(const tp_jtok *d, int k, char *small, size_t cap, char **buf)
 {
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
+	const tp_jnode *t = &d->tok[k];
 	const char *s = d->text + t->start;
 	size_t n = (size_t)(t->end - t->start);
 	/* An escaped key is never longer unescaped. */
 	*buf = n < cap ? small : malloc(n);
 	if (!*buf)
 		return -1;
-	long m = unescape(s, n, *buf);
+	long m = tp__jtok_unescape(s, n, *buf);
 	return m >= 0 ? (long)strnlen(*buf, (size_t)m) : -1;
 }
 
@@ -442,8 +431,8 @@ char tp__jtok_key_first(const tp_jtok *d, int k)
 {
 	if (k < 0 || k >= d->n)
 		return '\0';
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[k];
-	if (!(d->flags[k] & ESCAPED))
+	const tp_jnode *t = &d->tok[k];
+	if (!(d->tok[k].flags & ESCAPED))
 		return t->end > t->start ? d->text[t->start] : '\0';
 	char small[256], *buf;
 	long m = unescaped_key(d, k, small, sizeof small, &buf);
@@ -462,9 +451,9 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 {
 	if (tp__jtok_type(d, obj) != TP_J_OBJECT)
 		return -1;
-	int members = ((const jsmntok_t *)d->tok)[obj].size;
+	int members = d->tok[obj].size;
 	size_t kn = strlen(key);
-	for (int k = obj + 1, i = 0; i < members; i++, k = d->next[k])
+	for (int k = obj + 1, i = 0; i < members; i++, k = d->tok[k].next)
 		if (key_eq(d, k, key, kn))
 			return k + 1;
 	return -1;
@@ -474,17 +463,17 @@ char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 {
 	if (tp__jtok_type(d, v) != TP_J_STRING)
 		return NULL;
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
+	const tp_jnode *t = &d->tok[v];
 	const char *s = d->text + t->start;
 	size_t raw = (size_t)(t->end - t->start);
-	if (!(d->flags[v] & ESCAPED)) {
+	if (!(d->tok[v].flags & ESCAPED)) {
 		*n = raw;
 		return tp__arena_strndup(a, s, raw);
 	}
 	char *out = tp__arena_alloc(a, raw + 1);
 	if (!out)
 		return NULL;
-	long m = unescape(s, raw, out);
+	long m = tp__jtok_unescape(s, raw, out);
 	if (m < 0)  /* checked at parse time */
 		m = 0;
 	out[m] = '\0';
@@ -498,7 +487,7 @@ int tp__jtok_number(const tp_jtok *d, int v, double *out)
 	if (tp__jtok_type(d, v) != TP_J_NUMBER)
 		return -1;
 	/* strtod wants a terminated string, and the text need not be one. */
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
+	const tp_jnode *t = &d->tok[v];
 	size_t n = (size_t)(t->end - t->start);
 	char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
 	if (!buf)
@@ -517,8 +506,8 @@ void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end)
 		*start = *end = 0;
 		return;
 	}
-	const jsmntok_t *t = &((const jsmntok_t *)d->tok)[v];
-	int quoted = t->type == JSMN_STRING;
+	const tp_jnode *t = &d->tok[v];
+	int quoted = t->type == TP_J_STRING;
 	*start = (size_t)t->start - (size_t)quoted;
 	*end = (size_t)t->end + (size_t)quoted;
 }
@@ -530,7 +519,7 @@ char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 	if (v < 0 || v >= d->n)
 		return NULL;
 	tp__jtok_span(d, v, &from, &to);
-	if (!(d->flags[v] & SPACED)) {
+	if (!(d->tok[v].flags & SPACED)) {
 		*n = to - from;
 		return tp__arena_strndup(a, d->text + from, to - from);
 	}

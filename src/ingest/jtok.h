@@ -1,10 +1,15 @@
-/* A record's JSON read in place: jsmn's tokens over the input text, checked
- * against RFC 8259 (jsmn alone lets through things like a missing ':' or a
- * stray ','), with each token's subtree end so that looking a member up
- * skips whole values. Nothing is copied until a value is asked for; the
- * ingest path reads about a dozen of a call's ~35 values, and keeps
- * `properties` as the input's own text: 1.4-1.5x the speed of a cJSON
- * tree built in our arena (bench/bench_json.c).
+/* A record's JSON read in place: one pass over the input text that checks
+ * it against RFC 8259 and leaves a token per value, with each token's
+ * subtree end so that looking a member up skips whole values. Nothing is
+ * copied until a value is asked for; the ingest path reads about a dozen of
+ * a call's ~35 values, and keeps `properties` as the input's own text.
+ * It replaced jsmn's tokens checked in a second walk (bench/bench_json.c
+ * measures both; tests/fuzz/fuzz_jtok.c holds them to the same tokens).
+ *
+ * What it takes beyond RFC 8259, as jsmn and cJSON do: raw control bytes
+ * inside strings, and any bytes above 0x7F (the text is not checked as
+ * UTF-8). What it refuses beyond it: a NUL byte anywhere, a lone UTF-16
+ * surrogate escape, nesting deeper than 512.
  *
  * Values are token indexes; -1 is "absent" and every reader accepts it. */
 #ifndef TP_INGEST_JTOK_H
@@ -25,12 +30,20 @@ typedef enum tp_jtype {
 	TP_J_NULL
 } tp_jtype;
 
+/* One value, or an object's key. */
+typedef struct tp_jnode {
+	int start, end;  /* its text; a string's without the quotes */
+	int size;        /* an object's members, an array's elements; 1 for a key */
+	int parent;      /* its container, or for a member's value its key; -1 at the top */
+	int next;        /* the token after its value (a key's: after its member) */
+	unsigned char type;   /* tp_jtype; a key is a TP_J_STRING */
+	unsigned char flags;  /* a string with escapes, a container with spaces inside */
+} tp_jnode;
+
 typedef struct tp_jtok {
 	const char *text;
 	size_t len;
-	void *tok;   /* jsmntok_t[cap] */
-	int *next;   /* next[i]: the token after i's value (a key's: after its member) */
-	unsigned char *flags;  /* per token: a string with escapes, a value with spaces */
+	tp_jnode *tok;
 	unsigned cap;
 	int n;
 } tp_jtok;
@@ -39,8 +52,9 @@ void tp__jtok_init(tp_jtok *d);
 void tp__jtok_free(tp_jtok *d);
 
 /* Tokenizes and checks text[0..len); 0, or -1 with *err_at the offset of
- * the byte where the input stopped being JSON (len - 1 when it ends early).
- * Nesting deeper than 512 levels is refused. */
+ * the byte where the input stopped being JSON (len - 1 when it ends early;
+ * a string's or a word's first byte when it is the string or word that is
+ * wrong). */
 int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at);
 
 tp_jtype tp__jtok_type(const tp_jtok *d, int v);
@@ -67,6 +81,13 @@ int tp__jtok_number(const tp_jtok *d, int v, double *out);
 /* The input's text of a value without insignificant whitespace, in the
  * arena; NULL when v is absent or out of memory. */
 char *tp__jtok_compact(const tp_jtok *d, int v, tp_arena *a, size_t *n);
+/* Unescapes s[0..n), a string's text between its quotes, into out (n
+ * bytes are always enough), or only checks it when out is NULL; the length
+ * written, or -1 for a bad escape or a lone UTF-16 surrogate. */
+long tp__jtok_unescape(const char *s, size_t n, char *out);
+/* Whether s[0..n) is an RFC 8259 number, true, false or null. */
+int tp__jtok_word_ok(const char *s, size_t n);
+
 /* Where a value's text starts and ends in the input (quotes included);
  * 0 and 0 when v is absent. */
 void tp__jtok_span(const tp_jtok *d, int v, size_t *start, size_t *end);

@@ -1,7 +1,10 @@
-/* libFuzzer target: the ingest path's JSON reader (jsmn's tokens with our
- * RFC 8259 checks) against cJSON. Whatever it accepts cJSON must accept
- * too, its compact text of the value must read back as the same value, and
- * member look-ups and string texts must agree with cJSON's. */
+/* libFuzzer target: the ingest path's JSON reader against two others.
+ * Against the reader it replaced (jsmn's tokens with a second walk of
+ * checks, tests/ref/jtok_jsmn.h): the same verdict on every input and,
+ * when accepted, the same tokens field for field. Against cJSON: whatever
+ * it accepts cJSON must accept too, its compact text of the value must
+ * read back as the same value, and member look-ups and string texts must
+ * agree with cJSON's. */
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include "ingest/jtok.h"
+#include "../ref/jtok_jsmn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +23,40 @@ static int same_print(const cJSON *a, const cJSON *b)
 	free(pa);
 	free(pb);
 	return same;
+}
+
+static tp_jtype ref_type(const jsmntok_t *t, const char *text)
+{
+	switch (t->type) {
+	case JSMN_OBJECT: return TP_J_OBJECT;
+	case JSMN_ARRAY: return TP_J_ARRAY;
+	case JSMN_STRING: return TP_J_STRING;
+	default:
+		return text[t->start] == 't' ? TP_J_TRUE : text[t->start] == 'f' ? TP_J_FALSE
+		       : text[t->start] == 'n' ? TP_J_NULL : TP_J_NUMBER;
+	}
+}
+
+/* Aborts unless both readers agree on the input, token for token. */
+static void same_as_reference(const tp_jtok *d, int accepted, const char *text, size_t size)
+{
+	static ref_jtok ref;
+	size_t ref_at;
+	int ref_accepted = ref_jtok_parse(&ref, text, size, &ref_at) == 0;
+	if (accepted != ref_accepted)
+		abort();
+	if (!accepted)
+		return;
+	if (d->n != ref.n)
+		abort();
+	for (int i = 0; i < d->n; i++) {
+		const tp_jnode *t = &d->tok[i];
+		const jsmntok_t *r = &ref.tok[i];
+		if (t->type != ref_type(r, text) || t->start != r->start || t->end != r->end ||
+		    t->size != r->size || t->parent != r->parent || t->next != ref.next[i] ||
+		    t->flags != ref.flags[i])
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -34,7 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tp__arena_reset(&arena);
 	const char *text = (const char *)data;
 	size_t at;
-	if (tp__jtok_parse(&d, text, size, &at) != 0) {
+	int accepted = tp__jtok_parse(&d, text, size, &at) == 0;
+	same_as_reference(&d, accepted, text, size);
+	if (!accepted) {
 		if (size && at >= size)
 			abort(); /* the error is always inside the input */
 		return 0;

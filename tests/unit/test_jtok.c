@@ -1,6 +1,7 @@
-/* The ingest path's JSON reader: what RFC 8259 refuses is refused (jsmn
- * alone lets some of it through), texts come back unescaped, members are
- * found past nested values, and the compact text is the same value. */
+/* The ingest path's JSON reader: what RFC 8259 refuses is refused (the
+ * notes say where jsmn alone, which it once sat on, let it through), texts
+ * come back unescaped, members are found past nested values, and the
+ * compact text is the same value. */
 #include "helpers.h"
 
 #include <sys/mman.h>
@@ -25,12 +26,12 @@ static void test_refuses_what_json_refuses(void **state)
 		{"{\"a\" \"b\"}", 5},          /* no ':' (jsmn takes it) */
 		{"{\"a\":1,,\"b\":2}", 7},     /* two commas (jsmn takes it) */
 		{"[1 2]", 3},                  /* no comma (jsmn takes it) */
-		{"{\"a\":1,}", 6},             /* trailing comma */
+		{"{\"a\":1,}", 7},             /* trailing comma: a member was due */
 		{"{\"a\":tru}", 5},            /* not a literal (jsmn takes it) */
 		{"{\"a\":01}", 5},             /* leading zero */
 		{"{\"a\":1.}", 5},
 		{"{\"a\":-}", 5},
-		{"{\"a\":\"b\":\"c\"}", 5},    /* a value with a value */
+		{"{\"a\":\"b\":\"c\"}", 8},    /* a value with a value: its ':' */
 		{"{\"a\":1} x", 8},            /* extra text */
 		{"{\"a\":\"\\ud800\"}", 5},    /* lone surrogate */
 		{"{\"a\":\"\\x\"}", 5},        /* unknown escape */
@@ -158,12 +159,54 @@ static void test_compact_keeps_the_value(void **state)
 	tp__arena_free(&a);
 }
 
+/* Strings are searched eight bytes a step: the closing quote, a backslash
+ * and a NUL byte are found at every offset inside a step and across two. */
+static void test_strings_of_every_length(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp_arena a;
+	tp__jtok_init(&d);
+	tp__arena_init(&a, 4096);
+	char text[64];
+	for (size_t k = 0; k < 40; k++) {
+		/* ["aaa...", 1]: the string ends where its quote is. */
+		text[0] = '[', text[1] = '"';
+		memset(text + 2, 'a', k);
+		memcpy(text + 2 + k, "\",1]", 5);
+		size_t at, n, len = k + 6;
+		assert_int_equal(tp__jtok_parse(&d, text, len, &at), 0);
+		assert_int_equal(tp__jtok_size(&d, 0), 2);
+		assert_int_equal(strlen(tp__jtok_str(&d, 1, &a, &n)), k);
+		/* An escaped quote at the same place does not end it. */
+		if (k > 0) {
+			text[1 + k] = '\\';
+			memcpy(text + 2 + k, "\"\",1]", 6);
+			assert_int_equal(tp__jtok_parse(&d, text, len + 1, &at), 0);
+			assert_int_equal(n = strlen(tp__jtok_str(&d, 1, &a, &n)), k);
+			assert_int_equal(tp__jtok_str(&d, 1, &a, &n)[k - 1], '"');
+			text[1 + k] = 'a';
+			memcpy(text + 2 + k, "\",1]", 5);
+		}
+		/* A NUL byte anywhere in it refuses the text, reported at its quote. */
+		for (size_t j = 2; j < 2 + k; j++) {
+			text[j] = '\0';
+			assert_int_equal(tp__jtok_parse(&d, text, len, &at), -1);
+			assert_int_equal(at, 1);
+			text[j] = 'a';
+		}
+	}
+	tp__jtok_free(&d);
+	tp__arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refuses_what_json_refuses),
 		cmocka_unit_test(test_members_and_texts),
 		cmocka_unit_test(test_compact_keeps_the_value),
+		cmocka_unit_test(test_strings_of_every_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
