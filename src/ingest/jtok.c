@@ -1,5 +1,8 @@
 /* The text in one pass, checked and linked: see jtok.h. */
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,12 +195,25 @@ static inline int token(reader *r, tp_jtype type, size_t start, size_t end, int 
 	return i;
 }
 
-/* The first '"', '\\' or NUL in s[p..len), or len. Eight bytes a step:
- * a byte equal to one of them is a zero byte in v ^ that byte repeated,
- * and (x - 0x01..) & ~x & 0x80.. flags x's zero bytes; wrongly only bytes
- * above a true one (a borrow), so its lowest flag is the first match. */
+/* The first '"', '\\' or NUL in s[p..len), or len. Sixteen bytes a step
+ * with SSE2, then eight with plain words: a byte equal to one of them is a
+ * zero byte in v ^ that byte repeated, and (x - 0x01..) & ~x & 0x80..
+ * flags x's zero bytes; wrongly only bytes above a true one (a borrow),
+ * so its lowest flag is the first match. */
 static inline size_t string_stop(const char *s, size_t p, size_t len)
 {
+#ifdef __SSE2__
+	const __m128i quote16 = _mm_set1_epi8('"'), slash16 = _mm_set1_epi8('\\');
+	const __m128i zero16 = _mm_setzero_si128();
+	for (; p + 16 <= len; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
+		                           _mm_cmpeq_epi8(v, zero16));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		if (mask)
+			return p + (size_t)__builtin_ctz(mask);
+	}
+#endif
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	for (; p + 8 <= len; p += 8) {
 		uint64_t v;
@@ -393,7 +409,9 @@ static inline int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 	const tp_jnode *t = &d->tok[k];
 	if (d->tok[k].flags & ESCAPED)
 		return escaped_key_eq(d, k, key, kn);
-	return (size_t)(t->end - t->start) == kn && memcmp(d->text + t->start, key, kn) == 0;
+	/* Keys of one length often differ in their first byte: no call then. */
+	return (size_t)(t->end - t->start) == kn &&
+	       (kn == 0 || (d->text[t->start] == key[0] && memcmp(d->text + t->start, key, kn) == 0));
 }
 
 int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
