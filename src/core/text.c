@@ -10,8 +10,7 @@
 char *tp__lower(char *s)
 {
 	for (char *p = s; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
+		*p = tp__ascii_lower(*p);
 	return s;
 }
 

@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+static inline char tp__ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 /* ASCII lower-case in place; returns s. */
 char *tp__lower(char *s);
 /* Pointer to the first non-space byte, and the length without trailing space. */

@@ -31,8 +31,11 @@ const char *const *tp_freemail_domains(void)
 
 int tp_domain_is_freemail(const char *domain)
 {
+	/* Scoring asks this of every call with traits: the first letter spares
+	 * most of the list's case-blind compares. */
+	char first = tp__ascii_lower(*domain);
 	for (const char *const *d = freemail; *d; d++)
-		if (tp__ieq(domain, *d))
+		if ((*d)[0] == first && tp__ieq(domain, *d))
 			return 1;
 	return 0;
 }

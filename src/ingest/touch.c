@@ -101,7 +101,7 @@ void tp__name_fold(const char *in, char *out, size_t cap)
 			space = 1;
 			continue;
 		}
-		out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		out[n++] = tp__ascii_lower(c);
 		space = 0;
 	}
 	while (n && out[n - 1] == ' ')
