@@ -477,6 +477,40 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 	return -1;
 }
 
+/* Marks key (kn bytes, no NUL inside) in out when it is one of keys[]. */
+static void pick_key(const char *key, size_t kn, int value, const char *const *keys, int n, int *out)
+{
+	char first = kn ? key[0] : '\0';
+	for (int i = 0; i < n; i++)
+		if (keys[i][0] == first && strncmp(keys[i], key, kn) == 0 && keys[i][kn] == '\0') {
+			if (out[i] < 0)
+				out[i] = value;
+			return;
+		}
+}
+
+void tp__jtok_pick(const tp_jtok *d, int obj, const char *const *keys, int n, int *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = -1;
+	if (tp__jtok_type(d, obj) != TP_J_OBJECT)
+		return;
+	int members = d->tok[obj].size;
+	for (int k = obj + 1, m = 0; m < members; m++, k = d->tok[k].next) {
+		const tp_jnode *t = &d->tok[k];
+		if (!(t->flags & ESCAPED)) {
+			pick_key(d->text + t->start, (size_t)(t->end - t->start), k + 1, keys, n, out);
+			continue;
+		}
+		char small[256], *buf;
+		long kn = unescaped_key(d, k, small, sizeof small, &buf);
+		if (kn >= 0)
+			pick_key(buf, (size_t)kn, k + 1, keys, n, out);
+		if (buf && buf != small)
+			free(buf);
+	}
+}
+
 char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 {
 	if (tp__jtok_type(d, v) != TP_J_STRING)

@@ -60,6 +60,11 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at);
 tp_jtype tp__jtok_type(const tp_jtok *d, int v);
 /* The member `key` of object obj (the first of duplicates), or -1. */
 int tp__jtok_get(const tp_jtok *d, int obj, const char *key);
+/* The members keys[0..n) of object obj found in one pass, for a reader
+ * that wants many of one object's members (a look-up each would scan the
+ * object once per key): out[i] is the value of the first member named
+ * keys[i], or -1. The keys must differ from each other. */
+void tp__jtok_pick(const tp_jtok *d, int obj, const char *const *keys, int n, int *out);
 /* Members and elements: for an object, tp__jtok_first gives its first key,
  * the key's value is key + 1 and tp__jtok_next(value) the next key; for an
  * array, the elements chain with tp__jtok_next. -1 after the last. */

@@ -157,15 +157,19 @@ static int get_text(item_state *st, int obj, const char *where, const char *key,
 	return item_text(st, tp__jtok_get(st->d, obj, key), where, key, max, lower, out);
 }
 
-/* A page field: from the page call's properties (props is -1 for other
- * calls), else from context.page. */
-static int page_text(item_state *st, int props, int page, const char *key,
+/* The page fields, picked from the page call's properties and from
+ * context.page in one pass each. */
+enum page_key { PK_URL, PK_REFERRER, PK_TITLE, PK_PATH, PK__COUNT };
+static const char *const page_keys[PK__COUNT] = {"url", "referrer", "title", "path"};
+
+/* A page field: from the page call's properties, else from context.page. */
+static int page_text(item_state *st, const int *from_props, const int *from_page, int key,
                      size_t max, const char **out)
 {
-	*out = NULL;
-	if (props >= 0 && get_text(st, props, "properties", key, max, 0, out))
+	if (item_text(st, from_props[key], "properties", page_keys[key], max, 0, out))
 		return -1;
-	return *out ? 0 : get_text(st, page, "context.page", key, max, 0, out);
+	return *out ? 0
+	            : item_text(st, from_page[key], "context.page", page_keys[key], max, 0, out);
 }
 
 /* The members of a call, found in one pass over the object: looking each
@@ -174,6 +178,7 @@ static int page_text(item_state *st, int props, int page, const char *key,
 typedef struct call_members {
 	int type, message_id, anonymous_id, user_id, previous_id, group_id;
 	int event, name, context, properties, traits;
+	int batch;     /* a record's, not a call's */
 	int time[4];   /* timestamp, originalTimestamp, sentAt, receivedAt */
 } call_members;
 
@@ -202,6 +207,7 @@ static void read_members(const tp_jtok *d, int o, call_members *m)
 			TAKE(previous_id, "previousId");
 			break;
 		case 'g': TAKE(group_id, "groupId"); break;
+		case 'b': TAKE(batch, "batch"); break;
 		case 'e': TAKE(event, "event"); break;
 		case 'n': TAKE(name, "name"); break;
 		case 'c': TAKE(context, "context"); break;
@@ -214,11 +220,10 @@ static void read_members(const tp_jtok *d, int o, call_members *m)
 #undef TAKE
 }
 
-/* Non-negative integer from a number or a numeric string; -1 when absent. */
-static int get_count(item_state *st, int obj, const char *where, const char *key,
-                     int64_t *out)
+/* A non-negative integer from a number or a numeric string, the value v
+ * (`key` names it in messages); -1 when absent. */
+static int count_of(item_state *st, int v, const char *where, const char *key, int64_t *out)
 {
-	int v = tp__jtok_get(st->d, obj, key);
 	tp_jtype type = tp__jtok_type(st->d, v);
 	*out = -1;
 	if (type == TP_J_NONE || type == TP_J_NULL)
@@ -245,15 +250,42 @@ static int get_count(item_state *st, int obj, const char *where, const char *key
 	return 0;
 }
 
-/* The first of two spellings of a trait that is present ("firstName", "first_name"). */
-static int trait_text(item_state *st, int t, const char *where, const char *k1,
-                      const char *k2, const char **out)
+/* The traits parse_traits reads, picked from their object in one pass. A
+ * second spelling (snake_case) follows its first. */
+enum trait_key {
+	TK_EMAIL, TK_FIRST_NAME, TK_FIRST_NAME_2, TK_LAST_NAME, TK_LAST_NAME_2, TK_NAME,
+	TK_TITLE, TK_TITLE_2, TK_PHONE, TK_WEBSITE, TK_WEBSITE_2, TK_INDUSTRY, TK_COUNTRY,
+	TK_LEAD_SOURCE, TK_LEAD_SOURCE_2, TK_LIFECYCLE_STAGE, TK_LIFECYCLE_STAGE_2, TK_OWNER,
+	TK_ADDRESS, TK_COMPANY, TK_COMPANY_2, TK_EMPLOYEES, TK_ANNUAL_REVENUE, TK_ANNUAL_REVENUE_2,
+	TK_CONSENT, TK__COUNT
+};
+static const char *const trait_keys[TK__COUNT] = {
+	"email", "firstName", "first_name", "lastName", "last_name", "name",
+	"title", "job_title", "phone", "website", "domain", "industry", "country",
+	"leadSource", "lead_source", "lifecycleStage", "lifecycle_stage", "owner",
+	"address", "company", "company_name", "employees", "annualRevenue", "annual_revenue",
+	"consent"};
+
+/* The first of a trait's spellings that has a text (k2 < 0: one spelling). */
+static int trait_text(item_state *st, const int *v, const char *where, int k1, int k2,
+                      const char **out)
 {
-	if (get_text(st, t, where, k1, TP_MAX_TEXT_BYTES, 0, out))
+	if (item_text(st, v[k1], where, trait_keys[k1], TP_MAX_TEXT_BYTES, 0, out))
 		return -1;
-	if (*out || !k2)
+	if (*out || k2 < 0)
 		return 0;
-	return get_text(st, t, where, k2, TP_MAX_TEXT_BYTES, 0, out);
+	return item_text(st, v[k2], where, trait_keys[k2], TP_MAX_TEXT_BYTES, 0, out);
+}
+
+/* The first of a count's spellings that is present (k2 < 0: one spelling). */
+static int trait_count(item_state *st, const int *v, const char *where, int k1, int k2,
+                       int64_t *out)
+{
+	if (count_of(st, v[k1], where, trait_keys[k1], out))
+		return -1;
+	if (*out >= 0 || k2 < 0)
+		return 0;
+	return count_of(st, v[k2], where, trait_keys[k2], out);
 }
 
 static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
@@ -264,13 +296,15 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 #define SUB(name) (snprintf(sub, sizeof sub, "%s.%s", where, name), sub)
 #define TEXT(dst, k1, k2)                                        \
 	do {                                                     \
-		if (trait_text(st, t, where, k1, k2, &tr->dst)) \
+		if (trait_text(st, member, where, k1, k2, &tr->dst)) \
 			return -1;                               \
 	} while (0)
 	if (tp__jtok_type(st->d, t) != TP_J_OBJECT)
 		return 0;
+	int member[TK__COUNT];
+	tp__jtok_pick(st->d, t, trait_keys, TK__COUNT, member);
 	const char *email = NULL;
-	if (get_text(st, t, where, "email", TP_MAX_EMAIL_BYTES + 64, 0, &email))
+	if (item_text(st, member[TK_EMAIL], where, "email", TP_MAX_EMAIL_BYTES + 64, 0, &email))
 		return -1;
 	if (email) {
 		char norm[TP_MAX_EMAIL_BYTES + 1];
@@ -281,11 +315,11 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 		if (!tr->email)
 			return nomem(st);
 	}
-	TEXT(first_name, "firstName", "first_name");
-	TEXT(last_name, "lastName", "last_name");
+	TEXT(first_name, TK_FIRST_NAME, TK_FIRST_NAME_2);
+	TEXT(last_name, TK_LAST_NAME, TK_LAST_NAME_2);
 	if (!tr->first_name && !tr->last_name) {
 		const char *name = NULL;
-		if (get_text(st, t, where, "name", TP_MAX_TEXT_BYTES, 0, &name))
+		if (trait_text(st, member, where, TK_NAME, -1, &name))
 			return -1;
 		if (name) {
 			/* "Ana María Lopez" → first "Ana María", last "Lopez". */
@@ -298,22 +332,22 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 			}
 		}
 	}
-	TEXT(title, "title", "job_title");
-	TEXT(phone, "phone", NULL);
-	TEXT(website, "website", "domain");
-	TEXT(industry, "industry", NULL);
-	TEXT(country, "country", NULL);
-	TEXT(lead_source, "leadSource", "lead_source");
-	TEXT(lifecycle_stage, "lifecycleStage", "lifecycle_stage");
-	TEXT(owner, "owner", NULL);
+	TEXT(title, TK_TITLE, TK_TITLE_2);
+	TEXT(phone, TK_PHONE, -1);
+	TEXT(website, TK_WEBSITE, TK_WEBSITE_2);
+	TEXT(industry, TK_INDUSTRY, -1);
+	TEXT(country, TK_COUNTRY, -1);
+	TEXT(lead_source, TK_LEAD_SOURCE, TK_LEAD_SOURCE_2);
+	TEXT(lifecycle_stage, TK_LIFECYCLE_STAGE, TK_LIFECYCLE_STAGE_2);
+	TEXT(owner, TK_OWNER, -1);
 	if (!tr->country) {
-		int addr = tp__jtok_get(st->d, t, "address");
+		int addr = member[TK_ADDRESS];
 		if (tp__jtok_type(st->d, addr) == TP_J_OBJECT &&
 		    get_text(st, addr, SUB("address"), "country", TP_MAX_TEXT_BYTES, 0, &tr->country))
 			return -1;
 	}
 	/* Segment's company trait is a string or an object {name, industry, employee_count}. */
-	int company = tp__jtok_get(st->d, t, "company");
+	int company = member[TK_COMPANY];
 	if (tp__jtok_type(st->d, company) == TP_J_OBJECT) {
 		SUB("company");
 		if (get_text(st, company, sub, "name", TP_MAX_TEXT_BYTES, 0, &tr->company))
@@ -321,22 +355,21 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 		if (!tr->industry &&
 		    get_text(st, company, sub, "industry", TP_MAX_TEXT_BYTES, 0, &tr->industry))
 			return -1;
-		if (get_count(st, company, sub, "employee_count", &tr->employees))
+		if (count_of(st, tp__jtok_get(st->d, company, "employee_count"), sub, "employee_count",
+		             &tr->employees))
 			return -1;
 	} else {
-		TEXT(company, "company", "company_name");
+		TEXT(company, TK_COMPANY, TK_COMPANY_2);
 	}
-	if (tr->employees < 0 && get_count(st, t, where, "employees", &tr->employees))
+	if (tr->employees < 0 && trait_count(st, member, where, TK_EMPLOYEES, -1, &tr->employees))
 		return -1;
 	int64_t revenue;
-	if (get_count(st, t, where, "annualRevenue", &revenue))
-		return -1;
-	if (revenue < 0 && get_count(st, t, where, "annual_revenue", &revenue))
+	if (trait_count(st, member, where, TK_ANNUAL_REVENUE, TK_ANNUAL_REVENUE_2, &revenue))
 		return -1;
 	/* Revenue arrives in whole currency units; we keep minor units. */
 	tr->annual_revenue = revenue >= 0 && revenue < INT64_MAX / 100 ? revenue * 100 : -1;
 	/* Consent: a boolean, or what a checkbox posts ("on", "yes", "true", "1"). */
-	int consent = tp__jtok_get(st->d, t, "consent");
+	int consent = member[TK_CONSENT];
 	tp_jtype consent_type = tp__jtok_type(st->d, consent);
 	if (consent_type == TP_J_TRUE || consent_type == TP_J_FALSE) {
 		tr->consent = consent_type == TP_J_TRUE ? TP_CONSENT_GIVEN : TP_CONSENT_REFUSED;
@@ -572,7 +605,9 @@ static int derive_message_id(item_state *st, int o, const call_members *m, int64
 	return 0;
 }
 
-static int parse_call(item_state *st, int o, int64_t now_ms)
+/* The call at token o, whose members m holds when its record was read
+ * already (NULL: read here). */
+static int parse_call(item_state *st, int o, const call_members *known, int64_t now_ms)
 {
 	tp_event *ev = &st->item->ev;
 	memset(ev, 0, sizeof *ev);
@@ -582,7 +617,10 @@ static int parse_call(item_state *st, int o, int64_t now_ms)
 	if (tp__jtok_type(st->d, o) != TP_J_OBJECT)
 		return fail(st, TP_ERR_INVALID, "", "each call must be a JSON object");
 	call_members m;
-	read_members(st->d, o, &m);
+	if (known)
+		m = *known;
+	else
+		read_members(st->d, o, &m);
 	size_t type_len;
 	const char *type = tp__jtok_str(st->d, m.type, st->arena, &type_len);
 	if (!type && st->call < 0)
@@ -678,12 +716,14 @@ static int parse_call(item_state *st, int o, int64_t now_ms)
 	 * properties (as analytics.js sends it) or in context.page; any other
 	 * call only in context.page, since a track's properties.url is the
 	 * event's own object (the file downloaded, the link followed). */
-	int page = tp__jtok_get(st->d, ctx, "page");
-	int page_props = ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : -1;
+	int from_page[PK__COUNT], from_props[PK__COUNT];
+	tp__jtok_pick(st->d, tp__jtok_get(st->d, ctx, "page"), page_keys, PK__COUNT, from_page);
+	tp__jtok_pick(st->d, ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : -1,
+	              page_keys, PK__COUNT, from_props);
 	const char *url = NULL, *ref = NULL, *title = NULL;
-	if (page_text(st, page_props, page, "url", TP_MAX_URL_BYTES, &url) ||
-	    page_text(st, page_props, page, "referrer", TP_MAX_URL_BYTES, &ref) ||
-	    page_text(st, page_props, page, "title", TP_MAX_TEXT_BYTES, &title))
+	if (page_text(st, from_props, from_page, PK_URL, TP_MAX_URL_BYTES, &url) ||
+	    page_text(st, from_props, from_page, PK_REFERRER, TP_MAX_URL_BYTES, &ref) ||
+	    page_text(st, from_props, from_page, PK_TITLE, TP_MAX_TEXT_BYTES, &title))
 		return -1;
 	ev->url = url;
 	ev->referrer = ref;
@@ -692,7 +732,7 @@ static int parse_call(item_state *st, int o, int64_t now_ms)
 		return -1;
 	if (ev->url && (split_url(st, ev) || read_query(st, ev)))
 		return -1;
-	if (!ev->path && page_text(st, page_props, page, "path", TP_MAX_URL_BYTES, &ev->path))
+	if (!ev->path && page_text(st, from_props, from_page, PK_PATH, TP_MAX_URL_BYTES, &ev->path))
 		return -1;
 
 	const char *why_field = NULL;
@@ -732,7 +772,9 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		return tp_ctx_fail(ctx, TP_ERR_PARSE, "", "not valid JSON (error near byte %zu)", at + 1);
 	if (tp__jtok_type(d, 0) != TP_J_OBJECT)
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "", "a record must be a JSON object");
-	int batch = tp__jtok_get(d, 0, "batch");
+	call_members top;
+	read_members(d, 0, &top);
+	int batch = top.batch;
 	if (live && (batch < 0) != (call >= 0))
 		return call >= 0 ? tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is for /v1/batch, not /v1/%s",
 		                               call_names[call])
@@ -742,7 +784,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		if (!one)
 			return tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
 		item_state st = {d, &p->arena, one, "", call, live, -1};
-		parse_call(&st, 0, now_ms);
+		parse_call(&st, 0, &top, now_ms);
 		*items = one;
 		*n_items = 1;
 		return TP_OK;
@@ -760,7 +802,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
 	/* Batch-level context applies to calls that have none (Segment's HTTP
 	 * API does the same for "context" at the batch level). */
-	int shared_ctx = tp__jtok_get(d, 0, "context");
+	int shared_ctx = top.context;
 	if (tp__jtok_type(d, shared_ctx) != TP_J_OBJECT)
 		shared_ctx = -1;
 	int i = 0;
@@ -768,7 +810,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		char prefix[32];
 		snprintf(prefix, sizeof prefix, "batch[%d].", i);
 		item_state st = {d, &p->arena, &arr[i], prefix, -1, live, shared_ctx};
-		parse_call(&st, item, now_ms);
+		parse_call(&st, item, NULL, now_ms);
 	}
 	*items = arr;
 	*n_items = (size_t)n;

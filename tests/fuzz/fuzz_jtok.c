@@ -89,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!back || !same_print(ref, back))
 		abort(); /* the compact text is another value */
 	if (tp__jtok_type(&d, 0) == TP_J_OBJECT) {
+		size_t kn_unused;
 		int members = 0;
 		for (int k = tp__jtok_first(&d, 0); k >= 0; k = tp__jtok_next(&d, k)) {
 			members++;
@@ -110,6 +111,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (members != cJSON_GetArraySize(ref))
 			abort();
+		/* One pass for many keys finds what a look-up of each finds. */
+		const char *keys[16];
+		int n = 0;
+		for (int k = tp__jtok_first(&d, 0); k >= 0 && n < 16; k = tp__jtok_next(&d, k)) {
+			const char *key = tp__jtok_str(&d, k, &arena, &kn_unused);
+			int again = 0;  /* a pick's keys differ from each other */
+			for (int i = 0; key && i < n; i++)
+				again |= strcmp(keys[i], key) == 0;
+			if (!again)
+				keys[n++] = key;
+		}
+		int picked[16];
+		tp__jtok_pick(&d, 0, keys, n, picked);
+		for (int i = 0; i < n; i++)
+			if (!keys[i] || picked[i] != tp__jtok_get(&d, 0, keys[i]))
+				abort();
 	}
 	cJSON_Delete(ref);
 	cJSON_Delete(back);

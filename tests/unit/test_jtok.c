@@ -159,6 +159,36 @@ static void test_compact_keeps_the_value(void **state)
 	tp__arena_free(&a);
 }
 
+/* A pick finds what a look-up of each key finds: the first of duplicates,
+ * escaped keys by their text, nothing for a key's prefix or extension. */
+static void test_pick_is_a_lookup_per_key(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp__jtok_init(&d);
+	const char *text = "{\"nam\":1,\"names\":2,\"n\\u0061me\":3,\"name\":4,\"\":5,\"email\":{\"name\":6}}";
+	size_t at;
+	assert_true(parses(&d, text, &at));
+	static const char *const keys[] = {"name", "email", "", "title", "na"};
+	int out[5];
+	tp__jtok_pick(&d, 0, keys, 5, out);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(out[i], tp__jtok_get(&d, 0, keys[i]));
+	double x;
+	assert_int_equal(tp__jtok_number(&d, out[0], &x), 0);
+	assert_true(x == 3.0);  /* the escaped spelling comes first */
+	assert_int_equal(tp__jtok_type(&d, out[1]), TP_J_OBJECT);
+	assert_int_equal(tp__jtok_number(&d, out[2], &x), 0);
+	assert_true(x == 5.0);
+	assert_int_equal(out[3], -1);
+	assert_int_equal(out[4], -1);
+	/* Not an object: nothing. */
+	tp__jtok_pick(&d, out[0], keys, 5, out);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(out[i], -1);
+	tp__jtok_free(&d);
+}
+
 /* Strings are searched eight bytes a step: the closing quote, a backslash
  * and a NUL byte are found at every offset inside a step and across two. */
 static void test_strings_of_every_length(void **state)
@@ -207,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_members_and_texts),
 		cmocka_unit_test(test_compact_keeps_the_value),
 		cmocka_unit_test(test_strings_of_every_length),
+		cmocka_unit_test(test_pick_is_a_lookup_per_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
