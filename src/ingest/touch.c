@@ -188,41 +188,31 @@ const char *tp__page_category(const char *path)
 	seg = strcspn(path, "/?#");
 	if (seg == 0)
 		return "home";
+	/* Every page view asks: the first letter spares most compares, and a
+	 * rule's end must be the segment's. */
+	char first = tp__ascii_lower(path[0]);
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-		if (strlen(rules[i].prefix) == seg && strncasecmp(path, rules[i].prefix, seg) == 0)
+		if (rules[i].prefix[0] == first && strncasecmp(path, rules[i].prefix, seg) == 0 &&
+		    rules[i].prefix[seg] == '\0')
 			return rules[i].category;
 	return "other";
 }
 
-/* The value of the first of `keys` that props has as a non-empty string:
- * one pass over the members, not one look-up per key. */
+/* The value of the first of keys[0..n) that props has as a non-empty
+ * string (the first member of each name, as a look-up finds it). */
+#define PROP_KEYS_MAX 16
 static const char *prop_text(const tp_jtok *d, int props, tp_arena *arena,
-                             const char *const *keys)
+                             const char *const *keys, int n)
 {
-	int best = -1, best_rank = -1;
-	for (int k = tp__jtok_first(d, props); k >= 0; k = tp__jtok_next(d, k)) {
-		if (tp__jtok_type(d, k + 1) != TP_J_STRING)
-			continue;
-		for (int r = 0; keys[r] && (best_rank < 0 || r < best_rank); r++)
-			if (tp__jtok_key_is(d, k, keys[r])) {
-				size_t from, to;
-				tp__jtok_span(d, k + 1, &from, &to);
-				/* The first of duplicate keys counts, as a look-up finds it. */
-				if (tp__jtok_get(d, props, keys[r]) == k + 1 && to - from > 2)
-					best = k + 1, best_rank = r;
-				break;
-			}
+	int found[PROP_KEYS_MAX];
+	tp__jtok_pick(d, props, keys, n, found);
+	for (int r = 0; r < n; r++) {
+		size_t len;
+		const char *s = tp__jtok_str(d, found[r], arena, &len);
+		if (s && *s)
+			return s;
 	}
-	size_t n;
-	const char *s = best >= 0 ? tp__jtok_str(d, best, arena, &n) : NULL;
-	if (s && !*s) {
-		/* Only "\u0000" decodes to nothing: look the keys up one by one. */
-		for (; *keys; keys++)
-			if ((s = tp__jtok_str(d, tp__jtok_get(d, props, *keys), arena, &n)) && *s)
-				return s;
-		return NULL;
-	}
-	return s;
+	return NULL;
 }
 
 static int number_of(const tp_jtok *d, int props, const char *key, double *out)
@@ -253,8 +243,12 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 {
 	static const char *const asset_keys[] = {
 		"asset", "file_name", "fileName", "content_name", "form_id", "form_name", "webinar",
-		"webinar_name", "event_name", "video_title", "title", "name", NULL};
-	static const char *const term_keys[] = {"query", "term", "search_term", "keyword", NULL};
+		"webinar_name", "event_name", "video_title", "title", "name"};
+	static const char *const term_keys[] = {"query", "term", "search_term", "keyword"};
+	enum { ASSET_KEYS = sizeof asset_keys / sizeof *asset_keys,
+	       TERM_KEYS = sizeof term_keys / sizeof *term_keys };
+	_Static_assert(ASSET_KEYS <= PROP_KEYS_MAX && TERM_KEYS <= PROP_KEYS_MAX,
+	               "prop_text picks at most PROP_KEYS_MAX keys");
 	*field = NULL;
 	switch (ev->call) {
 	case TP_CALL_IDENTIFY:
@@ -294,7 +288,7 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 	ev->touch = track_touch(ev->name);
 	switch (ev->touch) {
 	case TP_TOUCH_SITE_SEARCH: {
-		const char *term = prop_text(d, props, arena, term_keys);
+		const char *term = prop_text(d, props, arena, term_keys, TERM_KEYS);
 		if (term)
 			ev->search_term = term;
 		break;
@@ -303,11 +297,11 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 		char folded[128];
 		tp__name_fold(ev->name, folded, sizeof folded);
 		ev->video_percent = video_percent(d, props, folded);
-		ev->asset = prop_text(d, props, arena, asset_keys);
+		ev->asset = prop_text(d, props, arena, asset_keys, ASSET_KEYS);
 		break;
 	}
 	default:
-		ev->asset = prop_text(d, props, arena, asset_keys);
+		ev->asset = prop_text(d, props, arena, asset_keys, ASSET_KEYS);
 		break;
 	}
 	return 0;
