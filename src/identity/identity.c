@@ -790,10 +790,17 @@ static tp_status browser_owner(tp_identity *id, tp_ctx *ctx, const tp_visitor *v
 tp_status tp_identity_resolve(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
                               const char *actor, const char *channel, tp_resolution *out)
 {
+	return tp__identity_resolve_visitor(id, ctx, ev, NULL, actor, channel, out);
+}
+
+tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
+                                       tp_visitor *known, const char *actor, const char *channel,
+                                       tp_resolution *out)
+{
 	memset(out, 0, sizeof *out);
 	tp_status rc;
-	tp_visitor *v = NULL;
-	if (ev->anonymous_id && (rc = visitor_of(id, ctx, ev->anonymous_id, ev->ts, &v)) != TP_OK)
+	tp_visitor *v = known;
+	if (!v && ev->anonymous_id && (rc = visitor_of(id, ctx, ev->anonymous_id, ev->ts, &v)) != TP_OK)
 		return rc;
 	out->visitor = v;
 	if (ev->call == TP_CALL_ALIAS)

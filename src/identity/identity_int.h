@@ -8,6 +8,12 @@
 /* The visitor of an anonymous id, loaded or created; owned by `id`. */
 tp_status tp__identity_visitor(tp_identity *id, tp_ctx *ctx, const char *anon, int64_t at,
                                tp_visitor **out);
+/* tp_identity_resolve for a call whose visitor the caller has from
+ * tp__identity_visitor (NULL: looked up here): the import asks for it
+ * first, to place the call in its visit. */
+tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
+                                       tp_visitor *known, const char *actor, const char *channel,
+                                       tp_resolution *out);
 /* A hint that the visitor of anon is asked for soon. */
 void tp__identity_prefetch(tp_identity *id, const char *anon);
 /* Marks a visitor handed out in a tp_resolution as changed, so that

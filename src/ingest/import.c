@@ -237,7 +237,8 @@ static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, in
 		return rc;
 	tp_resolution res;
 	const char *channel = row.channel != TP_CH_UNASSIGNED ? tp_channel_name(row.channel) : NULL;
-	if ((rc = tp_identity_resolve(imp->identity, ctx, ev, imp->opts.actor, channel, &res)) != TP_OK)
+	if ((rc = tp__identity_resolve_visitor(imp->identity, ctx, ev, v, imp->opts.actor, channel,
+	                                       &res)) != TP_OK)
 		return rc;
 	row.contact_id = res.contact_id;
 	row.origin_contact_id = res.origin_contact_id;
