@@ -134,6 +134,35 @@ static void caps_count_hits_per_rule_per_day(void **state)
 	tp_score_config_free(c);
 }
 
+/* Fit remembers the class of titles it read lately: with more titles than
+ * its memo holds, read twice, each still scores as its own words say. */
+static void fit_of_a_title_is_its_own(void **state)
+{
+	(void)state;
+	tp_score_config *c = config(
+		"{\"fit\": [{\"name\": \"vp\", \"attribute\": \"seniority\", \"in\": [\"vp\"], \"points\": 10},"
+		"         {\"name\": \"mkt\", \"attribute\": \"role\", \"in\": [\"marketing\"], \"points\": 5},"
+		"         {\"name\": \"eng\", \"attribute\": \"role\", \"in\": [\"engineering\"], \"points\": 3}]}");
+	static const char *const words[] = {"VP Marketing", "Software Engineer", "Director of Sales",
+	                                    "Marketing Manager", "VP Engineering", "Data Analyst"};
+	int wrong = 0, scored = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 600; i++) {
+			char title[64];
+			snprintf(title, sizeof title, "%s %d", words[i % 6], i);
+			tp_fit_input in = {.title = title, .employees = -1};
+			const char *seniority = tp_title_seniority(title), *role = tp_title_role(title);
+			double want = (strcmp(seniority, "vp") == 0 ? 10 : 0) +
+			              (strcmp(role, "marketing") == 0 ? 5 : 0) +
+			              (strcmp(role, "engineering") == 0 ? 3 : 0);
+			wrong += tp_score_fit(c, &in, 0, NULL, NULL) != want;
+			scored += want > 0;
+		}
+	assert_int_equal(wrong, 0);
+	assert_true(scored > 600);  /* the rules do match: the check has teeth */
+	tp_score_config_free(c);
+}
+
 static void configuration_errors_name_the_field(void **state)
 {
 	(void)state;
@@ -363,6 +392,7 @@ int main(void)
 		TEST_WITH_DB(illegal_moves_are_refused_and_side_moves_need_a_reason),
 		cmocka_unit_test(decay_halves_every_half_life),
 		cmocka_unit_test(caps_count_hits_per_rule_per_day),
+		cmocka_unit_test(fit_of_a_title_is_its_own),
 		cmocka_unit_test(configuration_errors_name_the_field),
 		cmocka_unit_test(explanation_parts_add_up_to_the_total),
 		TEST_WITH_DB(crossing_exactly_the_threshold_makes_an_mql),
