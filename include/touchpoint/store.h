@@ -15,7 +15,7 @@
 #include "touchpoint/ctx.h"
 #include "touchpoint/model.h"
 
-#define TP_STORE_OPS_VERSION 11
+#define TP_STORE_OPS_VERSION 12
 
 typedef struct tp_store tp_store;
 
@@ -457,6 +457,12 @@ typedef struct tp_store_ops {
 	 * (after a bulk load), instead of a query per contact that fetches its
 	 * rows at random. */
 	tp_status (*events_for_scoring_all)(tp_store *s, tp_ctx *ctx, tp_touch_fn fn, void *user);
+	/* ---- version 12 ---- */
+	/* Called outside any transaction just before one that will try
+	 * bulk_begin: the store may get ready for a load (SQLite writes a first
+	 * load through a rollback journal, see store_sqlite.c) and undoes it by
+	 * itself when that transaction ends. NULL = nothing to do. */
+	tp_status (*bulk_prepare)(tp_store *s, tp_ctx *ctx);
 } tp_store_ops;
 
 /* Every backend's handle starts with this. */

@@ -292,11 +292,15 @@ static tp_status open_record(tp_importer *imp, tp_ctx *ctx, size_t len)
 {
 	tp_status rc;
 	if (!imp->in_tx) {
+		const tp_store_ops *ops = imp->store->ops;
+		int try_bulk = !imp->bulk_tried && !imp->opts.no_bulk && ops->bulk_begin;
+		if (try_bulk && ops->bulk_prepare && (rc = ops->bulk_prepare(imp->store, ctx)) != TP_OK)
+			return rc;
 		if ((rc = tp_importer_begin(imp, ctx)) != TP_OK)
 			return rc;
-		if (!imp->bulk_tried && !imp->opts.no_bulk && imp->store->ops->bulk_begin) {
+		if (try_bulk) {
 			imp->bulk_tried = 1;
-			if ((rc = imp->store->ops->bulk_begin(imp->store, ctx, &imp->bulk)) != TP_OK)
+			if ((rc = ops->bulk_begin(imp->store, ctx, &imp->bulk)) != TP_OK)
 				return rc;
 		}
 	}

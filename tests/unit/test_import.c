@@ -3,6 +3,8 @@
  * contacts CSV import. */
 #include "helpers.h"
 
+#include <sqlite3.h>
+
 static const char *journey =
 	"{\"type\":\"page\",\"messageId\":\"m1\",\"anonymousId\":\"a\",\"timestamp\":\"2026-01-01T10:00:00Z\","
 	"\"context\":{\"page\":{\"url\":\"https://x.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=G1\"}}}\n"
@@ -144,6 +146,80 @@ static void test_bulk_equals_chunked(void **state)
 	free(text);
 }
 
+/* What the file system shows of the journal while a load is under way:
+ * taken when the load refuses its bad line. */
+typedef struct journal_seen {
+	const char *db;
+	int rollback, wal;
+} journal_seen;
+
+static void look_at_journal(void *user, int64_t line, const char *field, const char *message)
+{
+	(void)line, (void)field, (void)message;
+	journal_seen *j = user;
+	char side[96];
+	snprintf(side, sizeof side, "%s-journal", j->db);
+	j->rollback = access(side, F_OK) == 0;
+	snprintf(side, sizeof side, "%s-wal", j->db);
+	j->wal = access(side, F_OK) == 0;
+}
+
+static char *journal_mode_of(const char *db, char out[16])
+{
+	sqlite3 *c;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(db, &c), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+	return out;
+}
+
+/* A load into an empty workspace goes through a rollback journal, which
+ * writes its new pages once instead of twice, and leaves the database in
+ * WAL; with another connection open it stays in WAL throughout. Both end
+ * with the same events. */
+static void test_first_load_journal(void **state)
+{
+	fixture *f = *state;
+	char *text = demo_text(f, 40, 5, 60);
+	size_t len = strlen(text);
+	char *with_bad = malloc(len + 16);
+	memcpy(with_bad, text, len);
+	memcpy(with_bad + len, "not json\n", 10);
+	with_bad[len + 10] = '\0';
+	char mode[16];
+	for (int other_open = 0; other_open < 2; other_open++) {
+		void *gs = NULL;
+		assert_int_equal(fixture_setup(&gs), 0);
+		fixture *g = gs;
+		sqlite3 *other = NULL;
+		if (other_open) {
+			assert_int_equal(sqlite3_open(g->path, &other), SQLITE_OK);
+			assert_int_equal(sqlite3_exec(other, "SELECT count(*) FROM event", NULL, NULL, NULL),
+			                 SQLITE_OK);
+		}
+		journal_seen seen = {g->path, -1, -1};
+		FILE *in = fmemopen(with_bad, strlen(with_bad), "r");
+		tp_import_opts o = {.on_reject = look_at_journal, .user = &seen};
+		tp_import_stats st;
+		assert_int_equal(tp_import_events(g->ctx, g->store, in, &o, &st), TP_OK);
+		fclose(in);
+		assert_int_equal(st.rejected, 1);
+		assert_int_equal(seen.rollback, !other_open);
+		assert_int_equal(seen.wal, other_open);
+		assert_string_equal(journal_mode_of(g->path, mode), "wal");
+		assert_int_equal(counts(g).events, st.accepted);
+		if (other)
+			sqlite3_close(other);
+		fixture_teardown(&gs);
+	}
+	free(with_bad);
+	free(text);
+}
+
 static void test_contacts_csv(void **state)
 {
 	fixture *f = *state;
@@ -234,6 +310,7 @@ int main(void)
 		TEST_WITH_DB(test_nothing_lost_under_faults),
 		TEST_WITH_DB(test_nothing_lost_under_faults_bulk),
 		TEST_WITH_DB(test_bulk_equals_chunked),
+		TEST_WITH_DB(test_first_load_journal),
 		TEST_WITH_DB(test_contacts_csv),
 		TEST_WITH_DB(test_demo_is_deterministic),
 	};

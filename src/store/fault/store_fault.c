@@ -124,6 +124,10 @@ PASS(sites_set, (tp_store *b, tp_ctx *ctx, tp_site_list l, const char *const *s,
 PASS(counts, (tp_store *b, tp_ctx *ctx, tp_store_counts *o), (INNER(b), ctx, o))
 PASS(bulk_begin, (tp_store *b, tp_ctx *ctx, int *e), (INNER(b), ctx, e))
 PASS(bulk_end, (tp_store *b, tp_ctx *ctx), (INNER(b), ctx))
+static tp_status f_bulk_prepare(tp_store *b, tp_ctx *ctx)
+{
+	return INNER(b)->ops->bulk_prepare ? INNER(b)->ops->bulk_prepare(INNER(b), ctx) : TP_OK;
+}
 PASS(setting_get, (tp_store *b, tp_ctx *ctx, const char *k, tp_text_fn fn, void *u, int *f),
      (INNER(b), ctx, k, fn, u, f))
 PASS(setting_set, (tp_store *b, tp_ctx *ctx, const char *k, const char *v), (INNER(b), ctx, k, v))
@@ -254,6 +258,7 @@ static const tp_store_ops fault_ops = {
 	.counts = f_counts,
 	.bulk_begin = f_bulk_begin,
 	.bulk_end = f_bulk_end,
+	.bulk_prepare = f_bulk_prepare,
 	.setting_get = f_setting_get,
 	.setting_set = f_setting_set,
 	.events_scan = f_events_scan,

@@ -35,6 +35,7 @@ typedef struct sqlite_store {
 	char *workspace_name;
 	bulk_state bulk;
 	int64_t data_version;   /* PRAGMA data_version when last asked */
+	int rollback_journal;   /* out of WAL for a first load (s_bulk_prepare) */
 	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
 } sqlite_store;
 
