@@ -537,6 +537,14 @@ char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 	return out;
 }
 
+const char *tp__jtok_raw(const tp_jtok *d, int v, size_t *n)
+{
+	if (tp__jtok_type(d, v) != TP_J_STRING || (d->tok[v].flags & ESCAPED))
+		return NULL;
+	*n = (size_t)(d->tok[v].end - d->tok[v].start);
+	return d->text + d->tok[v].start;
+}
+
 int tp__jtok_number(const tp_jtok *d, int v, double *out)
 {
 	if (tp__jtok_type(d, v) != TP_J_NUMBER)

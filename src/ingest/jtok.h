@@ -81,6 +81,10 @@ char tp__jtok_key_first(const tp_jtok *d, int k);
 /* A string's text, unescaped, NUL-terminated, in the arena (*n its length);
  * NULL when v is not a string or out of memory. */
 char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n);
+/* A string's text in the input, for a string without escapes (its text
+ * is then the input's own): not copied, not terminated, *n its length.
+ * NULL when v is not a string or has escapes. */
+const char *tp__jtok_raw(const tp_jtok *d, int v, size_t *n);
 /* A number's value; -1 when v is not a number (or out of memory). */
 int tp__jtok_number(const tp_jtok *d, int v, double *out);
 /* The input's text of a value without insignificant whitespace, in the

@@ -97,10 +97,10 @@ static int nomem(item_state *st)
 	return -1;
 }
 
-/* s (an arena-owned copy of len bytes, terminated) trimmed in place,
- * optionally lower-cased; NULL result for empty. */
-static int keep_text(item_state *st, const char *where, const char *key, char *s, size_t len,
-                     size_t max, int lower, const char **out)
+/* s[0..len) trimmed, optionally lower-cased, copied into the arena (only
+ * what is kept); NULL result for empty. */
+static int keep_text(item_state *st, const char *where, const char *key, const char *s,
+                     size_t len, size_t max, int lower, const char **out)
 {
 	size_t n;
 	const char *t = tp__trim_n(s, len, &n);
@@ -109,21 +109,32 @@ static int keep_text(item_state *st, const char *where, const char *key, char *s
 		return 0;
 	if (n > max)
 		return fail_at(st, TP_ERR_TOO_BIG, where, key, "is %zu bytes; the limit is %zu", n, max);
-	char *c = (char *)t;
-	c[n] = '\0';
-	*out = lower ? tp__lower(c) : c;
+	char *copy = tp__arena_alloc(st->arena, n + 1);
+	if (!copy)
+		return nomem(st);
+	if (lower)
+		for (size_t i = 0; i < n; i++)
+			copy[i] = tp__ascii_lower(t[i]);
+	else
+		memcpy(copy, t, n);
+	copy[n] = '\0';
+	*out = copy;
 	return 0;
 }
 
-/* A string member (trimmed); numbers are accepted and written in decimal.
+/* The text of a value already found (`key` names it in messages), trimmed
+ * and optionally lower-cased; numbers are accepted and written in decimal.
  * Absent, null and "" give NULL. */
-/* The text of a value already found (`key` names it in messages). */
 static int item_text(item_state *st, int v, const char *where, const char *key, size_t max,
                      int lower, const char **out)
 {
 	*out = NULL;
 	char *text = NULL;
 	size_t n = 0;
+	/* Most texts have no escape: read from the input, copied once. */
+	const char *raw = tp__jtok_raw(st->d, v, &n);
+	if (raw)
+		return keep_text(st, where, key, raw, n, max, lower, out);
 	switch (tp__jtok_type(st->d, v)) {
 	case TP_J_NONE:
 	case TP_J_NULL:
@@ -136,11 +147,9 @@ static int item_text(item_state *st, int v, const char *where, const char *key, 
 			snprintf(num, sizeof num, "%.0f", d);
 		else
 			snprintf(num, sizeof num, "%.17g", d);
-		n = strlen(num);
-		text = tp__arena_strndup(st->arena, num, n);
-		break;
+		return keep_text(st, where, key, num, strlen(num), max, lower, out);
 	}
-	case TP_J_STRING:
+	case TP_J_STRING:  /* with escapes: unescaped first */
 		text = tp__jtok_str(st->d, v, st->arena, &n);
 		break;
 	default:

@@ -42,6 +42,45 @@ static void bad(const char *json, const char *field, const char *needle)
 		fail_msg("message \"%s\" lacks \"%s\"", it->message, needle);
 }
 
+/* A text is trimmed, lower-cased where the field wants it and held to its
+ * limit alike whether it has escapes (read through a copy) or not (read
+ * from the input directly). */
+static void test_texts_with_and_without_escapes(void **state)
+{
+	(void)state;
+	static const char *const spellings[2][3] = {
+		{"  Google Ads ", "CPC", "  u1  "},
+		{"\\u0020 Google\\u0020Ads\\t", "\\u0043PC", " \\u0020u1\\n"},
+	};
+	for (int e = 0; e < 2; e++) {
+		char json[512];
+		snprintf(json, sizeof json,
+		         "{\"type\":\"track\",\"event\":\"   \",\"userId\":\"%s\",\"messageId\":\"m\","
+		         "\"context\":{\"campaign\":{\"source\":\"%s\",\"medium\":\"%s\"}}}",
+		         spellings[e][2], spellings[e][0], spellings[e][1]);
+		bad(json, "event", "is required");
+		snprintf(json, sizeof json,
+		         "{\"type\":\"track\",\"event\":\" Demo Requested \",\"userId\":\"%s\","
+		         "\"messageId\":\"m\",\"context\":{\"campaign\":{\"source\":\"%s\",\"medium\":\"%s\"}}}",
+		         spellings[e][2], spellings[e][0], spellings[e][1]);
+		const tp_parse_item *it = one(json);
+		assert_int_equal(it->status, TP_OK);
+		assert_string_equal(it->ev.user_id, "u1");
+		assert_string_equal(it->ev.name, "Demo Requested");
+		assert_string_equal(it->ev.utm[TP_UTM_SOURCE], "google ads");
+		assert_string_equal(it->ev.utm[TP_UTM_MEDIUM], "cpc");
+	}
+	/* The limit counts the trimmed text. */
+	char id[TP_MAX_ID_BYTES + 8], json[TP_MAX_ID_BYTES + 128];
+	memset(id, 'x', TP_MAX_ID_BYTES);
+	memcpy(id + TP_MAX_ID_BYTES, "  ", 3);
+	snprintf(json, sizeof json, "{\"type\":\"page\",\"anonymousId\":\"%s\"}", id);
+	assert_int_equal(one(json)->status, TP_OK);
+	memcpy(id + TP_MAX_ID_BYTES, "y ", 3);
+	snprintf(json, sizeof json, "{\"type\":\"page\",\"anonymousId\":\"%s\"}", id);
+	bad(json, "anonymousId", "the limit is");
+}
+
 static void test_page_with_campaign_and_click_ids(void **state)
 {
 	(void)state;
@@ -318,6 +357,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_with_campaign_and_click_ids),
+		cmocka_unit_test(test_texts_with_and_without_escapes),
 		cmocka_unit_test(test_track_page_is_its_context_page),
 	    cmocka_unit_test(test_context_campaign_wins_over_query),
 		cmocka_unit_test(test_track_types),
