@@ -175,7 +175,8 @@ static int grow(reader *r, size_t at)
 {
 	tp_jtok *d = r->d;
 	unsigned cap = d->cap ? d->cap * 2 : 256;
-	tp_jnode *tok = cap > (unsigned)INT32_MAX / sizeof *tok ? NULL : realloc(d->tok, cap * sizeof *tok);
+	tp_jnode *tok = cap > (unsigned)INT32_MAX / sizeof *tok ? NULL
+	                : realloc(d->tok, cap * sizeof *tok);
 	if (!tok)
 		return bad(r, at);
 	d->tok = tok;
@@ -207,8 +208,8 @@ static inline size_t string_stop(const char *s, size_t p, size_t len)
 	const __m128i zero16 = _mm_setzero_si128();
 	for (; p + 16 <= len; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16)),
-		                           _mm_cmpeq_epi8(v, zero16));
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, quote16), _mm_cmpeq_epi8(v, slash16));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, zero16));
 		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
 		if (mask)
 			return p + (size_t)__builtin_ctz(mask);
@@ -481,7 +482,8 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 }
 
 /* Marks key (kn bytes, no NUL inside) in out when it is one of keys[]. */
-static void pick_key(const char *key, size_t kn, int value, const char *const *keys, int n, int *out)
+static void pick_key(const char *key, size_t kn, int value, const char *const *keys, int n,
+                     int *out)
 {
 	char first = kn ? key[0] : '\0';
 	for (int i = 0; i < n; i++)

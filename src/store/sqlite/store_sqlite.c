@@ -1851,7 +1851,7 @@ static tp_status s_counts(tp_store *b, tp_ctx *ctx, tp_store_counts *out)
  * WAL each is written twice, into the WAL and then by the checkpoint into
  * the database; a rollback journal keeps only the old content of pages
  * that existed before the transaction, so new pages are written once:
- * 1.3-1.4x the whole import of 1M events (docs/PERFORMANCE.md). Leaving
+ * 1.2-1.4x the whole import of 1M events (docs/PERFORMANCE.md). Leaving
  * WAL needs the database to itself: with another connection open the
  * switch is refused at once and the load goes through the WAL. While the
  * load runs, other connections wait for it (readers give up after their
@@ -1892,7 +1892,8 @@ static tp_status s_bulk_prepare(tp_store *b, tp_ctx *ctx)
  * and any open sets it. */
 static void back_to_wal(sqlite_store *s)
 {
-	if (s->rollback_journal && sqlite3_get_autocommit(s->db) && journal_mode_is(s, "PRAGMA journal_mode = WAL", "wal"))
+	if (s->rollback_journal && sqlite3_get_autocommit(s->db) &&
+	    journal_mode_is(s, "PRAGMA journal_mode = WAL", "wal"))
 		s->rollback_journal = 0;
 }
 
