@@ -614,8 +614,8 @@ static int derive_message_id(item_state *st, int o, const call_members *m, int64
 	return 0;
 }
 
-/* The call at token o, whose members m holds when its record was read
- * already (NULL: read here). */
+/* The call at token o; `known` holds its members when the record's
+ * reading found them already (NULL: read here). */
 static int parse_call(item_state *st, int o, const call_members *known, int64_t now_ms)
 {
 	tp_event *ev = &st->item->ev;
