@@ -27,15 +27,18 @@ static inline double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A SQLite file and its WAL side files. */
+/* A SQLite file and its side files: the WAL's, and the rollback journal a
+ * first load writes through (a stale one would be rolled into a new file
+ * of the same name). */
 static inline void bench_unlink_db(const char *path)
 {
+	static const char *const sides[] = {"-wal", "-shm", "-journal"};
 	char side[256];
 	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
+		unlink(side);
+	}
 }
 
 #endif

@@ -7,7 +7,7 @@ CONTACTS=${CONTACTS:-2000}
 SEED=${SEED:-42}
 TP=build/touchpoint
 mkdir -p "$(dirname "$DB")"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
 echo "== building a demo world: $CONTACTS people, seed $SEED, into $DB"
 $TP demo --db "$DB" --contacts "$CONTACTS" --seed "$SEED" --events-out "${DB%.db}-events.jsonl"
 echo
