@@ -27,9 +27,8 @@ static inline double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A SQLite file and its side files: the WAL's, and the rollback journal a
- * first load writes through (a stale one would be rolled into a new file
- * of the same name). */
+/* A SQLite file and its side files: the WAL's, and the rollback journal
+ * that a first load killed in its middle leaves behind. */
 static inline void bench_unlink_db(const char *path)
 {
 	static const char *const sides[] = {"-wal", "-shm", "-journal"};
