@@ -18,6 +18,39 @@ typedef struct queued_update {
 	int64_t id2, id3, id4;
 } queued_update;
 
+/* An event row as bound to ST_EVENT_INSERT; texts may be NULL. */
+enum {
+	EC_MESSAGE_ID, EC_ANONYMOUS_ID, EC_USER_ID, EC_NAME, EC_PAGE_CATEGORY, EC_SEARCH_TERM,
+	EC_ASSET, EC_URL, EC_PATH, EC_REFERRER, EC_TITLE, EC_SOURCE, EC_MEDIUM, EC_CAMPAIGN,
+	EC_UTM, EC_CLICK = EC_UTM + TP_UTM__COUNT, EC_PROPERTIES = EC_CLICK + TP_CLICK__COUNT,
+	EC__TEXTS
+};
+typedef struct event_cols {
+	int64_t contact_id, origin_contact_id, ts, received_at;
+	int video_percent;
+	tp_call call;
+	tp_touch touch;
+	tp_channel channel;
+	const char *text[EC__TEXTS];
+} event_cols;
+
+/* Anonymous rows of a bulk load held back until their visitor is identified
+ * or the load ends (defer.c), so that an adopted row is written once, with
+ * its owner, instead of written and then updated through the indexes. */
+typedef struct deferred_row deferred_row;
+typedef struct defer_chunk defer_chunk;
+typedef struct deferred_visitor {
+	deferred_row *head, *tail;   /* held back, oldest first */
+	int spilled;                 /* some of its rows were written anonymous */
+} deferred_visitor;
+typedef struct defer_state {
+	tp_strmap index;             /* anonymous id → index in visitors */
+	deferred_visitor *visitors;
+	size_t n_visitors, cap_visitors;
+	defer_chunk *oldest, *newest;
+	size_t bytes;                /* in chunks */
+} defer_state;
+
 typedef struct bulk_state {
 	int active;
 	tp_strmap seen;          /* message ids inserted during the load */
@@ -25,6 +58,7 @@ typedef struct bulk_state {
 	size_t n_index;
 	queued_update *q;
 	size_t n_q, cap_q;
+	defer_state defer;
 } bulk_state;
 
 typedef struct sqlite_store {
@@ -36,8 +70,23 @@ typedef struct sqlite_store {
 	bulk_state bulk;
 	int64_t data_version;   /* PRAGMA data_version when last asked */
 	int rollback_journal;   /* out of WAL for a first load (s_bulk_prepare) */
+	size_t defer_budget;    /* bytes of rows a bulk load holds back; 0: the default */
 	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
 } sqlite_store;
+
+/* Writes one event row (store_sqlite.c). */
+tp_status tp__sq_event_write(sqlite_store *s, tp_ctx *ctx, const event_cols *c);
+/* Holds an anonymous row of a bulk load back (a copy), writing the oldest
+ * held-back rows when over the budget. */
+tp_status tp__sq_defer(sqlite_store *s, tp_ctx *ctx, const event_cols *c);
+/* Writes the rows held back for anonymous_id with their new owner; sets
+ * *spilled when some were already written anonymous (an update must follow). */
+tp_status tp__sq_defer_adopt(sqlite_store *s, tp_ctx *ctx, const char *anonymous_id,
+                             int64_t contact_id, int64_t origin, int *spilled);
+/* Writes every row still held back, anonymous, in arrival order. */
+tp_status tp__sq_defer_flush(sqlite_store *s, tp_ctx *ctx);
+void tp__sq_defer_init(defer_state *d);
+void tp__sq_defer_free(defer_state *d);
 
 /* A storage failure with SQLite's message; constraint failures are
  * TP_ERR_CONFLICT. */

@@ -452,43 +452,63 @@ static void s_event_prefetch(tp_store *b, const char *message_id)
 		tp__strmap_prefetch(&s->bulk.seen, message_id);
 }
 
-static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
+/* ST_EVENT_INSERT's parameters, texts in the order of event_cols. */
+static const unsigned char text_param[EC__TEXTS] = {
+	2, 5, 6, 11, 12, 13, 14, 16, 17, 18, 19, 21, 22, 23,   /* message id .. campaign */
+	24, 25, 26, 27, 28,                                     /* utm_* */
+	29, 30, 31, 32, 33, 34, 35, 36,                         /* click ids */
+	37,                                                     /* properties */
+};
+
+tp_status tp__sq_event_write(sqlite_store *s, tp_ctx *ctx, const event_cols *c)
 {
-	sqlite_store *s = (sqlite_store *)b;
-	const tp_event *ev = row->ev;
 	tp_status rc;
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_INSERT, &rc);
 	if (!st)
 		return rc;
-	tp__sq_bind_text(st, 2, ev->message_id);
-	tp__sq_bind_id(st, 3, row->contact_id);
-	tp__sq_bind_id(st, 4, row->origin_contact_id);
-	tp__sq_bind_text(st, 5, ev->anonymous_id);
-	tp__sq_bind_text(st, 6, ev->user_id);
-	sqlite3_bind_int64(st, 7, ev->ts);
-	sqlite3_bind_int64(st, 8, row->received_at);
-	tp__sq_bind_text(st, 9, tp_call_name(ev->call));
-	tp__sq_bind_text(st, 10, tp_touch_name(ev->touch));
-	tp__sq_bind_text(st, 11, ev->name);
-	tp__sq_bind_text(st, 12, ev->page_category);
-	tp__sq_bind_text(st, 13, ev->search_term);
-	tp__sq_bind_text(st, 14, ev->asset);
-	bind_opt(st, 15, ev->video_percent);
-	tp__sq_bind_text(st, 16, ev->url);
-	tp__sq_bind_text(st, 17, ev->path);
-	tp__sq_bind_text(st, 18, ev->referrer);
-	tp__sq_bind_text(st, 19, ev->title);
-	tp__sq_bind_text(st, 20, tp_channel_name(row->channel));
-	tp__sq_bind_text(st, 21, row->source);
-	tp__sq_bind_text(st, 22, row->medium);
-	tp__sq_bind_text(st, 23, row->campaign);
-	for (int i = 0; i < TP_UTM__COUNT; i++)
-		tp__sq_bind_text(st, 24 + i, ev->utm[i]);
-	for (int i = 0; i < TP_CLICK__COUNT; i++)
-		tp__sq_bind_text(st, 29 + i, ev->click_id[i]);
-	tp__sq_bind_text(st, 37, ev->properties);
-	rc = tp__sq_exec(s, ctx, st, "event insert");
-	if (rc == TP_OK && s->bulk.active && tp__strmap_put(&s->bulk.seen, ev->message_id, 1) != 0)
+	for (int i = 0; i < EC__TEXTS; i++)
+		tp__sq_bind_text(st, text_param[i], c->text[i]);
+	tp__sq_bind_id(st, 3, c->contact_id);
+	tp__sq_bind_id(st, 4, c->origin_contact_id);
+	sqlite3_bind_int64(st, 7, c->ts);
+	sqlite3_bind_int64(st, 8, c->received_at);
+	tp__sq_bind_text(st, 9, tp_call_name(c->call));
+	tp__sq_bind_text(st, 10, tp_touch_name(c->touch));
+	bind_opt(st, 15, c->video_percent);
+	tp__sq_bind_text(st, 20, tp_channel_name(c->channel));
+	return tp__sq_exec(s, ctx, st, "event insert");
+}
+
+static void cols_of(const tp_event_row *row, event_cols *c)
+{
+	const tp_event *ev = row->ev;
+	*c = (event_cols){row->contact_id, row->origin_contact_id, ev->ts, row->received_at,
+	                  ev->video_percent, ev->call, ev->touch, row->channel, {NULL}};
+	const char *const texts[] = {
+		[EC_MESSAGE_ID] = ev->message_id, [EC_ANONYMOUS_ID] = ev->anonymous_id,
+		[EC_USER_ID] = ev->user_id, [EC_NAME] = ev->name,
+		[EC_PAGE_CATEGORY] = ev->page_category, [EC_SEARCH_TERM] = ev->search_term,
+		[EC_ASSET] = ev->asset, [EC_URL] = ev->url, [EC_PATH] = ev->path,
+		[EC_REFERRER] = ev->referrer, [EC_TITLE] = ev->title, [EC_SOURCE] = row->source,
+		[EC_MEDIUM] = row->medium, [EC_CAMPAIGN] = row->campaign,
+		[EC_PROPERTIES] = ev->properties,
+	};
+	memcpy(c->text, texts, sizeof texts);
+	memcpy(c->text + EC_UTM, ev->utm, sizeof ev->utm);
+	memcpy(c->text + EC_CLICK, ev->click_id, sizeof ev->click_id);
+}
+
+static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	event_cols c;
+	cols_of(row, &c);
+	if (!s->bulk.active)
+		return tp__sq_event_write(s, ctx, &c);
+	/* An anonymous row waits for its visitor's identification (defer.c). */
+	tp_status rc = !c.contact_id && c.text[EC_ANONYMOUS_ID] ? tp__sq_defer(s, ctx, &c)
+	                                                        : tp__sq_event_write(s, ctx, &c);
+	if (rc == TP_OK && tp__strmap_put(&s->bulk.seen, c.text[EC_MESSAGE_ID], 1) != 0)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	return rc;
 }
@@ -530,6 +550,16 @@ static tp_status update_events(tp_store *b, tp_ctx *ctx, int which, const char *
 static tp_status s_events_adopt(tp_store *b, tp_ctx *ctx, const char *anonymous_id,
                                 int64_t contact_id, int64_t origin, int64_t *moved)
 {
+	sqlite_store *s = (sqlite_store *)b;
+	if (s->bulk.active) {
+		/* Rows held back are written now, owned; those written anonymous
+		 * already are updated after the load, as any bulk update. */
+		int spilled;
+		tp_status rc = tp__sq_defer_adopt(s, ctx, anonymous_id, contact_id, origin, &spilled);
+		*moved = 0;
+		if (rc != TP_OK || !spilled)
+			return rc;
+	}
 	return update_events(b, ctx, ST_EVENTS_ADOPT, anonymous_id, 0, contact_id, origin, moved);
 }
 
@@ -1905,8 +1935,10 @@ static void back_to_wal(sqlite_store *s)
 
 static void bulk_clear(bulk_state *bk)
 {
-	if (bk->active)
+	if (bk->active) {
 		tp__strmap_free(&bk->seen);
+		tp__sq_defer_free(&bk->defer);
+	}
 	for (size_t i = 0; i < bk->n_index; i++)
 		sqlite3_free(bk->index_sql[i]);
 	free(bk->index_sql);
@@ -1961,6 +1993,7 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 		return rc;
 	}
 	tp__strmap_init(&bk->seen);
+	tp__sq_defer_init(&bk->defer);
 	bk->active = 1;
 	*entered = 1;
 	return TP_OK;
@@ -1973,8 +2006,11 @@ static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
 	tp_status rc = TP_OK;
 	if (!bk->active)
 		return TP_OK;
+	if ((rc = tp__sq_defer_flush(s, ctx)) != TP_OK)
+		return rc;
 	bk->active = 0;
 	tp__strmap_free(&bk->seen);
+	tp__sq_defer_free(&bk->defer);
 	for (size_t i = 0; i < bk->n_index && rc == TP_OK; i++)
 		rc = exec_sql(s, ctx, bk->index_sql[i], "bulk: rebuild index");
 	/* Replayed in order: each touches only rows that, as when it was
