@@ -3,6 +3,7 @@
 
 #include "core/i64map.h"
 #include "core/strmap.h"
+#include "core/strset.h"
 
 static void test_time_parse_and_format(void **state)
 {
@@ -157,6 +158,43 @@ static int keys_of_length(int len)
 	return n < 5000 ? (int)n : 5000;
 }
 
+/* The message-id set: keys of every length, each added twice and counted
+ * once, found, and the next one of each length not found; grown past the
+ * slots its tags can place (lowered for the test) so that growth hashes the
+ * keys again. */
+static void test_strset(void **state)
+{
+	(void)state;
+	for (int tag_bits = 24; tag_bits >= 12; tag_bits -= 12) {
+		tp_strset s;
+		tp__strset_init(&s);
+		s.tag_bits = tag_bits;
+		char key[48];
+		assert_false(tp__strset_has(&s, ""));
+		size_t n = 0;
+		for (int len = 0; len <= 40; len++)
+			for (int j = 0; j < keys_of_length(len); j++, n++) {
+				numbered_key(key, len, j);
+				assert_int_equal(tp__strset_add(&s, key), 0);
+				assert_int_equal(tp__strset_add(&s, key), 0);
+			}
+		assert_int_equal(s.len, n);
+		assert_true(s.bits > 12);
+		for (int len = 0; len <= 40; len++) {
+			for (int j = 0; j < keys_of_length(len); j++) {
+				numbered_key(key, len, j);
+				assert_true(tp__strset_has(&s, key));
+			}
+			if (len >= 3) {
+				numbered_key(key, len, keys_of_length(len)); /* the next one: never added */
+				assert_false(tp__strset_has(&s, key));
+			}
+		}
+		tp__strset_free(&s);
+		assert_false(tp__strset_has(&s, ""));
+	}
+}
+
 /* Keys of every length from 0 to 40 (the hash reads eight bytes at a time,
  * then a tail), each differing from the next in its last byte, enough that
  * the slots grow past 2 MB onto the huge-page allocation. */
@@ -237,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_csv_writer_neutralises_formulas),
 		cmocka_unit_test(test_status_table),
 		cmocka_unit_test(test_strmap),
+		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

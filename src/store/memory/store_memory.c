@@ -8,12 +8,14 @@
 #include "core/buf.h"
 #include "core/arena.h"
 #include "core/strmap.h"
+#include "core/strset.h"
 #include "touchpoint/store.h"
 
 typedef struct mem_store {
 	tp_store base;
 	tp_arena strings;
-	tp_strmap messages, emails, users, domains, groups, anons;
+	tp_strset messages;
+	tp_strmap emails, users, domains, groups, anons;
 	tp_contact *contacts;
 	size_t n_contacts, cap_contacts;
 	tp_account *accounts;
@@ -49,21 +51,20 @@ static tp_status ok(tp_store *b, tp_ctx *c)
 
 static tp_status m_event_exists(tp_store *b, tp_ctx *ctx, const char *id, int *exists)
 {
-	int64_t v;
 	(void)ctx;
-	*exists = tp__strmap_get(&M(b)->messages, id, &v);
+	*exists = tp__strset_has(&M(b)->messages, id);
 	return TP_OK;
 }
 
 static void m_event_prefetch(tp_store *b, const char *id)
 {
-	tp__strmap_prefetch(&M(b)->messages, id);
+	tp__strset_prefetch(&M(b)->messages, id);
 }
 
 static tp_status m_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
 {
 	M(b)->events++;
-	return tp__strmap_put(&M(b)->messages, row->ev->message_id, 1) ? nomem(ctx) : TP_OK;
+	return tp__strset_add(&M(b)->messages, row->ev->message_id) ? nomem(ctx) : TP_OK;
 }
 
 static tp_status m_events_adopt(tp_store *b, tp_ctx *ctx, const char *a, int64_t c, int64_t o,
@@ -447,9 +448,10 @@ static void m_close(tp_store *b)
 {
 	mem_store *m = M(b);
 	tp__arena_free(&m->strings);
-	tp_strmap *maps[] = {&m->messages, &m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		tp__strmap_free(maps[i]);
+	tp__strset_free(&m->messages);
 	free(m->contacts);
 	free(m->accounts);
 	free(m->visitors);
@@ -534,8 +536,9 @@ tp_store *tp_store_open_memory(void)
 	m->base.workspace_id = 1;
 	m->base.workspace = "memory";
 	tp__arena_init(&m->strings, 1 << 20);
-	tp_strmap *maps[] = {&m->messages, &m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		tp__strmap_init(maps[i]);
+	tp__strset_init(&m->messages);
 	return &m->base;
 }

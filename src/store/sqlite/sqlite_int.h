@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "core/strmap.h"
+#include "core/strset.h"
 #include "touchpoint/store.h"
 
 enum { TP__SQ_CORE_SLOTS = 96, TP__SQ_NURTURE_SLOTS = 40 };
@@ -53,7 +54,7 @@ typedef struct defer_state {
 
 typedef struct bulk_state {
 	int active;
-	tp_strmap seen;          /* message ids inserted during the load */
+	tp_strset seen;          /* message ids inserted during the load */
 	char **index_sql;        /* the event indexes, to rebuild */
 	size_t n_index;
 	queued_update *q;

@@ -429,8 +429,7 @@ static tp_status s_event_exists(tp_store *b, tp_ctx *ctx, const char *message_id
 	tp_status rc;
 	if (s->bulk.active) {
 		/* The table was empty when the load began: only the load's own ids exist. */
-		int64_t one;
-		*exists = tp__strmap_get(&s->bulk.seen, message_id, &one);
+		*exists = tp__strset_has(&s->bulk.seen, message_id);
 		return TP_OK;
 	}
 	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_EXISTS, &rc);
@@ -449,7 +448,7 @@ static void s_event_prefetch(tp_store *b, const char *message_id)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	if (s->bulk.active)
-		tp__strmap_prefetch(&s->bulk.seen, message_id);
+		tp__strset_prefetch(&s->bulk.seen, message_id);
 }
 
 /* ST_EVENT_INSERT's parameters, texts in the order of event_cols. */
@@ -508,7 +507,7 @@ static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *ro
 	/* An anonymous row waits for its visitor's identification (defer.c). */
 	tp_status rc = !c.contact_id && c.text[EC_ANONYMOUS_ID] ? tp__sq_defer(s, ctx, &c)
 	                                                        : tp__sq_event_write(s, ctx, &c);
-	if (rc == TP_OK && tp__strmap_put(&s->bulk.seen, c.text[EC_MESSAGE_ID], 1) != 0)
+	if (rc == TP_OK && tp__strset_add(&s->bulk.seen, c.text[EC_MESSAGE_ID]) != 0)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	return rc;
 }
@@ -1936,7 +1935,7 @@ static void back_to_wal(sqlite_store *s)
 static void bulk_clear(bulk_state *bk)
 {
 	if (bk->active) {
-		tp__strmap_free(&bk->seen);
+		tp__strset_free(&bk->seen);
 		tp__sq_defer_free(&bk->defer);
 	}
 	for (size_t i = 0; i < bk->n_index; i++)
@@ -1992,7 +1991,7 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 		bulk_clear(bk);
 		return rc;
 	}
-	tp__strmap_init(&bk->seen);
+	tp__strset_init(&bk->seen);
 	tp__sq_defer_init(&bk->defer);
 	bk->active = 1;
 	*entered = 1;
@@ -2009,7 +2008,7 @@ static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
 	if ((rc = tp__sq_defer_flush(s, ctx)) != TP_OK)
 		return rc;
 	bk->active = 0;
-	tp__strmap_free(&bk->seen);
+	tp__strset_free(&bk->seen);
 	tp__sq_defer_free(&bk->defer);
 	for (size_t i = 0; i < bk->n_index && rc == TP_OK; i++)
 		rc = exec_sql(s, ctx, bk->index_sql[i], "bulk: rebuild index");
