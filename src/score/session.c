@@ -219,6 +219,7 @@ typedef struct entry {
 	double probability;
 	tp_stage stage;
 	int dirty, rebuild;
+	int fit_stale;         /* fit and stage to read at flush (a rebuild's) */
 	int64_t mql_at;        /* crossing to act on at flush; 0 none */
 	double mql_total;
 } entry;
@@ -289,14 +290,16 @@ static tp_status entry_of(tp_scorer *sc, tp_ctx *ctx, int64_t cid, entry **out)
 	if (!e.state.caps)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	memset(e.state.caps, 0, ((size_t)sc->cfg->n_capped + 1) * sizeof *e.state.caps);
-	/* One contact lookup gives both the stage and the fit. */
-	tp_status rc = fit_of(ctx, s, sc->cfg, cid, &e.fit, &e.stage);
-	if (rc != TP_OK)
-		return rc;
 	tp_score_row row;
 	int found;
-	if ((rc = s->ops->score_get(s, ctx, cid, &row, &found)) != TP_OK)
+	tp_status rc = s->ops->score_get(s, ctx, cid, &row, &found);
+	if (rc != TP_OK)
 		return rc;
+	/* One contact lookup gives both the stage and the fit; a rebuild needs
+	 * them only at flush, once, however many traits its events bring. */
+	if (found && (rc = fit_of(ctx, s, sc->cfg, cid, &e.fit, &e.stage)) != TP_OK)
+		return rc;
+	e.fit_stale = !found;
 	if (found) {
 		e.state.engagement = row.engagement;
 		e.state.at = row.engagement_at;
@@ -322,11 +325,13 @@ tp_status tp_scorer_event(tp_scorer *sc, tp_ctx *ctx, int64_t contact_id, const 
 	if (rc != TP_OK)
 		return rc;
 	int traits = ev->call == TP_CALL_IDENTIFY || ev->call == TP_CALL_GROUP || ev->traits.email;
+	e->dirty = 1;
+	if (e->rebuild) {
+		e->fit_stale |= traits;
+		return TP_OK;   /* the replay at flush will see this event too */
+	}
 	if (traits && (rc = fit_of(ctx, sc->store, sc->cfg, contact_id, &e->fit, NULL)) != TP_OK)
 		return rc;
-	e->dirty = 1;
-	if (e->rebuild)
-		return TP_OK;   /* the replay at flush will see this event too */
 	tp_score_event se;
 	tp_score_event_of_event(ev, channel, &se);
 	if (!tp_score_apply(sc->cfg, &e->state, &se, NULL, NULL) || !sc->auto_mql ||
@@ -345,7 +350,7 @@ tp_status tp_scorer_rebuild(tp_scorer *sc, tp_ctx *ctx, int64_t contact_id)
 	entry *e;
 	tp_status rc = entry_of(sc, ctx, contact_id, &e);
 	if (rc == TP_OK)
-		e->rebuild = e->dirty = 1;
+		e->rebuild = e->dirty = e->fit_stale = 1;
 	return rc;
 }
 
@@ -468,7 +473,14 @@ tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx)
 	tp_store *s = sc->store;
 	int64_t now = tp_ctx_now(ctx);
 	tp_status rc = TP_OK;
-	if (sc->one_pass && s->ops->events_for_scoring_all)
+	for (size_t i = 0; i < sc->len && rc == TP_OK; i++) {
+		entry *e = &sc->entries[i];
+		if (e->dirty && e->fit_stale) {
+			rc = fit_of(ctx, s, sc->cfg, e->contact_id, &e->fit, &e->stage);
+			e->fit_stale = 0;
+		}
+	}
+	if (rc == TP_OK && sc->one_pass && s->ops->events_for_scoring_all)
 		rc = replay_in_one_pass(sc, ctx);
 	for (size_t i = 0; i < sc->len && rc == TP_OK; i++) {
 		entry *e = &sc->entries[i];

@@ -337,6 +337,46 @@ static void bulk_load_scores_equal_a_rebuild(void **state)
 	import_scores_equal_a_rebuild(*state, 1);
 }
 
+/* A contact's stored fit is its fit when the import commits: here its
+ * account learns its size from a colleague's group call after the
+ * contact's own identify. Both ways of loading (the chunk of 3 holds the
+ * three calls). */
+static void the_stored_fit_is_the_fit_at_the_commit(void **state)
+{
+	(void)state;
+	static const char *text =
+		"{\"type\":\"identify\",\"userId\":\"u1\",\"messageId\":\"i1\",\"timestamp\":\"2026-03-01T00:00:00Z\","
+		"\"traits\":{\"email\":\"ana@acme.com\",\"title\":\"VP Marketing\"}}\n"
+		"{\"type\":\"identify\",\"userId\":\"u2\",\"messageId\":\"i2\",\"timestamp\":\"2026-03-01T00:01:00Z\","
+		"\"traits\":{\"email\":\"bo@acme.com\"}}\n"
+		"{\"type\":\"group\",\"userId\":\"u2\",\"groupId\":\"g1\",\"messageId\":\"g1\",\"timestamp\":\"2026-03-01T00:02:00Z\","
+		"\"traits\":{\"website\":\"acme.com\",\"employees\":5000}}\n";
+	for (int bulk = 0; bulk < 2; bulk++) {
+		void *gs = NULL;
+		assert_int_equal(fixture_setup(&gs), 0);
+		fixture *g = gs;
+		tp_import_stats st;
+		assert_int_equal(import_mode(g, NULL, text, 1, bulk, &st, NULL), TP_OK);
+		int64_t ana = contact_by_email(g, "ana@acme.com");
+		tp_score_config *cfg;
+		assert_int_equal(tp_score_config_load(g->ctx, g->store, &cfg), TP_OK);
+		tp_fit_input in;
+		char buf[1024];
+		assert_int_equal(tp_fit_input_of_contact(g->ctx, g->store, ana, &in, buf, sizeof buf, NULL),
+		                 TP_OK);
+		assert_int_equal(in.employees, 5000);
+		double want = tp_score_fit(cfg, &in, 0, NULL, NULL);
+		tp_score_row row;
+		int found;
+		assert_int_equal(g->store->ops->score_get(g->store, g->ctx, ana, &row, &found), TP_OK);
+		assert_true(found);
+		if (fabs(row.fit - want) > 1e-9)
+			fail_msg("bulk %d: stored fit %.2f, fit now %.2f", bulk, row.fit, want);
+		tp_score_config_free(cfg);
+		fixture_teardown(&gs);
+	}
+}
+
 static void winning_an_opportunity_makes_customers(void **state)
 {
 	fixture *f = *state;
@@ -398,6 +438,7 @@ int main(void)
 		TEST_WITH_DB(crossing_exactly_the_threshold_makes_an_mql),
 		TEST_WITH_DB(incremental_scores_equal_a_rebuild),
 		TEST_WITH_DB(bulk_load_scores_equal_a_rebuild),
+		cmocka_unit_test(the_stored_fit_is_the_fit_at_the_commit),
 		TEST_WITH_DB(winning_an_opportunity_makes_customers),
 		cmocka_unit_test(auc_counts_ties_as_half),
 	};
