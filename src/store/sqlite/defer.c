@@ -137,6 +137,12 @@ static tp_status room(sqlite_store *s, tp_ctx *ctx, size_t need, defer_chunk **o
 	return TP_OK;
 }
 
+uint32_t tp__sq_defer_visitor(const defer_state *d, const char *anonymous_id)
+{
+	int64_t idx;
+	return tp__strmap_get(&d->index, anonymous_id, &idx) ? (uint32_t)idx + 1 : 0;
+}
+
 static tp_status visitor_of(defer_state *d, tp_ctx *ctx, const char *anonymous_id, size_t *out)
 {
 	int64_t idx;
@@ -144,7 +150,8 @@ static tp_status visitor_of(defer_state *d, tp_ctx *ctx, const char *anonymous_i
 		*out = (size_t)idx;
 		return TP_OK;
 	}
-	if (tp__grow((void **)&d->visitors, &d->cap_visitors, d->n_visitors + 1,
+	if (d->n_visitors >= UINT32_MAX - 1 ||
+	    tp__grow((void **)&d->visitors, &d->cap_visitors, d->n_visitors + 1,
 	             sizeof *d->visitors) != 0 ||
 	    tp__strmap_put(&d->index, anonymous_id, (int64_t)d->n_visitors) != 0)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
@@ -169,6 +176,7 @@ tp_status tp__sq_defer(sqlite_store *s, tp_ctx *ctx, const event_cols *cols)
 		return rc;
 	deferred_row *r = (deferred_row *)(c->data + c->used);
 	*r = (deferred_row){.chunk = c, .size = need, .visitor = visitor, .cols = *cols};
+	r->cols.visitor = (uint32_t)visitor + 1;
 	char *text = (char *)r + align8(sizeof *r);
 	for (int i = 0; i < EC__TEXTS; i++)
 		if (cols->text[i]) {

@@ -32,6 +32,7 @@ typedef struct event_cols {
 	tp_call call;
 	tp_touch touch;
 	tp_channel channel;
+	uint32_t visitor;       /* held back under visitor - 1 (defer.c); 0 not */
 	const char *text[EC__TEXTS];
 } event_cols;
 
@@ -51,6 +52,21 @@ typedef struct defer_state {
 	defer_chunk *oldest, *newest;
 	size_t bytes;                /* in chunks */
 } defer_state;
+
+/* What a bulk load wrote that scoring reads (capture.c). */
+typedef struct captured_row captured_row;
+typedef struct captured_update captured_update;
+typedef struct capture {
+	int on;
+	captured_row *rows;          /* row id i + 1 */
+	size_t n, cap;
+	captured_update *updates;    /* the load's queued updates, in order */
+	size_t n_updates, cap_updates;
+	tp_strmap names;             /* page category or asset → index in list */
+	const char **list;
+	size_t n_list, cap_list;
+	tp_arena texts;              /* list's strings */
+} capture;
 
 typedef struct bulk_state {
 	int active;
@@ -72,6 +88,7 @@ typedef struct sqlite_store {
 	int64_t data_version;   /* PRAGMA data_version when last asked */
 	int rollback_journal;   /* out of WAL for a first load (s_bulk_prepare) */
 	size_t defer_budget;    /* bytes of rows a bulk load holds back; 0: the default */
+	capture capture;        /* a bulk load's rows, until its transaction ends */
 	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
 } sqlite_store;
 
@@ -86,6 +103,18 @@ tp_status tp__sq_defer_adopt(sqlite_store *s, tp_ctx *ctx, const char *anonymous
                              int64_t contact_id, int64_t origin, int *spilled);
 /* Writes every row still held back, anonymous, in arrival order. */
 tp_status tp__sq_defer_flush(sqlite_store *s, tp_ctx *ctx);
+/* Starts keeping what scoring reads of each row a bulk load writes. */
+void tp__sq_capture_begin(capture *c);
+void tp__sq_capture_drop(capture *c);
+/* The row just written as `id`; a row out of sequence drops the capture. */
+void tp__sq_capture_row(capture *c, int64_t id, const event_cols *e);
+/* A queued update of owners, in order: an adoption of the rows held back
+ * under visitor `from` - 1, or a reassign from one owner to another. */
+void tp__sq_capture_update(capture *c, int adopt, int64_t from, int64_t to);
+/* events_for_scoring_all from the capture; *served is 0 when there is none. */
+tp_status tp__sq_capture_scan(capture *c, tp_ctx *ctx, tp_touch_fn fn, void *user, int *served);
+/* The visitor + 1 that anonymous_id's rows were held back under; 0 none. */
+uint32_t tp__sq_defer_visitor(const defer_state *d, const char *anonymous_id);
 void tp__sq_defer_init(defer_state *d);
 void tp__sq_defer_free(defer_state *d);
 

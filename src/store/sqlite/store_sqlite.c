@@ -402,6 +402,7 @@ static void back_to_wal(sqlite_store *s);
 
 static tp_status s_commit(tp_store *b, tp_ctx *c)
 {
+	tp__sq_capture_drop(&((sqlite_store *)b)->capture);
 	tp_status rc = exec_simple(b, c, ST_COMMIT, "commit");
 	if (rc == TP_OK)
 		back_to_wal((sqlite_store *)b);
@@ -416,6 +417,7 @@ static tp_status s_rollback(tp_store *b, tp_ctx *c)
 	tp_status rc = TP_OK;
 	/* The dropped indexes come back with the rollback: DDL is transactional. */
 	bulk_clear(&s->bulk);
+	tp__sq_capture_drop(&s->capture);
 	/* Unless SQLite already rolled back (e.g. after SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(s->db))
 		rc = exec_simple(b, c, ST_ROLLBACK, "rollback");
@@ -475,14 +477,16 @@ tp_status tp__sq_event_write(sqlite_store *s, tp_ctx *ctx, const event_cols *c)
 	tp__sq_bind_text(st, 10, tp_touch_name(c->touch));
 	bind_opt(st, 15, c->video_percent);
 	tp__sq_bind_text(st, 20, tp_channel_name(c->channel));
-	return tp__sq_exec(s, ctx, st, "event insert");
+	if ((rc = tp__sq_exec(s, ctx, st, "event insert")) == TP_OK && s->bulk.active)
+		tp__sq_capture_row(&s->capture, sqlite3_last_insert_rowid(s->db), c);
+	return rc;
 }
 
 static void cols_of(const tp_event_row *row, event_cols *c)
 {
 	const tp_event *ev = row->ev;
 	*c = (event_cols){row->contact_id, row->origin_contact_id, ev->ts, row->received_at,
-	                  ev->video_percent, ev->call, ev->touch, row->channel, {NULL}};
+	                  ev->video_percent, ev->call, ev->touch, row->channel, 0, {NULL}};
 	const char *const texts[] = {
 		[EC_MESSAGE_ID] = ev->message_id, [EC_ANONYMOUS_ID] = ev->anonymous_id,
 		[EC_USER_ID] = ev->user_id, [EC_NAME] = ev->name,
@@ -502,8 +506,10 @@ static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *ro
 	sqlite_store *s = (sqlite_store *)b;
 	event_cols c;
 	cols_of(row, &c);
-	if (!s->bulk.active)
+	if (!s->bulk.active) {
+		tp__sq_capture_drop(&s->capture);   /* it holds the bulk load's rows only */
 		return tp__sq_event_write(s, ctx, &c);
+	}
 	/* An anonymous row waits for its visitor's identification (defer.c). */
 	tp_status rc = !c.contact_id && c.text[EC_ANONYMOUS_ID] ? tp__sq_defer(s, ctx, &c)
 	                                                        : tp__sq_event_write(s, ctx, &c);
@@ -558,18 +564,31 @@ static tp_status s_events_adopt(tp_store *b, tp_ctx *ctx, const char *anonymous_
 		*moved = 0;
 		if (rc != TP_OK || !spilled)
 			return rc;
+	} else {
+		tp__sq_capture_drop(&s->capture);
 	}
 	return update_events(b, ctx, ST_EVENTS_ADOPT, anonymous_id, 0, contact_id, origin, moved);
 }
 
+/* Outside a bulk load (which queues them, and its capture with them), an
+ * update of owners outdates the capture. */
+static void outdates_capture(tp_store *b)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	if (!s->bulk.active)
+		tp__sq_capture_drop(&s->capture);
+}
+
 static tp_status s_events_reassign(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to)
 {
+	outdates_capture(b);
 	return update_events(b, ctx, ST_EVENTS_REASSIGN, NULL, from, to, 0, NULL);
 }
 
 static tp_status s_events_restore(tp_store *b, tp_ctx *ctx, int64_t origin, int64_t from,
                                   int64_t to, int64_t *moved)
 {
+	outdates_capture(b);
 	return update_events(b, ctx, ST_EVENTS_RESTORE, NULL, origin, to, from, moved);
 }
 
@@ -652,6 +671,10 @@ static tp_status all_touches(tp_store *b, tp_ctx *ctx, int which, tp_touch_fn fn
 
 static tp_status s_events_for_scoring_all(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
 {
+	int served;
+	tp_status rc = tp__sq_capture_scan(&((sqlite_store *)b)->capture, ctx, fn, user, &served);
+	if (rc != TP_OK || served)
+		return rc;
 	return all_touches(b, ctx, ST_EVENTS_FOR_SCORING_ALL, fn, user);
 }
 
@@ -871,6 +894,7 @@ static tp_status s_contacts_list(tp_store *b, tp_ctx *ctx, const tp_contact_filt
 static tp_status s_contact_erase(tp_store *b, tp_ctx *ctx, int64_t id, int64_t at)
 {
 	sqlite_store *s = (sqlite_store *)b;
+	tp__sq_capture_drop(&s->capture);
 	static const int steps[] = {ST_ERASE_CONTACT, ST_ERASE_EVENTS, ST_ERASE_VISITORS,
 	                            ST_ERASE_NOTES, ST_ERASE_MERGES};
 	tp_status rc = TP_OK;
@@ -1993,6 +2017,7 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 	}
 	tp__strset_init(&bk->seen);
 	tp__sq_defer_init(&bk->defer);
+	tp__sq_capture_begin(&s->capture);
 	bk->active = 1;
 	*entered = 1;
 	return TP_OK;
@@ -2007,6 +2032,15 @@ static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
 		return TP_OK;
 	if ((rc = tp__sq_defer_flush(s, ctx)) != TP_OK)
 		return rc;
+	for (size_t i = 0; i < bk->n_q; i++) {
+		const queued_update *q = &bk->q[i];
+		if (q->which == ST_EVENTS_ADOPT)
+			tp__sq_capture_update(&s->capture, 1, tp__sq_defer_visitor(&bk->defer, q->key), q->id3);
+		else if (q->which == ST_EVENTS_REASSIGN)
+			tp__sq_capture_update(&s->capture, 0, q->id2, q->id3);
+		else
+			tp__sq_capture_drop(&s->capture);
+	}
 	bk->active = 0;
 	tp__strset_free(&bk->seen);
 	tp__sq_defer_free(&bk->defer);
@@ -2026,6 +2060,7 @@ static void s_close(tp_store *b)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	bulk_clear(&s->bulk);
+	tp__sq_capture_drop(&s->capture);
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	back_to_wal(s);
