@@ -238,6 +238,27 @@ static int video_percent(const tp_jtok *d, int props, const char *folded_name)
 	return 0;
 }
 
+/* properties.category when it names a category we know, compared folded
+ * ("Case Study", "case-study" and "case_study" alike); NULL otherwise. */
+static const char *declared_category(const tp_jtok *d, int props, tp_arena *arena)
+{
+	static const struct {
+		const char *folded, *category;
+	} known[] = {{"pricing", "pricing"}, {"demo", "demo"},       {"product", "product"},
+	             {"blog", "blog"},       {"careers", "careers"}, {"docs", "docs"},
+	             {"case study", "case_study"}, {"content", "content"}, {"home", "home"}};
+	size_t n;
+	const char *cat = tp__jtok_str(d, tp__jtok_get(d, props, "category"), arena, &n);
+	if (!cat || !*cat)
+		return NULL;
+	char folded[64];
+	tp__name_fold(cat, folded, sizeof folded);
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(folded, known[i].folded) == 0)
+			return known[i].category;
+	return NULL;
+}
+
 int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *arena,
                        const char **field)
 {
@@ -263,24 +284,14 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 	case TP_CALL_SCREEN:
 		ev->touch = TP_TOUCH_SCREEN_VIEW;
 		return 0;
-	case TP_CALL_PAGE: {
-		size_t n;
-		const char *cat = tp__jtok_str(d, tp__jtok_get(d, props, "category"), arena, &n);
-		ev->page_category = tp__page_category(ev->path);
-		if (cat && *cat) {
-			char folded[64];
-			tp__name_fold(cat, folded, sizeof folded);
-			/* A declared category wins when it is one we know. */
-			static const char *const known[] = {"pricing", "demo", "product", "blog",
-				"careers", "docs", "case_study", "content", "home", NULL};
-			for (const char *const *k = known; *k; k++)
-				if (strcmp(folded, *k) == 0)
-					ev->page_category = *k;
-		}
+	case TP_CALL_PAGE:
+		/* A declared category wins when it is one we know; else the path's. */
+		ev->page_category = declared_category(d, props, arena);
+		if (!ev->page_category)
+			ev->page_category = tp__page_category(ev->path);
 		/* GA4 enhanced measurement: a page with a search parameter is a site search. */
 		ev->touch = ev->search_term ? TP_TOUCH_SITE_SEARCH : TP_TOUCH_PAGE_VIEW;
 		return 0;
-	}
 	case TP_CALL_TRACK:
 	default:
 		break;

@@ -212,6 +212,23 @@ static void test_page_categories(void **state)
 			fail_msg("%s: expected %s, got %s", cases[i].path, cases[i].category,
 			         it->ev.page_category);
 	}
+	/* A declared category we know wins over the path, spelt as people spell it. */
+	static const struct {
+		const char *declared, *category;
+	} declared[] = {{"Case Study", "case_study"}, {"case_study", "case_study"},
+	                {"PRICING", "pricing"},       {"webinar", "blog"}};
+	for (size_t i = 0; i < sizeof declared / sizeof declared[0]; i++) {
+		char json[256];
+		snprintf(json, sizeof json,
+		         "{\"type\":\"page\",\"anonymousId\":\"a\",\"properties\":{\"url\":"
+		         "\"https://x.io/blog/x\",\"category\":\"%s\"},\"timestamp\":\"2026-01-01T00:00:00Z\"}",
+		         declared[i].declared);
+		const tp_parse_item *it = one(json);
+		assert_int_equal(it->status, TP_OK);
+		if (strcmp(it->ev.page_category, declared[i].category) != 0)
+			fail_msg("%s: expected %s, got %s", declared[i].declared, declared[i].category,
+			         it->ev.page_category);
+	}
 	/* A page with a search parameter is a site search (GA4 enhanced measurement). */
 	const tp_parse_item *it = one("{\"type\":\"page\",\"anonymousId\":\"a\",\"timestamp\":"
 	                              "\"2026-01-01T00:00:00Z\",\"properties\":{\"url\":\"https://x.io/search?q=lead+scoring\"}}");
