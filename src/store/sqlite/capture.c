@@ -22,6 +22,7 @@ struct captured_row {
 	unsigned char touch, channel;
 	signed char video_percent;
 };
+_Static_assert(TP_TOUCH__COUNT <= 256 && TP_CH__COUNT <= 256, "a touch and a channel fit a byte");
 
 /* A queued update, in the order the store applies them. */
 struct captured_update {

@@ -671,8 +671,10 @@ static tp_status all_touches(tp_store *b, tp_ctx *ctx, int which, tp_touch_fn fn
 
 static tp_status s_events_for_scoring_all(tp_store *b, tp_ctx *ctx, tp_touch_fn fn, void *user)
 {
-	int served;
-	tp_status rc = tp__sq_capture_scan(&((sqlite_store *)b)->capture, ctx, fn, user, &served);
+	sqlite_store *s = (sqlite_store *)b;
+	int served = 0;
+	/* During the load the capture lacks the held-back rows and the queued updates. */
+	tp_status rc = s->bulk.active ? TP_OK : tp__sq_capture_scan(&s->capture, ctx, fn, user, &served);
 	if (rc != TP_OK || served)
 		return rc;
 	return all_touches(b, ctx, ST_EVENTS_FOR_SCORING_ALL, fn, user);
