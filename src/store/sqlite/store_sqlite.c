@@ -302,8 +302,10 @@ static tp_status exec_sql(sqlite_store *s, tp_ctx *ctx, const char *sql, const c
 static tp_status query_int(sqlite_store *s, tp_ctx *ctx, const char *sql, const char *text,
                            int64_t *out);
 
-sqlite3_stmt *tp__sq_prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, const char *sql,
-                             tp_status *rc)
+/* `clear`: the previous call's values are cleared; a caller that binds every
+ * parameter itself spares that (37 of them an event row). */
+static sqlite3_stmt *prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, const char *sql,
+                             int clear, tp_status *rc)
 {
 	sqlite3_stmt *st = *slot;
 	if (!st) {
@@ -315,12 +317,19 @@ sqlite3_stmt *tp__sq_prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, 
 		*slot = st;
 	} else {
 		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		if (clear)
+			sqlite3_clear_bindings(st);
 	}
 	if (sqlite3_bind_parameter_count(st) >= 1)
 		sqlite3_bind_int64(st, 1, s->base.workspace_id);
 	*rc = TP_OK;
 	return st;
+}
+
+sqlite3_stmt *tp__sq_prepare(sqlite_store *s, tp_ctx *ctx, sqlite3_stmt **slot, const char *sql,
+                             tp_status *rc)
+{
+	return prepare(s, ctx, slot, sql, 1, rc);
 }
 
 /* The cached statement `which`, reset and with the workspace bound to ?1. */
@@ -464,7 +473,8 @@ static const unsigned char text_param[EC__TEXTS] = {
 tp_status tp__sq_event_write(sqlite_store *s, tp_ctx *ctx, const event_cols *c)
 {
 	tp_status rc;
-	sqlite3_stmt *st = stmt(s, ctx, ST_EVENT_INSERT, &rc);
+	/* Every parameter is bound below. */
+	sqlite3_stmt *st = prepare(s, ctx, &s->st[ST_EVENT_INSERT], sql_text[ST_EVENT_INSERT], 0, &rc);
 	if (!st)
 		return rc;
 	for (int i = 0; i < EC__TEXTS; i++)
