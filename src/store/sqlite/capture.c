@@ -31,10 +31,14 @@ struct captured_update {
 	int64_t to;
 };
 
-void tp__sq_capture_begin(capture *c)
+/* 128 MB of rows: a larger load's scores read the table again. */
+#define DEFAULT_MAX_ROWS ((size_t)1 << 22)
+
+void tp__sq_capture_begin(capture *c, size_t max_rows)
 {
 	tp__sq_capture_drop(c);
 	c->on = 1;
+	c->max_rows = max_rows ? max_rows : DEFAULT_MAX_ROWS;
 	tp__strmap_init(&c->names);
 	tp__arena_init(&c->texts, 16 * 1024);
 }
@@ -75,7 +79,7 @@ void tp__sq_capture_row(capture *c, int64_t id, const event_cols *e)
 	uint32_t cat = 0, asset = 0;
 	/* Rows numbered 1, 2, ... as the load began on an empty table. */
 	int dense = id == (int64_t)c->n + 1;
-	if (!dense || e->video_percent < -1 || e->video_percent > 100 ||
+	if (!dense || c->n >= c->max_rows || e->video_percent < -1 || e->video_percent > 100 ||
 	    tp__grow((void **)&c->rows, &c->cap, c->n + 1, sizeof *c->rows) != 0 ||
 	    (cat_name && !(cat = intern(c, cat_name))) ||
 	    (asset_name && !(asset = intern(c, asset_name)))) {

@@ -59,7 +59,7 @@ typedef struct captured_update captured_update;
 typedef struct capture {
 	int on;
 	captured_row *rows;          /* row id i + 1 */
-	size_t n, cap;
+	size_t n, cap, max_rows;
 	captured_update *updates;    /* the load's queued updates, in order */
 	size_t n_updates, cap_updates;
 	tp_strmap names;             /* page category or asset → index in list */
@@ -89,6 +89,7 @@ typedef struct sqlite_store {
 	int rollback_journal;   /* out of WAL for a first load (s_bulk_prepare) */
 	size_t defer_budget;    /* bytes of rows a bulk load holds back; 0: the default */
 	capture capture;        /* a bulk load's rows, until its transaction ends */
+	size_t capture_max_rows;   /* 0: the default */
 	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
 } sqlite_store;
 
@@ -103,8 +104,9 @@ tp_status tp__sq_defer_adopt(sqlite_store *s, tp_ctx *ctx, const char *anonymous
                              int64_t contact_id, int64_t origin, int *spilled);
 /* Writes every row still held back, anonymous, in arrival order. */
 tp_status tp__sq_defer_flush(sqlite_store *s, tp_ctx *ctx);
-/* Starts keeping what scoring reads of each row a bulk load writes. */
-void tp__sq_capture_begin(capture *c);
+/* Starts keeping what scoring reads of each row a bulk load writes, up to
+ * max_rows (0: the default) rows. */
+void tp__sq_capture_begin(capture *c, size_t max_rows);
 void tp__sq_capture_drop(capture *c);
 /* The row just written as `id`; a row out of sequence drops the capture. */
 void tp__sq_capture_row(capture *c, int64_t id, const event_cols *e);

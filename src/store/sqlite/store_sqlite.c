@@ -2029,7 +2029,7 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 	}
 	tp__strset_init(&bk->seen);
 	tp__sq_defer_init(&bk->defer);
-	tp__sq_capture_begin(&s->capture);
+	tp__sq_capture_begin(&s->capture, s->capture_max_rows);
 	bk->active = 1;
 	*entered = 1;
 	return TP_OK;
