@@ -511,15 +511,23 @@ static void cols_of(const tp_event_row *row, event_cols *c)
 	memcpy(c->text + EC_CLICK, ev->click_id, sizeof ev->click_id);
 }
 
+/* The capture holds a bulk load's rows only: a write of events outside one
+ * (a bulk load queues its updates, and the capture mirrors them) outdates it. */
+static void outdates_capture(tp_store *b)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	if (!s->bulk.active)
+		tp__sq_capture_drop(&s->capture);
+}
+
 static tp_status s_event_insert(tp_store *b, tp_ctx *ctx, const tp_event_row *row)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	event_cols c;
 	cols_of(row, &c);
-	if (!s->bulk.active) {
-		tp__sq_capture_drop(&s->capture);   /* it holds the bulk load's rows only */
+	outdates_capture(b);
+	if (!s->bulk.active)
 		return tp__sq_event_write(s, ctx, &c);
-	}
 	/* An anonymous row waits for its visitor's identification (defer.c). */
 	tp_status rc = !c.contact_id && c.text[EC_ANONYMOUS_ID] ? tp__sq_defer(s, ctx, &c)
 	                                                        : tp__sq_event_write(s, ctx, &c);
@@ -574,19 +582,9 @@ static tp_status s_events_adopt(tp_store *b, tp_ctx *ctx, const char *anonymous_
 		*moved = 0;
 		if (rc != TP_OK || !spilled)
 			return rc;
-	} else {
-		tp__sq_capture_drop(&s->capture);
 	}
+	outdates_capture(b);
 	return update_events(b, ctx, ST_EVENTS_ADOPT, anonymous_id, 0, contact_id, origin, moved);
-}
-
-/* Outside a bulk load (which queues them, and its capture with them), an
- * update of owners outdates the capture. */
-static void outdates_capture(tp_store *b)
-{
-	sqlite_store *s = (sqlite_store *)b;
-	if (!s->bulk.active)
-		tp__sq_capture_drop(&s->capture);
 }
 
 static tp_status s_events_reassign(tp_store *b, tp_ctx *ctx, int64_t from, int64_t to)
