@@ -36,6 +36,44 @@ static void test_newer_schema_is_refused(void **state)
 	assert_non_null(strstr(tp_ctx_message(f->ctx), "upgrade touchpoint"));
 }
 
+static int64_t page_size_of(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t size = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return size;
+}
+
+/* A new database gets 16 KB pages (docs/PERFORMANCE.md); one made before
+ * keeps its own, since changing it would rewrite the file. */
+static void test_page_size(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(page_size_of(f->path), 16384);
+	char older[sizeof f->path + 8];
+	snprintf(older, sizeof older, "%s.old", f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE t (x);", NULL,
+	                              NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	tp_store *s = NULL;
+	assert_int_equal(tp_store_open_sqlite(f->ctx, older, NULL, TP_OPEN_CREATE, &s), TP_OK);
+	tp_store_close(s);
+	assert_int_equal(page_size_of(older), 4096);
+	char side[sizeof older + 8];
+	snprintf(side, sizeof side, "%s-wal", older);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", older);
+	unlink(side);
+	unlink(older);
+}
+
 static void test_workspaces_are_isolated(void **state)
 {
 	fixture *f = *state;
@@ -180,6 +218,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST_WITH_DB(test_open_rules),
 		TEST_WITH_DB(test_newer_schema_is_refused),
+		TEST_WITH_DB(test_page_size),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
 		TEST_WITH_DB(test_inbox),
