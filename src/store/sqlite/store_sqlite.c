@@ -42,7 +42,7 @@ enum {
 	ST_EVENTS_RESTORE, ST_EVENTS_OF_CONTACT, ST_EVENTS_FOR_SCORING, ST_EVENTS_FOR_SCORING_ALL,
 	ST_VISITOR_GET, ST_VISITOR_INSERT, ST_VISITOR_UPDATE, ST_VISITORS_OF_CONTACT,
 	ST_CONTACT_GET, ST_CONTACT_BY_EMAIL, ST_CONTACT_BY_USER, ST_CONTACT_INSERT,
-	ST_CONTACT_UPDATE, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
+	ST_CONTACT_UPDATE, ST_CONTACT_UPDATE_FIELDS, ST_CONTACTS_LIST, ST_CONTACTS_MERGED_INTO,
 	ST_ERASE_CONTACT, ST_ERASE_EVENTS, ST_ERASE_VISITORS, ST_ERASE_NOTES, ST_ERASE_MERGES,
 	ST_ACCOUNT_GET, ST_ACCOUNT_BY_DOMAIN, ST_ACCOUNT_BY_GROUP, ST_ACCOUNT_INSERT,
 	ST_ACCOUNT_UPDATE, ST_ACCOUNTS_LIST,
@@ -149,6 +149,15 @@ static const char *const sql_text[ST__COUNT] = {
 		" email = ?6, user_id = ?7, first_name = ?8, last_name = ?9, title = ?10, phone = ?11,"
 		" company = ?12, country = ?13, lead_source = ?14, owner = ?15, stage = ?16,"
 		" source_channel = ?17, consent = ?18 WHERE workspace_id = ?1 AND id = ?19",
+	/* The same write when no indexed column changes: an UPDATE that names an
+	 * indexed column rewrites that index's entry even when the value stays,
+	 * and most writes (traits, stage, owner) keep a contact's keys. */
+	[ST_CONTACT_UPDATE_FIELDS] =
+		"UPDATE contact SET created_at = ?4, updated_at = ?5, first_name = ?8, last_name = ?9,"
+		" title = ?10, phone = ?11, company = ?12, country = ?13, lead_source = ?14,"
+		" owner = ?15, stage = ?16, source_channel = ?17, consent = ?18"
+		" WHERE workspace_id = ?1 AND id = ?19 AND account_id IS ?2 AND merged_into IS ?3"
+		" AND email IS ?6 AND user_id IS ?7",
 	[ST_CONTACTS_LIST] = "SELECT " CONTACT_COLS " FROM contact WHERE workspace_id = ?1"
 		" AND (?2 IS NULL OR stage = ?2) AND (?3 OR merged_into IS NULL)"
 		" AND (?4 = 0 OR account_id = ?4) AND id > ?5 AND (?6 IS NULL OR owner = ?6)"
@@ -844,13 +853,8 @@ static tp_status s_contact_find(tp_store *b, tp_ctx *ctx, tp_contact_key key, co
 	               key == TP_KEY_EMAIL ? ST_CONTACT_BY_EMAIL : ST_CONTACT_BY_USER, value, id);
 }
 
-static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
+static void bind_contact(sqlite3_stmt *st, const tp_contact *c)
 {
-	sqlite_store *s = (sqlite_store *)b;
-	tp_status rc;
-	sqlite3_stmt *st = stmt(s, ctx, c->id ? ST_CONTACT_UPDATE : ST_CONTACT_INSERT, &rc);
-	if (!st)
-		return rc;
 	tp__sq_bind_id(st, 2, c->account_id);
 	tp__sq_bind_id(st, 3, c->merged_into);
 	sqlite3_bind_int64(st, 4, c->created_at);
@@ -870,6 +874,25 @@ static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 	bind_opt(st, 18, c->consent);
 	if (c->id)
 		sqlite3_bind_int64(st, 19, c->id);
+}
+
+static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
+{
+	sqlite_store *s = (sqlite_store *)b;
+	tp_status rc;
+	sqlite3_stmt *st;
+	if (c->id) {
+		/* No row changed: a key did (or there is no such contact). */
+		if (!(st = stmt(s, ctx, ST_CONTACT_UPDATE_FIELDS, &rc)))
+			return rc;
+		bind_contact(st, c);
+		if ((rc = tp__sq_exec(s, ctx, st, "contact write")) != TP_OK ||
+		    sqlite3_changes(s->db) > 0)
+			return rc;
+	}
+	if (!(st = stmt(s, ctx, c->id ? ST_CONTACT_UPDATE : ST_CONTACT_INSERT, &rc)))
+		return rc;
+	bind_contact(st, c);
 	rc = tp__sq_exec(s, ctx, st, "contact write");
 	if (rc == TP_OK && !c->id)
 		c->id = sqlite3_last_insert_rowid(s->db);
