@@ -289,13 +289,34 @@ static int take_score(void *user, const tp_score_row *r)
 	return 0;
 }
 
+/* The lines of text in reverse order, in place. */
+static void reverse_lines(char *text)
+{
+	size_t len = strlen(text);
+	char *copy = malloc(len + 1), *at = text;
+	assert_non_null(copy);
+	memcpy(copy, text, len + 1);
+	for (char *end = copy + len; end > copy;) {
+		char *start = end - 1;   /* end is past a line's '\n' */
+		while (start > copy && start[-1] != '\n')
+			start--;
+		memcpy(at, start, (size_t)(end - start));
+		at += end - start;
+		end = start;
+	}
+	free(copy);
+}
+
 /* Imports a demo world, then rescores it all with tp_score_recompute: every
  * score must come out the same. bulk 0: chunks of 3 calls, states reloaded
  * from the store between commits; bulk 1: one transaction, after which every
- * contact replays in the scorer's one ordered pass. */
-static void import_scores_equal_a_rebuild(fixture *f, int bulk)
+ * contact replays in the scorer's one ordered pass; reversed, the lines come
+ * last first, so each contact's events reach that pass in reverse time. */
+static void import_scores_equal_a_rebuild(fixture *f, int bulk, int reversed)
 {
 	char *text = demo_text(f, 300, 7, 120);
+	if (reversed)
+		reverse_lines(text);
 	tp_import_stats st;
 	assert_int_equal(import_mode(f, NULL, text, 0, bulk, &st, NULL), TP_OK);
 	free(text);
@@ -329,12 +350,17 @@ static void import_scores_equal_a_rebuild(fixture *f, int bulk)
 
 static void incremental_scores_equal_a_rebuild(void **state)
 {
-	import_scores_equal_a_rebuild(*state, 0);
+	import_scores_equal_a_rebuild(*state, 0, 0);
 }
 
 static void bulk_load_scores_equal_a_rebuild(void **state)
 {
-	import_scores_equal_a_rebuild(*state, 1);
+	import_scores_equal_a_rebuild(*state, 1, 0);
+}
+
+static void bulk_load_in_reverse_scores_equal_a_rebuild(void **state)
+{
+	import_scores_equal_a_rebuild(*state, 1, 1);
 }
 
 /* A contact's stored fit is its fit when the import commits: here its
@@ -438,6 +464,7 @@ int main(void)
 		TEST_WITH_DB(crossing_exactly_the_threshold_makes_an_mql),
 		TEST_WITH_DB(incremental_scores_equal_a_rebuild),
 		TEST_WITH_DB(bulk_load_scores_equal_a_rebuild),
+		TEST_WITH_DB(bulk_load_in_reverse_scores_equal_a_rebuild),
 		cmocka_unit_test(the_stored_fit_is_the_fit_at_the_commit),
 		TEST_WITH_DB(winning_an_opportunity_makes_customers),
 		cmocka_unit_test(auc_counts_ties_as_half),
