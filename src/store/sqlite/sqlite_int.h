@@ -82,6 +82,7 @@ typedef struct sqlite_store {
 	tp_store base;
 	sqlite3 *db;
 	sqlite3_stmt *st[TP__SQ_CORE_SLOTS];   /* store_sqlite.c's */
+	uint64_t event_params_set;   /* the event insert's parameters bound non-NULL */
 	tp_arena scratch;   /* strings of records handed out; reset per call */
 	char *workspace_name;
 	bulk_state bulk;
