@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "helpers.h"
+#include "store/sqlite/schema.h"
 
 static void test_open_rules(void **state)
 {
@@ -36,6 +37,17 @@ static void test_newer_schema_is_refused(void **state)
 	assert_non_null(strstr(tp_ctx_message(f->ctx), "upgrade touchpoint"));
 }
 
+/* A database file and its WAL sides. */
+static void remove_db(const char *path)
+{
+	char side[128];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	unlink(path);
+}
+
 static int64_t page_size_of(const char *path)
 {
 	sqlite3 *db;
@@ -66,12 +78,56 @@ static void test_page_size(void **state)
 	assert_int_equal(tp_store_open_sqlite(f->ctx, older, NULL, TP_OPEN_CREATE, &s), TP_OK);
 	tp_store_close(s);
 	assert_int_equal(page_size_of(older), 4096);
-	char side[sizeof older + 8];
-	snprintf(side, sizeof side, "%s-wal", older);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", older);
-	unlink(side);
-	unlink(older);
+	remove_db(older);
+}
+
+/* A database made before migration 10, with an event, takes it on open:
+ * the event's message id is still found, and the two event indexes lead
+ * with their key. */
+static void test_migration_10_keeps_events(void **state)
+{
+	fixture *f = *state;
+	char older[sizeof f->path + 8];
+	snprintf(older, sizeof older, "%s.v9", f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY,"
+	                              " description TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < tp__sqlite_migration_count && tp__sqlite_migrations[i].version <= 9; i++)
+		assert_int_equal(sqlite3_exec(db, tp__sqlite_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9;"
+	                              " INSERT INTO workspace VALUES (1, 'default', 'USD', 0);"
+	                              " INSERT INTO event (workspace_id, message_id, ts, received_at, call,"
+	                              " type, channel) VALUES (1, 'm-1', 0, 0, 'track', 'other', 'Direct')",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	tp_store *s = NULL;
+	assert_int_equal(tp_store_open_sqlite(f->ctx, older, NULL, TP_OPEN_EXISTING, &s), TP_OK);
+	int exists = 0;
+	assert_int_equal(s->ops->event_exists(s, f->ctx, "m-1", &exists), TP_OK);
+	assert_true(exists);
+	assert_int_equal(s->ops->event_exists(s, f->ctx, "m-2", &exists), TP_OK);
+	assert_false(exists);
+	tp_store_close(s);
+	assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM"
+	                                    " sqlite_master WHERE name IN ('event_message', 'event_anonymous')"
+	                                    " ORDER BY name)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	                    "CREATE INDEX event_anonymous ON event(anonymous_id, workspace_id)"
+	                    " WHERE contact_id IS NULL;"
+	                    "CREATE UNIQUE INDEX event_message ON event(message_id, workspace_id)");
+	sqlite3_finalize(st);
+	/* The message id is still unique in its workspace. */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO event (workspace_id, message_id, ts,"
+	                                  " received_at, call, type, channel) VALUES"
+	                                  " (1, 'm-1', 0, 0, 'track', 'other', 'Direct')",
+	                                  NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	remove_db(older);
 }
 
 static void test_workspaces_are_isolated(void **state)
@@ -219,6 +275,7 @@ int main(void)
 		TEST_WITH_DB(test_open_rules),
 		TEST_WITH_DB(test_newer_schema_is_refused),
 		TEST_WITH_DB(test_page_size),
+		TEST_WITH_DB(test_migration_10_keeps_events),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
 		TEST_WITH_DB(test_inbox),
