@@ -82,8 +82,8 @@ static void test_page_size(void **state)
 }
 
 /* A database made before migration 10, with an event, takes it on open:
- * the event's message id is still found, and the two event indexes lead
- * with their key. */
+ * the event's message id is still found, and the event indexes lead with
+ * their key. */
 static void test_migration_10_keeps_events(void **state)
 {
 	fixture *f = *state;
@@ -113,12 +113,14 @@ static void test_migration_10_keeps_events(void **state)
 	assert_int_equal(sqlite3_open(older, &db), SQLITE_OK);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM"
-	                                    " sqlite_master WHERE name IN ('event_message', 'event_anonymous')"
+	                                    " sqlite_master WHERE name LIKE 'event\\_%' ESCAPE '\\'"
 	                                    " ORDER BY name)", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0),
 	                    "CREATE INDEX event_anonymous ON event(anonymous_id, workspace_id)"
 	                    " WHERE contact_id IS NULL;"
+	                    "CREATE INDEX event_contact ON event(contact_id, workspace_id, ts)"
+	                    " WHERE contact_id IS NOT NULL;"
 	                    "CREATE UNIQUE INDEX event_message ON event(message_id, workspace_id)");
 	sqlite3_finalize(st);
 	/* The message id is still unique in its workspace. */
