@@ -2,6 +2,7 @@
  * journal for a first load), synchronous=FULL so that a returned commit
  * survives power loss; every statement prepared once and cached; every
  * value bound, never spliced into SQL. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2330,6 +2331,17 @@ static tp_status find_workspace(sqlite_store *s, tp_ctx *ctx, const char *name, 
 	return TP_OK;
 }
 
+/* Debian's SQLite is built without lookaside memory, so every statement
+ * step mallocs a few times (its record, its cursors); with memory statistics
+ * on, each malloc and free also takes a process-wide mutex. Nothing here
+ * reads the statistics. Only possible before SQLite initializes: if
+ * something else in the process started it first, the call is refused and
+ * the statistics stay on. */
+static void sqlite_process_config(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *workspace,
                                tp_open_mode mode, tp_store **out)
 {
@@ -2346,6 +2358,8 @@ tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *worksp
 		goto out;
 	}
 	s->base.workspace = s->workspace_name;
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	pthread_once(&configured, sqlite_process_config);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 		    (mode == TP_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
