@@ -69,6 +69,32 @@ static void test_b2b_channels_and_case(void **state)
 	expect("GOOGLE", "CPC", "X", "Paid Search");            /* case-insensitive */
 }
 
+/* Names back to channels, as stored rows are read: any case, nothing else. */
+static void test_channel_from_name(void **state)
+{
+	(void)state;
+	for (int i = 0; i < TP_CH__COUNT; i++) {
+		char shout[64];
+		const char *name = tp_channel_name((tp_channel)i);
+		size_t n = strlen(name);
+		assert_true(n < sizeof shout);
+		for (size_t k = 0; k <= n; k++)
+			shout[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 32 : name[k]);
+		tp_channel ch = TP_CH__COUNT;
+		assert_int_equal(tp_channel_from_name(name, &ch), 0);
+		assert_int_equal(ch, i);
+		ch = TP_CH__COUNT;
+		assert_int_equal(tp_channel_from_name(shout, &ch), 0);
+		assert_int_equal(ch, i);
+	}
+	tp_channel ch;
+	assert_int_equal(tp_channel_from_name("paid search", &ch), 0);
+	assert_int_equal(ch, TP_CH_PAID_SEARCH);
+	assert_int_equal(tp_channel_from_name("", &ch), -1);
+	assert_int_equal(tp_channel_from_name("Paid Searches", &ch), -1);
+	assert_int_equal(tp_channel_from_name("aid Search", &ch), -1);
+}
+
 static void test_site_matching(void **state)
 {
 	(void)state;
@@ -139,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ga4_rules),
 		cmocka_unit_test(test_b2b_channels_and_case),
+		cmocka_unit_test(test_channel_from_name),
 		cmocka_unit_test(test_site_matching),
 		cmocka_unit_test(test_traffic_sources),
 	};
