@@ -2374,7 +2374,7 @@ tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *worksp
 	/* 16 KB pages for a new database (an existing one keeps its own): an
 	 * event row is ~400 bytes and is read in runs (a timeline, a report's
 	 * scan), and a bulk load writes and sorts a quarter as many pages: 1M
-	 * events load 1.1x faster than with 4 KB (docs/PERFORMANCE.md). It must
+	 * events load 1.07x faster than with 4 KB (docs/PERFORMANCE.md). It must
 	 * precede the first write, which setting WAL is.
 	 * WAL lets readers (reports, the dashboard) run while an import writes;
 	 * synchronous=FULL makes every commit durable when it returns. */
