@@ -11,6 +11,7 @@
 #include "core/i64map.h"
 #include "core/strmap.h"
 #include "core/text.h"
+#include "store/records.h"
 #include "touchpoint/email.h"
 #include "identity/identity_int.h"
 #include "touchpoint/identity.h"
@@ -204,12 +205,7 @@ static tp_status load_contact(tp_identity *id, tp_ctx *ctx, int64_t cid, tp_cont
 		return rc;
 	if (!found)
 		return tp_ctx_fail(ctx, TP_ERR_NOT_FOUND, "contact", "no contact with id %" PRId64, cid);
-	const char **fields[] = {&out->email, &out->user_id, &out->first_name, &out->last_name,
-		&out->title, &out->phone, &out->company, &out->country, &out->lead_source,
-		&out->owner, &out->source_channel};
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		*fields[i] = keep(id, *fields[i]);
-	return TP_OK;
+	return tp__contact_copy_texts(&id->arena, out) == 0 ? TP_OK : nomem(ctx);
 }
 
 static tp_status save_contact(tp_identity *id, tp_ctx *ctx, tp_contact *c)

@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/text.h"
+#include "store/records.h"
 #include "touchpoint/lifecycle.h"
 
 /* Position along the funnel; side states have none. */
@@ -133,16 +134,6 @@ tp_status tp_assign_owner(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
 
 /* A contact record's strings copied into `a`: store records live only until
  * the next store call, and a move makes several. */
-static int copy_contact(tp_arena *a, tp_contact *c)
-{
-	const char **f[] = {&c->email, &c->user_id, &c->first_name, &c->last_name, &c->title,
-		&c->phone, &c->company, &c->country, &c->lead_source, &c->owner, &c->source_channel};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (*f[i] && !(*f[i] = tp__arena_strndup(a, *f[i], strlen(*f[i]))))
-			return -1;
-	return 0;
-}
-
 tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
                             int64_t contact_id, tp_stage to, int64_t at, const char *actor,
                             const char *reason)
@@ -176,7 +167,7 @@ tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg
 		                   "moving to %s needs a reason (--reason TEXT)", tp_stage_name(to));
 	tp_arena a;
 	tp__arena_init(&a, 1024);
-	if (copy_contact(&a, &c) != 0) {
+	if (tp__contact_copy_texts(&a, &c) != 0) {
 		tp__arena_free(&a);
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	}

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/records.h"
 #include "touchpoint/store.h"
 
 typedef struct setting_copy {
@@ -41,4 +42,14 @@ void tp_store_rollback_quiet(tp_store *s)
 	if (scratch)
 		s->ops->rollback(s, scratch);
 	tp_ctx_destroy(scratch);
+}
+
+int tp__contact_copy_texts(tp_arena *a, tp_contact *c)
+{
+	const char **f[] = {&c->email, &c->user_id, &c->first_name, &c->last_name, &c->title,
+		&c->phone, &c->company, &c->country, &c->lead_source, &c->owner, &c->source_channel};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (*f[i] && !(*f[i] = tp__arena_strndup(a, *f[i], strlen(*f[i]))))
+			return -1;
+	return 0;
 }

@@ -132,6 +132,80 @@ static void test_migration_10_keeps_events(void **state)
 	remove_db(older);
 }
 
+static tp_contact contact_now(fixture *f, int64_t id)
+{
+	tp_contact c;
+	int found = 0;
+	assert_int_equal(f->store->ops->contact_get(f->store, f->ctx, id, &c, &found), TP_OK);
+	assert_true(found);
+	return c;
+}
+
+/* Contacts read or written inside a transaction are answered from memory
+ * the next time (contact_cache.c): each read must still give what the table
+ * holds, through writes, a key's change, an erase, a rollback, and another
+ * connection's write between transactions. */
+static void test_contact_reads_in_a_transaction(void **state)
+{
+	fixture *f = *state;
+	tp_store *s = f->store;
+	assert_int_equal(s->ops->begin(s, f->ctx), TP_OK);
+	tp_contact c = {.email = "ana@acme.com", .first_name = "Ana", .title = "CFO",
+	                .stage = TP_STAGE_LEAD, .consent = -1, .created_at = 1, .updated_at = 1};
+	assert_int_equal(s->ops->contact_put(s, f->ctx, &c), TP_OK);
+	int64_t id = c.id;
+	tp_contact r = contact_now(f, id);
+	assert_string_equal(r.title, "CFO");
+	assert_int_equal(r.consent, -1);
+	assert_int_equal(r.erased_at, 0);
+	r.title = "CEO";                          /* keys kept: the narrow update */
+	r.stage = TP_STAGE_MQL;
+	assert_int_equal(s->ops->contact_put(s, f->ctx, &r), TP_OK);
+	r = contact_now(f, id);
+	assert_string_equal(r.title, "CEO");
+	assert_int_equal(r.stage, TP_STAGE_MQL);
+	r.email = "ana@novalogix.com";            /* a key changes: the full update */
+	assert_int_equal(s->ops->contact_put(s, f->ctx, &r), TP_OK);
+	r = contact_now(f, id);
+	assert_string_equal(r.email, "ana@novalogix.com");
+	assert_string_equal(r.first_name, "Ana");
+	assert_int_equal(s->ops->contact_erase(s, f->ctx, id, 77), TP_OK);
+	r = contact_now(f, id);
+	assert_null(r.email);
+	assert_null(r.first_name);
+	assert_int_equal(r.erased_at, 77);
+	r.title = "gone";                         /* a write after the erase keeps its time */
+	assert_int_equal(s->ops->contact_put(s, f->ctx, &r), TP_OK);
+	r = contact_now(f, id);
+	assert_int_equal(r.erased_at, 77);
+	assert_int_equal(s->ops->commit(s, f->ctx), TP_OK);
+
+	/* A rolled-back write is not read back. */
+	assert_int_equal(s->ops->begin(s, f->ctx), TP_OK);
+	r = contact_now(f, id);
+	r.title = "rolled back";
+	assert_int_equal(s->ops->contact_put(s, f->ctx, &r), TP_OK);
+	assert_string_equal(contact_now(f, id).title, "rolled back");
+	assert_int_equal(s->ops->rollback(s, f->ctx), TP_OK);
+	assert_int_equal(s->ops->begin(s, f->ctx), TP_OK);
+	assert_string_equal(contact_now(f, id).title, "gone");
+	assert_int_equal(s->ops->commit(s, f->ctx), TP_OK);
+
+	/* Another connection writes between two transactions of ours. */
+	assert_int_equal(s->ops->begin(s, f->ctx), TP_OK);
+	assert_string_equal(contact_now(f, id).title, "gone");
+	assert_int_equal(s->ops->commit(s, f->ctx), TP_OK);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(f->path, &other), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+	assert_int_equal(sqlite3_exec(other, "UPDATE contact SET title = 'elsewhere'", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(s->ops->begin(s, f->ctx), TP_OK);
+	assert_string_equal(contact_now(f, id).title, "elsewhere");
+	assert_int_equal(s->ops->commit(s, f->ctx), TP_OK);
+}
+
 static void test_workspaces_are_isolated(void **state)
 {
 	fixture *f = *state;
@@ -278,6 +352,7 @@ int main(void)
 		TEST_WITH_DB(test_newer_schema_is_refused),
 		TEST_WITH_DB(test_page_size),
 		TEST_WITH_DB(test_migration_10_keeps_events),
+		TEST_WITH_DB(test_contact_reads_in_a_transaction),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
 		TEST_WITH_DB(test_inbox),

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "core/arena.h"
+#include "core/i64map.h"
 #include "core/strmap.h"
 #include "core/strset.h"
 #include "touchpoint/store.h"
@@ -68,6 +69,17 @@ typedef struct capture {
 	tp_arena texts;              /* list's strings */
 } capture;
 
+/* The contacts this connection read or wrote in its open transaction
+ * (contact_cache.c): while it holds the transaction no one else changes
+ * them, so a second read is answered without SQLite. */
+typedef struct contact_cache {
+	tp_i64map index;             /* contact id → index in rows + 1; 0 forgotten */
+	tp_contact *rows;            /* texts in `texts` */
+	size_t n, cap;
+	tp_arena texts;
+	size_t text_bytes;
+} contact_cache;
+
 typedef struct bulk_state {
 	int active;
 	tp_strset seen;          /* message ids inserted during the load */
@@ -90,6 +102,7 @@ typedef struct sqlite_store {
 	int rollback_journal;   /* out of WAL for a first load (s_bulk_prepare) */
 	size_t defer_budget;    /* bytes of rows a bulk load holds back; 0: the default */
 	capture capture;        /* a bulk load's rows, until its transaction ends */
+	contact_cache contacts; /* until the transaction ends */
 	size_t capture_max_rows;   /* 0: the default */
 	sqlite3_stmt *nurture_st[TP__SQ_NURTURE_SLOTS];   /* nurture.c's */
 } sqlite_store;
@@ -116,6 +129,15 @@ void tp__sq_capture_row(capture *c, int64_t id, const event_cols *e);
 void tp__sq_capture_update(capture *c, int adopt, int64_t from, int64_t to);
 /* events_for_scoring_all from the capture; *served is 0 when there is none. */
 tp_status tp__sq_capture_scan(capture *c, tp_ctx *ctx, tp_touch_fn fn, void *user, int *served);
+void tp__sq_contact_cache_init(contact_cache *c);
+/* Forgets every contact (at the end of a transaction); keeps no memory. */
+void tp__sq_contact_cache_drop(contact_cache *c);
+/* The contact as this transaction last read or wrote it; NULL when not kept. */
+const tp_contact *tp__sq_contact_cache_get(const contact_cache *c, int64_t id);
+/* Keeps a copy of the contact as it now stands in the table; when out of
+ * memory or over the budget, forgets all instead (it is only a cache). */
+void tp__sq_contact_cache_keep(contact_cache *c, const tp_contact *row);
+void tp__sq_contact_cache_forget(contact_cache *c, int64_t id);
 /* The visitor + 1 that anonymous_id's rows were held back under; 0 none. */
 uint32_t tp__sq_defer_visitor(const defer_state *d, const char *anonymous_id);
 void tp__sq_defer_init(defer_state *d);

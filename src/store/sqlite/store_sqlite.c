@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/strmap.h"
+#include "store/records.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_int.h"
 #include "touchpoint/store.h"
@@ -407,7 +408,11 @@ static tp_status exec_simple(tp_store *base, tp_ctx *ctx, int which, const char 
 	return st ? tp__sq_exec(s, ctx, st, what) : rc;
 }
 
-static tp_status s_begin(tp_store *b, tp_ctx *c) { return exec_simple(b, c, ST_BEGIN, "begin"); }
+static tp_status s_begin(tp_store *b, tp_ctx *c)
+{
+	tp__sq_contact_cache_drop(&((sqlite_store *)b)->contacts);
+	return exec_simple(b, c, ST_BEGIN, "begin");
+}
 
 static tp_status s_changed_elsewhere(tp_store *b, tp_ctx *ctx, int *changed)
 {
@@ -425,6 +430,7 @@ static void back_to_wal(sqlite_store *s);
 static tp_status s_commit(tp_store *b, tp_ctx *c)
 {
 	tp__sq_capture_drop(&((sqlite_store *)b)->capture);
+	tp__sq_contact_cache_drop(&((sqlite_store *)b)->contacts);
 	tp_status rc = exec_simple(b, c, ST_COMMIT, "commit");
 	if (rc == TP_OK)
 		back_to_wal((sqlite_store *)b);
@@ -440,6 +446,7 @@ static tp_status s_rollback(tp_store *b, tp_ctx *c)
 	/* The dropped indexes come back with the rollback: DDL is transactional. */
 	bulk_clear(&s->bulk);
 	tp__sq_capture_drop(&s->capture);
+	tp__sq_contact_cache_drop(&s->contacts);
 	/* Unless SQLite already rolled back (e.g. after SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(s->db))
 		rc = exec_simple(b, c, ST_ROLLBACK, "rollback");
@@ -842,6 +849,14 @@ static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact 
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
 	tp__arena_reset(&s->scratch);
+	int in_transaction = !sqlite3_get_autocommit(s->db);
+	const tp_contact *kept = in_transaction ? tp__sq_contact_cache_get(&s->contacts, id) : NULL;
+	if (kept) {
+		*out = *kept;
+		*found = 1;
+		return tp__contact_copy_texts(&s->scratch, out) == 0
+		       ? TP_OK : tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	}
 	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACT_GET, &rc);
 	if (!st)
 		return rc;
@@ -853,6 +868,8 @@ static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact 
 	else if (r != SQLITE_DONE)
 		rc = tp__sq_fail(s, ctx, "contact lookup");
 	sqlite3_reset(st);
+	if (rc == TP_OK && *found && in_transaction)
+		tp__sq_contact_cache_keep(&s->contacts, out);
 	return rc;
 }
 
@@ -901,19 +918,41 @@ static void bind_contact(sqlite3_stmt *st, const tp_contact *c)
 		sqlite3_bind_int64(st, 19, c->id);
 }
 
+/* What contact_get reads back after c was written: the row as the table
+ * holds it (erased_at is not written: an update keeps the kept one). */
+static void keep_written_contact(sqlite_store *s, const tp_contact *c, int inserted)
+{
+	const tp_contact *before = tp__sq_contact_cache_get(&s->contacts, c->id);
+	if (sqlite3_get_autocommit(s->db) || (!inserted && !before)) {
+		tp__sq_contact_cache_forget(&s->contacts, c->id);
+		return;
+	}
+	tp_contact row = *c;
+	row.erased_at = inserted ? 0 : before->erased_at;
+	if (row.consent < 0)
+		row.consent = -1;
+	if ((unsigned)row.stage >= TP_STAGE__COUNT)   /* written as "?", read as a lead */
+		row.stage = TP_STAGE_LEAD;
+	tp__sq_contact_cache_keep(&s->contacts, &row);
+}
+
 static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp_status rc;
 	sqlite3_stmt *st;
+	int inserted = !c->id;
 	if (c->id) {
 		/* No row changed: a key did (or there is no such contact). */
 		if (!(st = stmt(s, ctx, ST_CONTACT_UPDATE_FIELDS, &rc)))
 			return rc;
 		bind_contact(st, c);
-		if ((rc = tp__sq_exec(s, ctx, st, "contact write")) != TP_OK ||
-		    sqlite3_changes(s->db) > 0)
+		if ((rc = tp__sq_exec(s, ctx, st, "contact write")) != TP_OK)
 			return rc;
+		if (sqlite3_changes(s->db) > 0) {
+			keep_written_contact(s, c, 0);
+			return rc;
+		}
 	}
 	if (!(st = stmt(s, ctx, c->id ? ST_CONTACT_UPDATE : ST_CONTACT_INSERT, &rc)))
 		return rc;
@@ -921,6 +960,10 @@ static tp_status s_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 	rc = tp__sq_exec(s, ctx, st, "contact write");
 	if (rc == TP_OK && !c->id)
 		c->id = sqlite3_last_insert_rowid(s->db);
+	if (rc == TP_OK && sqlite3_changes(s->db) > 0)
+		keep_written_contact(s, c, inserted);
+	else
+		tp__sq_contact_cache_forget(&s->contacts, c->id);
 	return rc;
 }
 
@@ -953,6 +996,7 @@ static tp_status s_contact_erase(tp_store *b, tp_ctx *ctx, int64_t id, int64_t a
 {
 	sqlite_store *s = (sqlite_store *)b;
 	tp__sq_capture_drop(&s->capture);
+	tp__sq_contact_cache_forget(&s->contacts, id);
 	static const int steps[] = {ST_ERASE_CONTACT, ST_ERASE_EVENTS, ST_ERASE_VISITORS,
 	                            ST_ERASE_NOTES, ST_ERASE_MERGES};
 	tp_status rc = TP_OK;
@@ -2119,6 +2163,7 @@ static void s_close(tp_store *b)
 	sqlite_store *s = (sqlite_store *)b;
 	bulk_clear(&s->bulk);
 	tp__sq_capture_drop(&s->capture);
+	tp__sq_contact_cache_drop(&s->contacts);
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	back_to_wal(s);
@@ -2351,6 +2396,7 @@ tp_status tp_store_open_sqlite(tp_ctx *ctx, const char *path, const char *worksp
 	if (!s)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	tp__arena_init(&s->scratch, 16 * 1024);
+	tp__sq_contact_cache_init(&s->contacts);
 	s->base.ops = &sqlite_ops;
 	tp_status rc = TP_OK;
 	if (!(s->workspace_name = strdup(workspace))) {

@@ -1,0 +1,13 @@
+/* Copies of the records a store hands out, whose texts live only until the
+ * next call on the store, for callers that keep them longer. */
+#ifndef TP_STORE_RECORDS_H
+#define TP_STORE_RECORDS_H
+
+#include "core/arena.h"
+#include "touchpoint/model.h"
+
+/* Copies the contact's texts into the arena, in place. Returns 0, or -1 when
+ * out of memory (some texts then still point where they did). */
+int tp__contact_copy_texts(tp_arena *a, tp_contact *c);
+
+#endif
