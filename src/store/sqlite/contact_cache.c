@@ -15,8 +15,9 @@
 #include "store/records.h"
 #include "store/sqlite/sqlite_int.h"
 
-/* Beyond it the cache starts again: texts copied on every write add up. */
-enum { TEXT_BUDGET = 64 * 1024 * 1024 };
+/* Beyond them the cache starts again: texts copied on every write add up,
+ * and a load of a million people would keep a million rows (150 MB). */
+enum { TEXT_BUDGET = 64 * 1024 * 1024, MAX_ROWS = 1 << 18 };
 
 void tp__sq_contact_cache_init(contact_cache *c)
 {
@@ -56,6 +57,8 @@ void tp__sq_contact_cache_keep(contact_cache *c, const tp_contact *row)
 {
 	int64_t at = 0;
 	(void)tp__i64map_get(&c->index, row->id, &at);
+	if (!at && c->n >= MAX_ROWS)
+		tp__sq_contact_cache_drop(c);
 	if (!at && tp__grow((void **)&c->rows, &c->cap, c->n + 1, sizeof *c->rows) != 0) {
 		tp__sq_contact_cache_drop(c);
 		return;
