@@ -132,8 +132,6 @@ tp_status tp_assign_owner(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
 	return TP_OK;
 }
 
-/* A contact record's strings copied into `a`: store records live only until
- * the next store call, and a move makes several. */
 tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg,
                             int64_t contact_id, tp_stage to, int64_t at, const char *actor,
                             const char *reason)
@@ -165,6 +163,8 @@ tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg
 	if (kind == TP_MOVE_SIDE && (!reason || !*reason))
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "reason",
 		                   "moving to %s needs a reason (--reason TEXT)", tp_stage_name(to));
+	/* The record's texts live only until the next store call, and a move
+	 * makes several. */
 	tp_arena a;
 	tp__arena_init(&a, 1024);
 	if (tp__contact_copy_texts(&a, &c) != 0) {

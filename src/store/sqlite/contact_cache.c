@@ -28,8 +28,6 @@ void tp__sq_contact_cache_init(contact_cache *c)
 
 void tp__sq_contact_cache_drop(contact_cache *c)
 {
-	if (!c->n && !c->index.len)
-		return;
 	tp__i64map_free(&c->index);
 	free(c->rows);
 	tp__arena_free(&c->texts);
