@@ -205,7 +205,7 @@ static tp_status load_contact(tp_identity *id, tp_ctx *ctx, int64_t cid, tp_cont
 		return rc;
 	if (!found)
 		return tp_ctx_fail(ctx, TP_ERR_NOT_FOUND, "contact", "no contact with id %" PRId64, cid);
-	return tp__contact_copy_texts(&id->arena, out) == 0 ? TP_OK : nomem(ctx);
+	return tp__contact_copy_texts(&id->arena, out) >= 0 ? TP_OK : nomem(ctx);
 }
 
 static tp_status save_contact(tp_identity *id, tp_ctx *ctx, tp_contact *c)

@@ -167,7 +167,7 @@ tp_status tp_lifecycle_move(tp_ctx *ctx, tp_store *s, const tp_score_config *cfg
 	 * makes several. */
 	tp_arena a;
 	tp__arena_init(&a, 1024);
-	if (tp__contact_copy_texts(&a, &c) != 0) {
+	if (tp__contact_copy_texts(&a, &c) < 0) {
 		tp__arena_free(&a);
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	}

@@ -3,11 +3,14 @@
 #ifndef TP_STORE_RECORDS_H
 #define TP_STORE_RECORDS_H
 
+#include <stddef.h>
+
 #include "core/arena.h"
 #include "touchpoint/model.h"
 
-/* Copies the contact's texts into the arena, in place. Returns 0, or -1 when
- * out of memory (some texts then still point where they did). */
-int tp__contact_copy_texts(tp_arena *a, tp_contact *c);
+/* Copies the contact's texts into the arena, in place. Returns the bytes
+ * copied, or -1 when out of memory (some texts then still point where they
+ * did). */
+ptrdiff_t tp__contact_copy_texts(tp_arena *a, tp_contact *c);
 
 #endif

@@ -44,12 +44,18 @@ void tp_store_rollback_quiet(tp_store *s)
 	tp_ctx_destroy(scratch);
 }
 
-int tp__contact_copy_texts(tp_arena *a, tp_contact *c)
+ptrdiff_t tp__contact_copy_texts(tp_arena *a, tp_contact *c)
 {
 	const char **f[] = {&c->email, &c->user_id, &c->first_name, &c->last_name, &c->title,
 		&c->phone, &c->company, &c->country, &c->lead_source, &c->owner, &c->source_channel};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (*f[i] && !(*f[i] = tp__arena_strndup(a, *f[i], strlen(*f[i]))))
+	ptrdiff_t bytes = 0;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (!*f[i])
+			continue;
+		size_t n = strlen(*f[i]);
+		if (!(*f[i] = tp__arena_strndup(a, *f[i], n)))
 			return -1;
-	return 0;
+		bytes += (ptrdiff_t)n + 1;
+	}
+	return bytes;
 }

@@ -40,17 +40,6 @@ const tp_contact *tp__sq_contact_cache_get(const contact_cache *c, int64_t id)
 	return tp__i64map_get(&c->index, id, &at) && at ? &c->rows[at - 1] : NULL;
 }
 
-static size_t text_bytes(const tp_contact *row)
-{
-	const char *const f[] = {row->email, row->user_id, row->first_name, row->last_name,
-		row->title, row->phone, row->company, row->country, row->lead_source, row->owner,
-		row->source_channel};
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		n += f[i] ? strlen(f[i]) + 1 : 0;
-	return n;
-}
-
 void tp__sq_contact_cache_keep(contact_cache *c, const tp_contact *row)
 {
 	int64_t at = 0;
@@ -62,8 +51,8 @@ void tp__sq_contact_cache_keep(contact_cache *c, const tp_contact *row)
 		return;
 	}
 	tp_contact copy = *row;
-	c->text_bytes += text_bytes(row);
-	if (c->text_bytes > TEXT_BUDGET || tp__contact_copy_texts(&c->texts, &copy) != 0) {
+	ptrdiff_t copied = tp__contact_copy_texts(&c->texts, &copy);
+	if (copied < 0 || (c->text_bytes += (size_t)copied) > TEXT_BUDGET) {
 		tp__sq_contact_cache_drop(c);
 		return;
 	}

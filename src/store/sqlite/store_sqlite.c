@@ -854,7 +854,7 @@ static tp_status s_contact_get(tp_store *b, tp_ctx *ctx, int64_t id, tp_contact 
 	if (kept) {
 		*out = *kept;
 		*found = 1;
-		return tp__contact_copy_texts(&s->scratch, out) == 0
+		return tp__contact_copy_texts(&s->scratch, out) >= 0
 		       ? TP_OK : tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	}
 	sqlite3_stmt *st = stmt(s, ctx, ST_CONTACT_GET, &rc);
