@@ -481,36 +481,93 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 	return -1;
 }
 
-/* Marks key (kn bytes, no NUL inside) in out when it is one of keys[]. */
-static void pick_key(const char *key, size_t kn, int value, const char *const *keys, int n,
-                     int *out)
+/* A name's slot: its first two, middle and last byte and its length,
+ * mixed by mult ("country" and "company" differ only in the middle,
+ * "file_name" and "form_name" in the second). */
+static inline unsigned jkey_hash(const char *s, size_t n, uint64_t mult)
 {
-	char first = kn ? key[0] : '\0';
-	for (int i = 0; i < n; i++)
-		if (keys[i][0] == first && strncmp(keys[i], key, kn) == 0 && keys[i][kn] == '\0') {
-			if (out[i] < 0)
-				out[i] = value;
-			return;
-		}
+	if (n == 0)
+		return 0;
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t x = u[0] | (uint64_t)u[n > 1] << 8 | (uint64_t)u[n / 2] << 16 |
+	             (uint64_t)u[n - 1] << 24 | (uint64_t)(n & 0xffff) << 32;
+	return (unsigned)((x * mult) >> 57);
 }
 
-void tp__jtok_pick(const tp_jtok *d, int obj, const char *const *keys, int n, int *out)
+int tp__jkeys_init(tp_jkeys *k, const char *const *names, int n)
 {
-	for (int i = 0; i < n; i++)
-		out[i] = -1;
+	memset(k, 0, sizeof *k);
+	if (n < 0 || n > TP_JKEYS_MAX)
+		return -1;
+	k->names = names;
+	k->n = n;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (len > 0xffff)
+			return -1;
+		k->len[i] = (unsigned short)len;
+		for (int j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0)
+				return -1;
+	}
+	/* Odd multipliers from a fixed sequence until no two names share a
+	 * slot: tens of tries for 32 names in 128 slots. Names alike in those
+	 * bytes and length share a slot under any: such a set is compared name
+	 * by name. */
+	uint64_t mult = UINT64_C(0x9E3779B97F4A7C15);
+	for (int tries = 0; tries < 4096; tries++, mult = mult * UINT64_C(6364136223846793005) + 1) {
+		mult |= 1;
+		memset(k->slot, -1, sizeof k->slot);
+		int clash = 0;
+		for (int i = 0; i < n && !clash; i++) {
+			unsigned h = jkey_hash(names[i], k->len[i], mult);
+			clash = k->slot[h] >= 0;
+			k->slot[h] = (signed char)i;
+		}
+		if (!clash) {
+			k->mult = mult;
+			return 0;
+		}
+	}
+	k->linear = 1;
+	return 0;
+}
+
+/* Marks name s (kn bytes, no NUL inside) in out when it is one of keys. */
+static inline void pick_name(const tp_jkeys *keys, const char *s, size_t kn, int value, int *out)
+{
+	int i;
+	if (keys->linear) {
+		for (i = 0; i < keys->n; i++)
+			if (keys->len[i] == kn && memcmp(keys->names[i], s, kn) == 0)
+				break;
+		if (i == keys->n)
+			return;
+	} else {
+		i = keys->slot[jkey_hash(s, kn, keys->mult)];
+		if (i < 0 || keys->len[i] != kn || memcmp(keys->names[i], s, kn) != 0)
+			return;
+	}
+	if (out[i] < 0)
+		out[i] = value;
+}
+
+void tp__jtok_pick(const tp_jtok *d, int obj, const tp_jkeys *keys, int *out)
+{
+	memset(out, -1, (size_t)keys->n * sizeof *out);
 	if (tp__jtok_type(d, obj) != TP_J_OBJECT)
 		return;
 	int members = d->tok[obj].size;
 	for (int k = obj + 1, m = 0; m < members; m++, k = d->tok[k].next) {
 		const tp_jnode *t = &d->tok[k];
 		if (!(t->flags & ESCAPED)) {
-			pick_key(d->text + t->start, (size_t)(t->end - t->start), k + 1, keys, n, out);
+			pick_name(keys, d->text + t->start, (size_t)(t->end - t->start), k + 1, out);
 			continue;
 		}
 		char small[256], *buf;
 		long kn = unescaped_key(d, k, small, sizeof small, &buf);
 		if (kn >= 0)
-			pick_key(buf, (size_t)kn, k + 1, keys, n, out);
+			pick_name(keys, buf, (size_t)kn, k + 1, out);
 		if (buf && buf != small)
 			free(buf);
 	}

@@ -4,6 +4,7 @@
  * Group, Alias); snake_case trait variants are accepted as well. */
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,52 +182,39 @@ static int page_text(item_state *st, const int *from_props, const int *from_page
 	            : item_text(st, from_page[key], "context.page", page_keys[key], max, 0, out);
 }
 
+/* A call's member names. */
+enum call_key {
+	CK_TYPE, CK_MESSAGE_ID, CK_ANONYMOUS_ID, CK_USER_ID, CK_PREVIOUS_ID, CK_GROUP_ID, CK_EVENT,
+	CK_NAME, CK_CONTEXT, CK_PROPERTIES, CK_TRAITS,
+	CK_BATCH,    /* a record's, not a call's */
+	CK_TIME,     /* timestamp, originalTimestamp, sentAt, receivedAt */
+	CK__COUNT = CK_TIME + 4
+};
+static const char *const call_keys[CK__COUNT] = {
+	"type", "messageId", "anonymousId", "userId", "previousId", "groupId", "event", "name",
+	"context", "properties", "traits", "batch",
+	"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
+
 /* The members of a call, found in one pass over the object: looking each
  * up by name would scan the members once per field. The first of duplicate
  * keys wins, as with cJSON_GetObjectItem. -1: absent. */
 typedef struct call_members {
-	int type, message_id, anonymous_id, user_id, previous_id, group_id;
-	int event, name, context, properties, traits;
-	int batch;     /* a record's, not a call's */
-	int time[4];   /* timestamp, originalTimestamp, sentAt, receivedAt */
+	int at[CK__COUNT];
 } call_members;
 
-static const char *const time_keys[4] = {"timestamp", "originalTimestamp", "sentAt", "receivedAt"};
+/* What a call's context holds that the parse reads. */
+enum context_key { XK_TRAITS, XK_PAGE, XK_CAMPAIGN, XK__COUNT };
+static const char *const context_keys[XK__COUNT] = {"traits", "page", "campaign"};
+
+/* context.campaign: Segment names utm_campaign "name"; click ids follow. */
+enum { CAMPAIGN_KEYS = TP_UTM__COUNT + TP_CLICK__COUNT };
+static const char *campaign_keys[CAMPAIGN_KEYS] = {"source", "medium", "name", "term", "content"};
+
+static tp_jkeys call_set, context_set, campaign_set, page_set, trait_set;
 
 static void read_members(const tp_jtok *d, int o, call_members *m)
 {
-	memset(m, -1, sizeof *m);
-#define TAKE(field, name)                                          \
-	if (m->field < 0 && tp__jtok_key_eq(d, k, name, sizeof name - 1)) { \
-		m->field = k + 1;                                  \
-		continue;                                          \
-	}
-	for (int k = tp__jtok_first(d, o); k >= 0; k = tp__jtok_next(d, k)) {
-		switch (tp__jtok_key_first(d, k)) {
-		case 't':
-			TAKE(type, "type");
-			TAKE(time[0], "timestamp");
-			TAKE(traits, "traits");
-			break;
-		case 'm': TAKE(message_id, "messageId"); break;
-		case 'a': TAKE(anonymous_id, "anonymousId"); break;
-		case 'u': TAKE(user_id, "userId"); break;
-		case 'p':
-			TAKE(properties, "properties");
-			TAKE(previous_id, "previousId");
-			break;
-		case 'g': TAKE(group_id, "groupId"); break;
-		case 'b': TAKE(batch, "batch"); break;
-		case 'e': TAKE(event, "event"); break;
-		case 'n': TAKE(name, "name"); break;
-		case 'c': TAKE(context, "context"); break;
-		case 'o': TAKE(time[1], "originalTimestamp"); break;
-		case 's': TAKE(time[2], "sentAt"); break;
-		case 'r': TAKE(time[3], "receivedAt"); break;
-		default: break;
-		}
-	}
-#undef TAKE
+	tp__jtok_pick(d, o, &call_set, m->at);
 }
 
 /* A non-negative integer from a number or a numeric string, the value v
@@ -275,6 +263,20 @@ static const char *const trait_keys[TK__COUNT] = {
 	"address", "company", "company_name", "employees", "annualRevenue", "annual_revenue",
 	"consent"};
 
+static pthread_once_t key_sets_once = PTHREAD_ONCE_INIT;
+
+static void prepare_key_sets(void)
+{
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		campaign_keys[TP_UTM__COUNT + i] = tp_click_name((tp_click)i);
+	/* Distinct names in fixed sets: preparing them cannot fail. */
+	tp__jkeys_init(&call_set, call_keys, CK__COUNT);
+	tp__jkeys_init(&context_set, context_keys, XK__COUNT);
+	tp__jkeys_init(&campaign_set, campaign_keys, CAMPAIGN_KEYS);
+	tp__jkeys_init(&page_set, page_keys, PK__COUNT);
+	tp__jkeys_init(&trait_set, trait_keys, TK__COUNT);
+}
+
 /* The first of a trait's spellings that has a text (k2 < 0: one spelling). */
 static int trait_text(item_state *st, const int *v, const char *where, int k1, int k2,
                       const char **out)
@@ -311,7 +313,7 @@ static int parse_traits(item_state *st, int t, const char *where, tp_traits *tr)
 	if (tp__jtok_type(st->d, t) != TP_J_OBJECT)
 		return 0;
 	int member[TK__COUNT];
-	tp__jtok_pick(st->d, t, trait_keys, TK__COUNT, member);
+	tp__jtok_pick(st->d, t, &trait_set, member);
 	const char *email = NULL;
 	if (item_text(st, member[TK_EMAIL], where, "email", TP_MAX_EMAIL_BYTES + 64, 0, &email))
 		return -1;
@@ -500,20 +502,14 @@ static int split_url(item_state *st, tp_event *ev)
 
 static int parse_campaign(item_state *st, int campaign, tp_event *ev)
 {
-	/* Segment names utm_campaign "name" in context.campaign. */
-	static const char *const keys[TP_UTM__COUNT] = {"source", "medium", "name", "term", "content"};
-	/* One pass over the members; the first of duplicate keys wins. */
-	for (int k = tp__jtok_first(st->d, campaign); k >= 0; k = tp__jtok_next(st->d, k)) {
-		const char **slot = NULL, *name = NULL;
-		int lower = 0;
-		for (int i = 0; i < TP_UTM__COUNT && !slot; i++)
-			if (tp__jtok_key_is(st->d, k, keys[i]))
-				slot = &ev->utm[i], lower = 1, name = keys[i];
-		for (int i = 0; i < TP_CLICK__COUNT && !slot; i++)
-			if (tp__jtok_key_is(st->d, k, tp_click_name((tp_click)i)))
-				slot = &ev->click_id[i], name = tp_click_name((tp_click)i);
-		if (slot && !*slot &&
-		    item_text(st, k + 1, "context.campaign", name, TP_MAX_TEXT_BYTES, lower, slot))
+	/* The first of duplicate keys wins, as for every member. */
+	int v[CAMPAIGN_KEYS];
+	tp__jtok_pick(st->d, campaign, &campaign_set, v);
+	for (int i = 0; i < CAMPAIGN_KEYS; i++) {
+		int utm = i < TP_UTM__COUNT;
+		const char **slot = utm ? &ev->utm[i] : &ev->click_id[i - TP_UTM__COUNT];
+		if (v[i] >= 0 &&
+		    item_text(st, v[i], "context.campaign", campaign_keys[i], TP_MAX_TEXT_BYTES, utm, slot))
 			return -1;
 	}
 	return 0;
@@ -539,15 +535,15 @@ static int print_json(item_state *st, int v, const char *field, const char **out
 
 static int parse_time(item_state *st, const call_members *m, int64_t now_ms, int64_t *ts)
 {
-	const char *const *keys = time_keys;
+	const char *const *keys = call_keys + CK_TIME;
 	for (size_t i = 0; i < 4; i++) {
-		tp_jtype type = tp__jtok_type(st->d, m->time[i]);
+		tp_jtype type = tp__jtok_type(st->d, m->at[CK_TIME + i]);
 		if (type == TP_J_NONE || type == TP_J_NULL)
 			continue;
 		if (type != TP_J_STRING)
 			return fail(st, TP_ERR_INVALID, keys[i], "must be an ISO 8601 string");
 		size_t n;
-		const char *text = tp__jtok_str(st->d, m->time[i], st->arena, &n);
+		const char *text = tp__jtok_str(st->d, m->at[CK_TIME + i], st->arena, &n);
 		if (!text)
 			return nomem(st);
 		if (tp_time_parse(text, ts) != 0)
@@ -589,13 +585,13 @@ static char *canonical_text(item_state *st, int o, int own_context)
 static int derive_message_id(item_state *st, int o, const call_members *m, int64_t ts,
                              const char **out)
 {
-	char *text = canonical_text(st, o, m->context >= 0);
+	char *text = canonical_text(st, o, m->at[CK_CONTEXT] >= 0);
 	if (!text)
 		return nomem(st);
 	int timeless = 1;
 	for (size_t i = 0; i < 4; i++)
-		if (tp__jtok_type(st->d, m->time[i]) > TP_J_NONE &&
-		    tp__jtok_type(st->d, m->time[i]) != TP_J_NULL)
+		if (tp__jtok_type(st->d, m->at[CK_TIME + i]) > TP_J_NONE &&
+		    tp__jtok_type(st->d, m->at[CK_TIME + i]) != TP_J_NULL)
 			timeless = 0;
 	unsigned char h[16];
 	crypto_generichash_state hs;
@@ -631,7 +627,7 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 	else
 		read_members(st->d, o, &m);
 	size_t type_len;
-	const char *type = tp__jtok_str(st->d, m.type, st->arena, &type_len);
+	const char *type = tp__jtok_str(st->d, m.at[CK_TYPE], st->arena, &type_len);
 	if (!type && st->call < 0)
 		return fail(st, TP_ERR_INVALID, "type",
 		            "is required: one of identify, track, page, screen, group, alias");
@@ -647,29 +643,31 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 		            call_names[call], call_names[st->call]);
 	ev->call = (tp_call)call;
 
-	if (item_text(st, m.message_id, NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
-	    item_text(st, m.anonymous_id, NULL, "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
-	    item_text(st, m.user_id, NULL, "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
+	if (item_text(st, m.at[CK_MESSAGE_ID], NULL, "messageId", TP_MAX_ID_BYTES, 0, &ev->message_id) ||
+	    item_text(st, m.at[CK_ANONYMOUS_ID], NULL, "anonymousId", TP_MAX_ID_BYTES, 0, &ev->anonymous_id) ||
+	    item_text(st, m.at[CK_USER_ID], NULL, "userId", TP_MAX_ID_BYTES, 0, &ev->user_id) ||
 	    parse_time(st, &m, now_ms, &ev->ts))
 		return -1;
 
 	/* Absent or null is no object; anything else must be one. */
 #define OBJECT_OR_NOTHING(v) \
 	(tp__jtok_type(st->d, v) <= TP_J_OBJECT || tp__jtok_type(st->d, v) == TP_J_NULL)
-	int ctx = m.context >= 0 ? m.context : st->shared_ctx;
+	int ctx = m.at[CK_CONTEXT] >= 0 ? m.at[CK_CONTEXT] : st->shared_ctx;
 	if (!OBJECT_OR_NOTHING(ctx))
 		return fail(st, TP_ERR_INVALID, "context", "must be an object");
-	int props = m.properties;
+	int props = m.at[CK_PROPERTIES];
 	if (!OBJECT_OR_NOTHING(props))
 		return fail(st, TP_ERR_INVALID, "properties", "must be an object");
-	int traits = m.traits;
+	int traits = m.at[CK_TRAITS];
 	if (!OBJECT_OR_NOTHING(traits))
 		return fail(st, TP_ERR_INVALID, "traits", "must be an object");
 #undef OBJECT_OR_NOTHING
+	int in_context[XK__COUNT];
+	tp__jtok_pick(st->d, ctx, &context_set, in_context);
 
 	switch (ev->call) {
 	case TP_CALL_ALIAS:
-		if (item_text(st, m.previous_id, NULL, "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
+		if (item_text(st, m.at[CK_PREVIOUS_ID], NULL, "previousId", TP_MAX_ID_BYTES, 0, &ev->previous_id))
 			return -1;
 		if (!ev->previous_id)
 			return fail(st, TP_ERR_INVALID, "previousId", "is required in an alias call");
@@ -677,7 +675,7 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 			return fail(st, TP_ERR_INVALID, "userId", "is required in an alias call");
 		break;
 	case TP_CALL_GROUP:
-		if (item_text(st, m.group_id, NULL, "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
+		if (item_text(st, m.at[CK_GROUP_ID], NULL, "groupId", TP_MAX_ID_BYTES, 0, &ev->group_id))
 			return -1;
 		if (!ev->group_id)
 			return fail(st, TP_ERR_INVALID, "groupId", "is required in a group call");
@@ -688,12 +686,12 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 			            "a call needs a userId or an anonymousId");
 	}
 	if (ev->call == TP_CALL_TRACK) {
-		if (item_text(st, m.event, NULL, "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (item_text(st, m.at[CK_EVENT], NULL, "event", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 		if (!ev->name)
 			return fail(st, TP_ERR_INVALID, "event", "is required in a track call");
 	} else if (ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN) {
-		if (item_text(st, m.name, NULL, "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
+		if (item_text(st, m.at[CK_NAME], NULL, "name", TP_MAX_TEXT_BYTES, 0, &ev->name))
 			return -1;
 	}
 
@@ -708,8 +706,7 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 			             &ev->traits.company))
 				return -1;
 		}
-	} else if (parse_traits(st, tp__jtok_get(st->d, ctx, "traits"), "context.traits",
-	                        &ev->traits)) {
+	} else if (parse_traits(st, in_context[XK_TRAITS], "context.traits", &ev->traits)) {
 		return -1;
 	}
 	/* A form submitted with an email identifies its sender, like identify. */
@@ -726,9 +723,9 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 	 * call only in context.page, since a track's properties.url is the
 	 * event's own object (the file downloaded, the link followed). */
 	int from_page[PK__COUNT], from_props[PK__COUNT];
-	tp__jtok_pick(st->d, tp__jtok_get(st->d, ctx, "page"), page_keys, PK__COUNT, from_page);
+	tp__jtok_pick(st->d, in_context[XK_PAGE], &page_set, from_page);
 	tp__jtok_pick(st->d, ev->call == TP_CALL_PAGE || ev->call == TP_CALL_SCREEN ? props : -1,
-	              page_keys, PK__COUNT, from_props);
+	              &page_set, from_props);
 	const char *url = NULL, *ref = NULL, *title = NULL;
 	if (page_text(st, from_props, from_page, PK_URL, TP_MAX_URL_BYTES, &url) ||
 	    page_text(st, from_props, from_page, PK_REFERRER, TP_MAX_URL_BYTES, &ref) ||
@@ -737,7 +734,7 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 	ev->url = url;
 	ev->referrer = ref;
 	ev->title = title;
-	if (parse_campaign(st, tp__jtok_get(st->d, ctx, "campaign"), ev))
+	if (parse_campaign(st, in_context[XK_CAMPAIGN], ev))
 		return -1;
 	if (ev->url && (split_url(st, ev) || read_query(st, ev)))
 		return -1;
@@ -771,6 +768,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 {
 	/* -2: not live (a file); -1: live, a batch whose calls name their types. */
 	int live = endpoint_call >= -1, call = endpoint_call < 0 ? -1 : endpoint_call;
+	pthread_once(&key_sets_once, prepare_key_sets);
 	tp__arena_reset(&p->arena);
 	if (len > TP_MAX_LINE_BYTES)
 		return tp_ctx_fail(ctx, TP_ERR_TOO_BIG, "", "record is %zu bytes; the limit is %d",
@@ -783,7 +781,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "", "a record must be a JSON object");
 	call_members top;
 	read_members(d, 0, &top);
-	int batch = top.batch;
+	int batch = top.at[CK_BATCH];
 	if (live && (batch < 0) != (call >= 0))
 		return call >= 0 ? tp_ctx_fail(ctx, TP_ERR_INVALID, "batch", "is for /v1/batch, not /v1/%s",
 		                               call_names[call])
@@ -811,7 +809,7 @@ tp_status tp_segment_parse_live(tp_segment_parser *p, tp_ctx *ctx, const char *j
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, "", "out of memory");
 	/* Batch-level context applies to calls that have none (Segment's HTTP
 	 * API does the same for "context" at the batch level). */
-	int shared_ctx = top.context;
+	int shared_ctx = top.at[CK_CONTEXT];
 	if (tp__jtok_type(d, shared_ctx) != TP_J_OBJECT)
 		shared_ctx = -1;
 	int i = 0;

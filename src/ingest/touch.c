@@ -198,15 +198,13 @@ const char *tp__page_category(const char *path)
 	return "other";
 }
 
-/* The value of the first of keys[0..n) that props has as a non-empty
+/* The value of the first of keys' names that props has as a non-empty
  * string (the first member of each name, as a look-up finds it). */
-#define PROP_KEYS_MAX 16
-static const char *prop_text(const tp_jtok *d, int props, tp_arena *arena,
-                             const char *const *keys, int n)
+static const char *prop_text(const tp_jtok *d, int props, tp_arena *arena, const tp_jkeys *keys)
 {
-	int found[PROP_KEYS_MAX];
-	tp__jtok_pick(d, props, keys, n, found);
-	for (int r = 0; r < n; r++) {
+	int found[TP_JKEYS_MAX];
+	tp__jtok_pick(d, props, keys, found);
+	for (int r = 0; r < keys->n; r++) {
 		size_t len;
 		const char *s = tp__jtok_str(d, found[r], arena, &len);
 		if (s && *s)
@@ -259,17 +257,25 @@ static const char *declared_category(const tp_jtok *d, int props, tp_arena *aren
 	return NULL;
 }
 
+/* The names an asset and a search term go by, in the order they are tried. */
+static const char *const asset_keys[] = {
+	"asset", "file_name", "fileName", "content_name", "form_id", "form_name", "webinar",
+	"webinar_name", "event_name", "video_title", "title", "name"};
+static const char *const term_keys[] = {"query", "term", "search_term", "keyword"};
+static tp_jkeys asset_set, term_set;
+static pthread_once_t key_sets_once = PTHREAD_ONCE_INIT;
+
+static void prepare_key_sets(void)
+{
+	/* Distinct names in fixed sets: preparing them cannot fail. */
+	tp__jkeys_init(&asset_set, asset_keys, sizeof asset_keys / sizeof *asset_keys);
+	tp__jkeys_init(&term_set, term_keys, sizeof term_keys / sizeof *term_keys);
+}
+
 int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *arena,
                        const char **field)
 {
-	static const char *const asset_keys[] = {
-		"asset", "file_name", "fileName", "content_name", "form_id", "form_name", "webinar",
-		"webinar_name", "event_name", "video_title", "title", "name"};
-	static const char *const term_keys[] = {"query", "term", "search_term", "keyword"};
-	enum { ASSET_KEYS = sizeof asset_keys / sizeof *asset_keys,
-	       TERM_KEYS = sizeof term_keys / sizeof *term_keys };
-	_Static_assert(ASSET_KEYS <= PROP_KEYS_MAX && TERM_KEYS <= PROP_KEYS_MAX,
-	               "prop_text picks at most PROP_KEYS_MAX keys");
+	pthread_once(&key_sets_once, prepare_key_sets);
 	*field = NULL;
 	switch (ev->call) {
 	case TP_CALL_IDENTIFY:
@@ -299,7 +305,7 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 	ev->touch = track_touch(ev->name);
 	switch (ev->touch) {
 	case TP_TOUCH_SITE_SEARCH: {
-		const char *term = prop_text(d, props, arena, term_keys, TERM_KEYS);
+		const char *term = prop_text(d, props, arena, &term_set);
 		if (term)
 			ev->search_term = term;
 		break;
@@ -308,11 +314,11 @@ int tp__touch_classify(tp_event *ev, const tp_jtok *d, int props, tp_arena *aren
 		char folded[128];
 		tp__name_fold(ev->name, folded, sizeof folded);
 		ev->video_percent = video_percent(d, props, folded);
-		ev->asset = prop_text(d, props, arena, asset_keys, ASSET_KEYS);
+		ev->asset = prop_text(d, props, arena, &asset_set);
 		break;
 	}
 	default:
-		ev->asset = prop_text(d, props, arena, asset_keys, ASSET_KEYS);
+		ev->asset = prop_text(d, props, arena, &asset_set);
 		break;
 	}
 	return 0;

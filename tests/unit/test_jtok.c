@@ -170,8 +170,10 @@ static void test_pick_is_a_lookup_per_key(void **state)
 	size_t at;
 	assert_true(parses(&d, text, &at));
 	static const char *const keys[] = {"name", "email", "", "title", "na"};
+	tp_jkeys set;
+	assert_int_equal(tp__jkeys_init(&set, keys, 5), 0);
 	int out[5];
-	tp__jtok_pick(&d, 0, keys, 5, out);
+	tp__jtok_pick(&d, 0, &set, out);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(out[i], tp__jtok_get(&d, 0, keys[i]));
 	double x;
@@ -183,9 +185,55 @@ static void test_pick_is_a_lookup_per_key(void **state)
 	assert_int_equal(out[3], -1);
 	assert_int_equal(out[4], -1);
 	/* Not an object: nothing. */
-	tp__jtok_pick(&d, out[0], keys, 5, out);
+	tp__jtok_pick(&d, out[0], &set, out);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(out[i], -1);
+	tp__jtok_free(&d);
+}
+
+/* Names alike in length and first two, middle and last byte are told
+ * apart: "country" and "company" by the hash, a set the hash cannot part
+ * by comparing each name. Duplicate names and too many are refused. */
+static void test_pick_tells_alike_names_apart(void **state)
+{
+	(void)state;
+	tp_jtok d;
+	tp__jtok_init(&d);
+	const char *text = "{\"company\":1,\"country\":2,\"aZbYc\":3,\"aZbWc\":4,\"aQbRc\":5}";
+	size_t at;
+	assert_true(parses(&d, text, &at));
+	static const char *const hashed[] = {"country", "company", "counter", "compact"};
+	static const char *const alike[] = {"aZbWc", "aZbYc", "aZbXc"};
+	tp_jkeys set;
+	int out[4];
+	double x;
+	assert_int_equal(tp__jkeys_init(&set, hashed, 4), 0);
+	assert_false(set.linear);
+	tp__jtok_pick(&d, 0, &set, out);
+	assert_int_equal(tp__jtok_number(&d, out[0], &x), 0);
+	assert_true(x == 2.0);
+	assert_int_equal(tp__jtok_number(&d, out[1], &x), 0);
+	assert_true(x == 1.0);
+	assert_int_equal(out[2], -1);
+	assert_int_equal(out[3], -1);
+	assert_int_equal(tp__jkeys_init(&set, alike, 3), 0);
+	assert_true(set.linear);
+	tp__jtok_pick(&d, 0, &set, out);
+	assert_int_equal(tp__jtok_number(&d, out[0], &x), 0);
+	assert_true(x == 4.0);
+	assert_int_equal(tp__jtok_number(&d, out[1], &x), 0);
+	assert_true(x == 3.0);
+	assert_int_equal(out[2], -1);
+	static const char *const twice[] = {"name", "email", "name"};
+	assert_int_equal(tp__jkeys_init(&set, twice, 3), -1);
+	const char *many[TP_JKEYS_MAX + 1];
+	char names[TP_JKEYS_MAX + 1][8];
+	for (int i = 0; i <= TP_JKEYS_MAX; i++) {
+		snprintf(names[i], sizeof names[i], "k%d", i);
+		many[i] = names[i];
+	}
+	assert_int_equal(tp__jkeys_init(&set, many, TP_JKEYS_MAX), 0);
+	assert_int_equal(tp__jkeys_init(&set, many, TP_JKEYS_MAX + 1), -1);
 	tp__jtok_free(&d);
 }
 
@@ -238,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_compact_keeps_the_value),
 		cmocka_unit_test(test_strings_of_every_length),
 		cmocka_unit_test(test_pick_is_a_lookup_per_key),
+		cmocka_unit_test(test_pick_tells_alike_names_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
