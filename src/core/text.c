@@ -77,6 +77,23 @@ int tp__parse_i64(const char *s, long long *out)
 	return 0;
 }
 
+size_t tp__put_i64(char *out, int64_t v)
+{
+	char digits[20];
+	/* Unsigned, so that INT64_MIN negates without overflow. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, w = 0;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[w++] = '-';
+	while (n)
+		out[w++] = digits[--n];
+	return w;
+}
+
 size_t tp__website_domain(const char *website, char *out, size_t cap)
 {
 	size_t n;

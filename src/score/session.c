@@ -2,7 +2,6 @@
  * state sits in memory (loaded once, updated in O(1) per event) and is
  * written at flush, before the import commits; contacts whose history
  * changed wholesale (adoption, merges) are replayed from the store instead. */
-#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i64map.h"
+#include "core/text.h"
 #include "touchpoint/lifecycle.h"
 #include "touchpoint/scorer.h"
 
@@ -143,11 +143,21 @@ static char *caps_format(const tp_score_cap *caps, int n, char *buf, size_t cap)
 	for (int i = 0; i < n; i++) {
 		if (!caps[i].hits)
 			continue;
-		int w = snprintf(buf + used, cap - used, "%s%d:%" PRId32 ":%" PRId32, used ? "," : "", i,
-		                 caps[i].day, caps[i].hits);
-		if (w < 0 || (size_t)w >= cap - used)
+		/* "i:day:hits", comma-separated; by hand: snprintf was 1.4% of an import. */
+		char entry[64];
+		size_t w = 0;
+		if (used)
+			entry[w++] = ',';
+		w += tp__put_i64(entry + w, i);
+		entry[w++] = ':';
+		w += tp__put_i64(entry + w, caps[i].day);
+		entry[w++] = ':';
+		w += tp__put_i64(entry + w, caps[i].hits);
+		if (w >= cap - used)
 			break;
-		used += (size_t)w;
+		memcpy(buf + used, entry, w);
+		used += w;
+		buf[used] = '\0';
 	}
 	return used ? buf : NULL;
 }

@@ -4,6 +4,7 @@
 #include "core/i64map.h"
 #include "core/strmap.h"
 #include "core/strset.h"
+#include "core/text.h"
 
 static void test_time_parse_and_format(void **state)
 {
@@ -243,6 +244,20 @@ static void test_strmap(void **state)
 	assert_false(tp__strmap_get(&m, "", &v));
 }
 
+/* tp__put_i64 writes what printf's %lld writes, at the extremes too. */
+static void test_put_i64(void **state)
+{
+	(void)state;
+	const int64_t values[] = {0, 7, -7, 10, 1234567890, -1000000, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		char want[32], got[32];
+		snprintf(want, sizeof want, "%lld", (long long)values[i]);
+		size_t n = tp__put_i64(got, values[i]);
+		got[n] = '\0';
+		assert_string_equal(got, want);
+	}
+}
+
 static void test_i64map(void **state)
 {
 	(void)state;
@@ -277,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
+		cmocka_unit_test(test_put_i64),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
