@@ -56,8 +56,8 @@ const char *tp__url_host(const char *url, size_t *len)
 			n -= i;
 			break;
 		}
-	size_t port = strcspn(p, ":");
-	*len = port < n ? port : n;
+	const char *port = memchr(p, ':', n);
+	*len = port ? (size_t)(port - p) : n;
 	return p;
 }
 

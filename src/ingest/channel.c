@@ -363,7 +363,13 @@ void tp_channel_traffic(const tp_channel_rules *rules, const tp_event *ev,
 	out->from_campaign = 0;
 	if (ev->referrer && *ev->referrer) {
 		const char *ref = url_host(ev->referrer, ref_buf, sizeof ref_buf);
-		const char *page = ev->url ? url_host(ev->url, page_buf, sizeof page_buf) : "";
+		/* The parser's host of the page is url_host's, unless a buffer
+		 * would have cut it. */
+		const char *page = "";
+		if (ev->host && strlen(ev->host) < sizeof page_buf)
+			page = strncmp(ev->host, "www.", 4) == 0 ? ev->host + 4 : ev->host;
+		else if (ev->url)
+			page = url_host(ev->url, page_buf, sizeof page_buf);
 		if (*ref && strcmp(ref, page) != 0) {
 			/* A search engine referral is organic search under the engine's
 			 * list name ("google"), as GA4 reports it. */
