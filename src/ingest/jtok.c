@@ -12,8 +12,8 @@
 #define MAX_DEPTH 512
 
 enum {
-	ESCAPED = 1,  /* a string with a backslash: read it through tp__jtok_unescape() */
-	SPACED = 2,   /* a container with whitespace inside: compact it byte by byte */
+	ESCAPED = TP__J_ESCAPED,  /* a string with a backslash: read it through tp__jtok_unescape() */
+	SPACED = 2,               /* a container with whitespace inside: compact it byte by byte */
 };
 
 void tp__jtok_init(tp_jtok *d)
@@ -185,14 +185,15 @@ static int grow(reader *r, size_t at)
 }
 
 /* A new token over text[start..end); its index, or -1 out of memory. */
-static inline int token(reader *r, tp_jtype type, size_t start, size_t end, int parent)
+static inline int token(reader *r, tp_jtype type, size_t start, size_t end, int parent,
+                        unsigned char flags)
 {
 	tp_jtok *d = r->d;
 	if ((unsigned)d->n == d->cap && grow(r, start) != 0)
 		return -1;
 	int i = d->n++;
 	d->tok[i] = (tp_jnode){.start = (int)start, .end = (int)end, .size = 0, .parent = parent,
-	                       .next = i + 1, .type = (unsigned char)type, .flags = 0};
+	                       .next = i + 1, .type = (unsigned char)type, .flags = flags};
 	return i;
 }
 
@@ -255,9 +256,7 @@ static inline __attribute__((always_inline)) int string(reader *r, size_t at, in
 	}
 	if (flags && tp__jtok_unescape(s + at + 1, q - at - 1, NULL) < 0)
 		return bad(r, at);
-	int i = token(r, TP_J_STRING, at + 1, q, parent);
-	if (i >= 0)
-		r->d->tok[i].flags = flags;
+	int i = token(r, TP_J_STRING, at + 1, q, parent, flags);
 	*p = q + 1;
 	return i;
 }
@@ -276,10 +275,21 @@ static int word(reader *r, size_t at, int parent, size_t *p)
 	tp_jtype type = s[at] == 't' ? TP_J_TRUE : s[at] == 'f' ? TP_J_FALSE
 	                : s[at] == 'n' ? TP_J_NULL : TP_J_NUMBER;
 	*p = q;
-	return token(r, type, at, q, parent);
+	return token(r, type, at, q, parent, 0);
 }
 
 static int value(reader *r, int parent, size_t *p);
+
+/* A member's or element's value: strings, the most of them, without the
+ * call to value() (its saved registers were a tenth of the parse). */
+static inline __attribute__((always_inline)) int member_value(reader *r, int parent, size_t *p)
+{
+	size_t at = skip_ws(r, *p);
+	if (at < r->len && r->s[at] == '"')
+		return string(r, at, parent, p);
+	*p = at;
+	return value(r, parent, p);
+}
 
 /* The object or array whose bracket is at `at`. */
 static int container(reader *r, size_t at, int parent, size_t *p)
@@ -289,7 +299,7 @@ static int container(reader *r, size_t at, int parent, size_t *p)
 	char close = object ? '}' : ']';
 	if (++r->depth > MAX_DEPTH)
 		return bad(r, at);
-	int i = token(r, object ? TP_J_OBJECT : TP_J_ARRAY, at, at, parent);
+	int i = token(r, object ? TP_J_OBJECT : TP_J_ARRAY, at, at, parent, 0);
 	if (i < 0)
 		return -1;
 	size_t spaces = r->spaces, q = skip_ws(r, at + 1);
@@ -309,10 +319,10 @@ static int container(reader *r, size_t at, int parent, size_t *p)
 				return bad(r, q);
 			q++;
 			r->d->tok[key].size = 1;
-			if (value(r, key, &q) < 0)
+			if (member_value(r, key, &q) < 0)
 				return -1;
 			r->d->tok[key].next = r->d->n;
-		} else if (value(r, i, &q) < 0) {
+		} else if (member_value(r, i, &q) < 0) {
 			return -1;
 		}
 		size++;
@@ -374,10 +384,6 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 	return 0;
 }
 
-tp_jtype tp__jtok_type(const tp_jtok *d, int v)
-{
-	return v < 0 || v >= d->n ? TP_J_NONE : (tp_jtype)d->tok[v].type;
-}
 
 int tp__jtok_size(const tp_jtok *d, int container)
 {
@@ -481,16 +487,32 @@ int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 	return -1;
 }
 
-/* A name's slot: its first two, middle and last byte and its length,
- * mixed by mult ("country" and "company" differ only in the middle,
- * "file_name" and "form_name" in the second). */
-static inline unsigned jkey_hash(const char *s, size_t n, uint64_t mult)
+/* A name's first 16 bytes as two words, zero past its end: what is
+ * hashed and compared. Words are loaded whole where 16 bytes can be read
+ * (room) and masked; the byte copy gives the same words anywhere. */
+static inline __attribute__((always_inline)) void name_words(const char *s, size_t n, size_t room,
+                                                            uint64_t w[2])
 {
-	if (n == 0)
-		return 0;
-	const unsigned char *u = (const unsigned char *)s;
-	uint64_t x = u[0] | (uint64_t)u[n > 1] << 8 | (uint64_t)u[n / 2] << 16 |
-	             (uint64_t)u[n - 1] << 24 | (uint64_t)(n & 0xffff) << 32;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (room >= 16) {
+		memcpy(w, s, 16);
+		if (n < 16) {
+			w[1] &= n <= 8 ? 0 : (UINT64_C(1) << ((n - 8) * 8)) - 1;
+			if (n < 8)
+				w[0] &= (UINT64_C(1) << (n * 8)) - 1;
+		}
+		return;
+	}
+#endif
+	(void)room;
+	w[0] = w[1] = 0;
+	memcpy(w, s, n < 16 ? n : 16);
+}
+
+/* A name's slot, from its first 16 bytes and its length, mixed by mult. */
+static inline unsigned jkey_hash(const uint64_t w[2], size_t n, uint64_t mult)
+{
+	uint64_t x = w[0] ^ (w[1] * UINT64_C(0x9E3779B97F4A7C15)) ^ n;
 	return (unsigned)((x * mult) >> 57);
 }
 
@@ -506,21 +528,22 @@ int tp__jkeys_init(tp_jkeys *k, const char *const *names, int n)
 		if (len > 0xffff)
 			return -1;
 		k->len[i] = (unsigned short)len;
+		name_words(names[i], len, 0, k->head[i]);
 		for (int j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0)
 				return -1;
 	}
 	/* Odd multipliers from a fixed sequence until no two names share a
-	 * slot: tens of tries for 32 names in 128 slots. Names alike in those
-	 * bytes and length share a slot under any: such a set is compared name
-	 * by name. */
+	 * slot: tens of tries for 32 names in 128 slots. Names alike in their
+	 * first 16 bytes and length share a slot under any: such a set is
+	 * compared name by name. */
 	uint64_t mult = UINT64_C(0x9E3779B97F4A7C15);
 	for (int tries = 0; tries < 4096; tries++, mult = mult * UINT64_C(6364136223846793005) + 1) {
 		mult |= 1;
 		memset(k->slot, -1, sizeof k->slot);
 		int clash = 0;
 		for (int i = 0; i < n && !clash; i++) {
-			unsigned h = jkey_hash(names[i], k->len[i], mult);
+			unsigned h = jkey_hash(k->head[i], k->len[i], mult);
 			clash = k->slot[h] >= 0;
 			k->slot[h] = (signed char)i;
 		}
@@ -533,8 +556,11 @@ int tp__jkeys_init(tp_jkeys *k, const char *const *names, int n)
 	return 0;
 }
 
-/* Marks name s (kn bytes, no NUL inside) in out when it is one of keys. */
-static inline void pick_name(const tp_jkeys *keys, const char *s, size_t kn, int value, int *out)
+/* Marks name s (kn bytes, no NUL inside; room bytes readable) in out
+ * when it is one of keys. */
+static inline __attribute__((always_inline)) void pick_name(const tp_jkeys *keys,
+                                                          const char *s, size_t kn,
+                                                          size_t room, int value, int *out)
 {
 	int i;
 	if (keys->linear) {
@@ -544,8 +570,11 @@ static inline void pick_name(const tp_jkeys *keys, const char *s, size_t kn, int
 		if (i == keys->n)
 			return;
 	} else {
-		i = keys->slot[jkey_hash(s, kn, keys->mult)];
-		if (i < 0 || keys->len[i] != kn || memcmp(keys->names[i], s, kn) != 0)
+		uint64_t w[2];
+		name_words(s, kn, room, w);
+		i = keys->slot[jkey_hash(w, kn, keys->mult)];
+		if (i < 0 || keys->len[i] != kn || w[0] != keys->head[i][0] || w[1] != keys->head[i][1] ||
+		    (kn > 16 && memcmp(keys->names[i] + 16, s + 16, kn - 16) != 0))
 			return;
 	}
 	if (out[i] < 0)
@@ -561,13 +590,14 @@ void tp__jtok_pick(const tp_jtok *d, int obj, const tp_jkeys *keys, int *out)
 	for (int k = obj + 1, m = 0; m < members; m++, k = d->tok[k].next) {
 		const tp_jnode *t = &d->tok[k];
 		if (!(t->flags & ESCAPED)) {
-			pick_name(keys, d->text + t->start, (size_t)(t->end - t->start), k + 1, out);
+			pick_name(keys, d->text + t->start, (size_t)(t->end - t->start),
+			          d->len - (size_t)t->start, k + 1, out);
 			continue;
 		}
 		char small[256], *buf;
 		long kn = unescaped_key(d, k, small, sizeof small, &buf);
 		if (kn >= 0)
-			pick_name(keys, buf, (size_t)kn, k + 1, out);
+			pick_name(keys, buf, (size_t)kn, (size_t)kn, k + 1, out);
 		if (buf && buf != small)
 			free(buf);
 	}
@@ -594,14 +624,6 @@ char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n)
 	/* "\u0000" ends a C string: the text stops there, as with cJSON. */
 	*n = strlen(out);
 	return out;
-}
-
-const char *tp__jtok_raw(const tp_jtok *d, int v, size_t *n)
-{
-	if (tp__jtok_type(d, v) != TP_J_STRING || (d->tok[v].flags & ESCAPED))
-		return NULL;
-	*n = (size_t)(d->tok[v].end - d->tok[v].start);
-	return d->text + d->tok[v].start;
 }
 
 int tp__jtok_number(const tp_jtok *d, int v, double *out)

@@ -58,13 +58,17 @@ void tp__jtok_free(tp_jtok *d);
  * wrong). */
 int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at);
 
-tp_jtype tp__jtok_type(const tp_jtok *d, int v);
+/* Inline: the parse asks a value's type several times per member. */
+static inline tp_jtype tp__jtok_type(const tp_jtok *d, int v)
+{
+	return v < 0 || v >= d->n ? TP_J_NONE : (tp_jtype)d->tok[v].type;
+}
 /* The member `key` of object obj (the first of duplicates), or -1. */
 int tp__jtok_get(const tp_jtok *d, int obj, const char *key);
 /* Member names prepared for tp__jtok_pick: a member's name is found with
- * one table look-up on its length and first two, middle and last byte (a
- * multiplier searched at preparation makes that exact for the set), then
- * one compare, instead of a compare per name. */
+ * one table look-up on its length and first 16 bytes (a multiplier
+ * searched at preparation makes that exact for the set), then one compare
+ * of two words, instead of a compare per name. */
 #define TP_JKEYS_MAX 32
 typedef struct tp_jkeys {
 	const char *const *names;
@@ -72,6 +76,7 @@ typedef struct tp_jkeys {
 	int linear;                    /* no multiplier found: compare each name */
 	uint64_t mult;
 	unsigned short len[TP_JKEYS_MAX];
+	uint64_t head[TP_JKEYS_MAX][2];  /* a name's first 16 bytes, zero-padded */
 	signed char slot[128];         /* a hash's name index, or -1 */
 } tp_jkeys;
 
@@ -103,7 +108,14 @@ char *tp__jtok_str(const tp_jtok *d, int v, tp_arena *a, size_t *n);
 /* A string's text in the input, for a string without escapes (its text
  * is then the input's own): not copied, not terminated, *n its length.
  * NULL when v is not a string or has escapes. */
-const char *tp__jtok_raw(const tp_jtok *d, int v, size_t *n);
+#define TP__J_ESCAPED 1  /* a tp_jnode flag: a string with escapes */
+static inline const char *tp__jtok_raw(const tp_jtok *d, int v, size_t *n)
+{
+	if (tp__jtok_type(d, v) != TP_J_STRING || (d->tok[v].flags & TP__J_ESCAPED))
+		return NULL;
+	*n = (size_t)(d->tok[v].end - d->tok[v].start);
+	return d->text + d->tok[v].start;
+}
 /* A number's value; -1 when v is not a number (or out of memory). */
 int tp__jtok_number(const tp_jtok *d, int v, double *out);
 /* The input's text of a value without insignificant whitespace, in the

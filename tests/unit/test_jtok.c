@@ -191,31 +191,39 @@ static void test_pick_is_a_lookup_per_key(void **state)
 	tp__jtok_free(&d);
 }
 
-/* Names alike in length and first two, middle and last byte are told
- * apart: "country" and "company" by the hash, a set the hash cannot part
- * by comparing each name. Duplicate names and too many are refused. */
+/* Names alike are told apart: "country" and "company" by the hash; names
+ * past 16 bytes by their tail; a set the hash cannot part (the same first
+ * 16 bytes and length) by comparing each name. Duplicate names and too
+ * many are refused. */
 static void test_pick_tells_alike_names_apart(void **state)
 {
 	(void)state;
 	tp_jtok d;
 	tp__jtok_init(&d);
-	const char *text = "{\"company\":1,\"country\":2,\"aZbYc\":3,\"aZbWc\":4,\"aQbRc\":5}";
+	const char *text = "{\"company\":1,\"country\":2,\"originalTimestampY\":3,"
+	                   "\"originalTimestampW\":4,\"originalTimestamp\":5,\"ab\":6}";
 	size_t at;
 	assert_true(parses(&d, text, &at));
-	static const char *const hashed[] = {"country", "company", "counter", "compact"};
-	static const char *const alike[] = {"aZbWc", "aZbYc", "aZbXc"};
+	/* "ab" ends the text: fewer than 16 bytes follow it. */
+	static const char *const hashed[] = {"country", "company", "originalTimestamp",
+	                                     "originalTimestampX", "ab"};
+	static const char *const alike[] = {"originalTimestampW", "originalTimestampY",
+	                                    "originalTimestampX"};
 	tp_jkeys set;
-	int out[4];
+	int out[5];
 	double x;
-	assert_int_equal(tp__jkeys_init(&set, hashed, 4), 0);
+	assert_int_equal(tp__jkeys_init(&set, hashed, 5), 0);
 	assert_false(set.linear);
 	tp__jtok_pick(&d, 0, &set, out);
-	assert_int_equal(tp__jtok_number(&d, out[0], &x), 0);
-	assert_true(x == 2.0);
-	assert_int_equal(tp__jtok_number(&d, out[1], &x), 0);
-	assert_true(x == 1.0);
-	assert_int_equal(out[2], -1);
-	assert_int_equal(out[3], -1);
+	const double want[5] = {2, 1, 5, -1, 6};
+	for (int i = 0; i < 5; i++) {
+		if (want[i] < 0) {
+			assert_int_equal(out[i], -1);
+			continue;
+		}
+		assert_int_equal(tp__jtok_number(&d, out[i], &x), 0);
+		assert_true(x == want[i]);
+	}
 	assert_int_equal(tp__jkeys_init(&set, alike, 3), 0);
 	assert_true(set.linear);
 	tp__jtok_pick(&d, 0, &set, out);
