@@ -6,12 +6,6 @@
 
 #include "core/arena.h"
 
-struct tp_arena_chunk {
-	tp_arena_chunk *next;
-	size_t size, used;
-	_Alignas(16) unsigned char data[];
-};
-
 void tp__arena_init(tp_arena *a, size_t chunk_size)
 {
 	a->head = NULL;
@@ -47,33 +41,17 @@ void tp__arena_reset(tp_arena *a)
 	a->head = keep;
 }
 
-void *tp__arena_alloc(tp_arena *a, size_t n)
+void *tp__arena_alloc_chunk(tp_arena *a, size_t n)
 {
-	n = (n + 15) & ~(size_t)15;
-	tp_arena_chunk *c = a->head;
-	if (!c || c->size - c->used < n) {
-		size_t size = n > a->chunk_size ? n : a->chunk_size;
-		c = malloc(sizeof *c + size);
-		if (!c)
-			return NULL;
-		c->size = size;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-	}
-	void *p = c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-char *tp__arena_strndup(tp_arena *a, const char *s, size_t n)
-{
-	char *p = tp__arena_alloc(a, n + 1);
-	if (!p)
+	size_t size = n > a->chunk_size ? n : a->chunk_size;
+	tp_arena_chunk *c = malloc(sizeof *c + size);
+	if (!c)
 		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	c->size = size;
+	c->used = n;
+	c->next = a->head;
+	a->head = c;
+	return c->data;
 }
 
 int tp__arena_owns(const tp_arena *a, const void *p)
