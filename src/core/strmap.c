@@ -95,21 +95,37 @@ static int grow(tp_strmap *m)
 	return 0;
 }
 
-int tp__strmap_put(tp_strmap *m, const char *key, int64_t value)
+/* key's slot, added (value 0) when absent; NULL when out of memory. */
+static tp_strmap_slot *slot_of(tp_strmap *m, const char *key)
 {
 	if ((m->len + 1) * 2 > m->cap && grow(m) != 0)
-		return -1;
+		return NULL;
 	uint64_t h = tp__hash_str(key);
 	tp_strmap_slot *s = find(m->slots, m->cap, key, h);
 	if (!s->key) {
 		size_t n = strlen(key);
 		char *copy = tp__arena_strndup(&m->keys, key, n);
 		if (!copy)
-			return -1;
+			return NULL;
 		s->key = copy;
 		s->hash = h;
+		s->value = 0;
 		m->len++;
 	}
+	return s;
+}
+
+int tp__strmap_put(tp_strmap *m, const char *key, int64_t value)
+{
+	tp_strmap_slot *s = slot_of(m, key);
+	if (!s)
+		return -1;
 	s->value = value;
 	return 0;
+}
+
+const char *tp__strmap_intern(tp_strmap *m, const char *key)
+{
+	tp_strmap_slot *s = slot_of(m, key);
+	return s ? s->key : NULL;
 }

@@ -26,6 +26,9 @@ void tp__strmap_free(tp_strmap *m);
 int tp__strmap_get(const tp_strmap *m, const char *key, int64_t *value);
 /* Inserts or replaces; returns 0, or -1 when out of memory. */
 int tp__strmap_put(tp_strmap *m, const char *key, int64_t value);
+/* The map's own copy of key, added (with value 0) when absent: one copy
+ * of each of many repeated strings. NULL when out of memory. */
+const char *tp__strmap_intern(tp_strmap *m, const char *key);
 /* A hint that key will be looked up soon: starts loading its slot. */
 void tp__strmap_prefetch(const tp_strmap *m, const char *key);
 uint64_t tp__hash_str(const char *s);

@@ -34,6 +34,7 @@ struct tp_identity {
 	tp_arena arena;
 	tp_strmap by_email, by_user, by_domain, by_group;
 	tp_strmap by_anon;           /* anonymous id → visitor index + 1 */
+	tp_strmap interned;          /* visit sources, media and campaigns */
 	tp_i64map contacts;          /* contact id → index into centries */
 	contact_entry *centries;
 	size_t clen, ccap;
@@ -53,6 +54,7 @@ static void caches_init(tp_identity *id)
 	tp__strmap_init(&id->by_domain);
 	tp__strmap_init(&id->by_group);
 	tp__strmap_init(&id->by_anon);
+	tp__strmap_init(&id->interned);
 	tp__i64map_init(&id->contacts);
 	id->clen = id->vlen = id->dlen = 0;
 }
@@ -65,6 +67,7 @@ static void caches_free(tp_identity *id)
 	tp__strmap_free(&id->by_domain);
 	tp__strmap_free(&id->by_group);
 	tp__strmap_free(&id->by_anon);
+	tp__strmap_free(&id->interned);
 	tp__i64map_free(&id->contacts);
 }
 
@@ -554,9 +557,9 @@ static tp_status visitor_of(tp_identity *id, tp_ctx *ctx, const char *anon, int6
 		v->landing_url = keep(id, v->landing_url);
 		for (int i = 0; i < TP_CLICK__COUNT; i++)
 			v->click_id[i] = keep(id, v->click_id[i]);
-		v->visit_source = keep(id, v->visit_source);
-		v->visit_medium = keep(id, v->visit_medium);
-		v->visit_campaign = keep(id, v->visit_campaign);
+		v->visit_source = tp__identity_intern(id, v->visit_source);
+		v->visit_medium = tp__identity_intern(id, v->visit_medium);
+		v->visit_campaign = tp__identity_intern(id, v->visit_campaign);
 	} else {
 		e->v.anonymous_id = keep(id, anon);
 		e->v.first_seen = e->v.last_seen = at;
@@ -605,6 +608,11 @@ tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor 
 const char *tp__identity_keep(tp_identity *id, const char *s)
 {
 	return keep(id, s);
+}
+
+const char *tp__identity_intern(tp_identity *id, const char *s)
+{
+	return s ? tp__strmap_intern(&id->interned, s) : NULL;
 }
 
 /* ---- resolution -------------------------------------------------------- */

@@ -21,5 +21,8 @@ void tp__identity_prefetch(tp_identity *id, const char *anon);
 tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor *v);
 /* Copies s into the identity's arena, where visitor strings must live. */
 const char *tp__identity_keep(tp_identity *id, const char *s);
+/* As tp__identity_keep, one copy per distinct text: for a visit's source,
+ * medium and campaign, a few hundred texts over millions of visits. */
+const char *tp__identity_intern(tp_identity *id, const char *s);
 
 #endif

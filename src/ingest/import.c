@@ -191,9 +191,9 @@ static tp_status assign_channel(tp_importer *imp, tp_ctx *ctx, const tp_event *e
 	} else if (external || page || ev->url) {
 		row->channel = classify(imp, t.source, t.medium, t.campaign);
 		v->visit_channel = row->channel;
-		v->visit_source = tp__identity_keep(imp->identity, t.source);
-		v->visit_medium = tp__identity_keep(imp->identity, t.medium);
-		v->visit_campaign = campaign_set ? tp__identity_keep(imp->identity, t.campaign) : NULL;
+		v->visit_source = tp__identity_intern(imp->identity, t.source);
+		v->visit_medium = tp__identity_intern(imp->identity, t.medium);
+		v->visit_campaign = campaign_set ? tp__identity_intern(imp->identity, t.campaign) : NULL;
 		if (!v->visit_source || !v->visit_medium)
 			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	} else {

@@ -244,6 +244,35 @@ static void test_strmap(void **state)
 	assert_false(tp__strmap_get(&m, "", &v));
 }
 
+/* An interned text is the map's one copy: the same pointer each time,
+ * equal to the text, and a put keeps it while changing the value. */
+static void test_strmap_intern(void **state)
+{
+	(void)state;
+	tp_strmap m;
+	tp__strmap_init(&m);
+	char text[16];
+	snprintf(text, sizeof text, "google");
+	const char *one = tp__strmap_intern(&m, text);
+	assert_non_null(one);
+	assert_ptr_not_equal(one, text);
+	assert_string_equal(one, "google");
+	snprintf(text, sizeof text, "bing");
+	assert_string_equal(one, "google");  /* a copy, not the caller's buffer */
+	const char *other = tp__strmap_intern(&m, text);
+	assert_ptr_not_equal(other, one);
+	assert_ptr_equal(tp__strmap_intern(&m, "google"), one);
+	assert_int_equal(m.len, 2);
+	int64_t v = -1;
+	assert_true(tp__strmap_get(&m, "google", &v));
+	assert_int_equal(v, 0);
+	assert_int_equal(tp__strmap_put(&m, "google", 7), 0);
+	assert_ptr_equal(tp__strmap_intern(&m, "google"), one);
+	assert_true(tp__strmap_get(&m, "google", &v));
+	assert_int_equal(v, 7);
+	tp__strmap_free(&m);
+}
+
 /* tp__put_i64 writes what printf's %lld writes, at the extremes too. */
 static void test_put_i64(void **state)
 {
@@ -290,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_csv_writer_neutralises_formulas),
 		cmocka_unit_test(test_status_table),
 		cmocka_unit_test(test_strmap),
+		cmocka_unit_test(test_strmap_intern),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
 		cmocka_unit_test(test_put_i64),

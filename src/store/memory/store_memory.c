@@ -32,6 +32,13 @@ static const char *keep(mem_store *m, const char *s)
 	return s ? tp__arena_strndup(&m->strings, s, strlen(s)) : NULL;
 }
 
+/* s kept, reusing the copy a row held before when the text is the same:
+ * a contact is written again as its events come in, mostly unchanged. */
+static const char *keep_again(mem_store *m, const char *held, const char *s)
+{
+	return held && s && strcmp(held, s) == 0 ? held : keep(m, s);
+}
+
 static tp_status nomem(tp_ctx *ctx)
 {
 	return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
@@ -95,15 +102,18 @@ static tp_status m_visitor_get(tp_store *b, tp_ctx *ctx, const char *anon, tp_vi
 static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 {
 	mem_store *m = M(b);
+	const char *held = NULL;
 	if (!v->id) {
 		if (tp__grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
 			return nomem(ctx);
 		v->id = (int64_t)++m->n_visitors;
 		if (tp__strmap_put(&m->anons, v->anonymous_id, v->id - 1))
 			return nomem(ctx);
+	} else {
+		held = m->visitors[v->id - 1].anonymous_id;
 	}
 	tp_visitor copy = *v;
-	copy.anonymous_id = keep(m, v->anonymous_id);
+	copy.anonymous_id = keep_again(m, held, v->anonymous_id);
 	m->visitors[v->id - 1] = copy;
 	return TP_OK;
 }
@@ -129,17 +139,23 @@ static tp_status m_contact_find(tp_store *b, tp_ctx *ctx, tp_contact_key key, co
 static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 {
 	mem_store *m = M(b);
+	tp_contact held = {0};
 	if (!c->id) {
 		if (tp__grow((void **)&m->contacts, &m->cap_contacts, m->n_contacts + 1, sizeof *c))
 			return nomem(ctx);
 		c->id = (int64_t)++m->n_contacts;
+	} else {
+		held = m->contacts[c->id - 1];
 	}
 	tp_contact copy = *c;
 	const char **f[] = {&copy.email, &copy.user_id, &copy.first_name, &copy.last_name,
 		&copy.title, &copy.phone, &copy.company, &copy.country, &copy.lead_source, &copy.owner,
 		&copy.source_channel};
+	const char *was[] = {held.email, held.user_id, held.first_name, held.last_name, held.title,
+		held.phone, held.company, held.country, held.lead_source, held.owner,
+		held.source_channel};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		*f[i] = keep(m, *f[i]);
+		*f[i] = keep_again(m, was[i], *f[i]);
 	m->contacts[c->id - 1] = copy;
 	if ((c->email && tp__strmap_put(&m->emails, c->email, c->id)) ||
 	    (c->user_id && tp__strmap_put(&m->users, c->user_id, c->id)))
