@@ -244,6 +244,41 @@ static void test_strmap(void **state)
 	assert_false(tp__strmap_get(&m, "", &v));
 }
 
+/* The hash's tail read as one overlapping word mixes the same bytes as
+ * reading them one at a time: the hash, written out plainly, agrees at
+ * every length and alignment. */
+static uint64_t plain_hash(const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (size_t at = 0; at < n; at += 8) {
+		uint64_t w = 0;
+		for (size_t i = 0; i < 8 && at + i < n; i++)
+			w |= (uint64_t)(unsigned char)s[at + i] << (8 * i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+static void test_hash_tail(void **state)
+{
+	(void)state;
+	char buf[64];
+	for (size_t offset = 0; offset < 8; offset++)
+		for (size_t len = 0; len <= 40; len++) {
+			for (size_t i = 0; i < len; i++)
+				buf[offset + i] = (char)(0x21 + (i * 7 + offset) % 90);
+			buf[offset + len] = '\0';
+			assert_true(tp__hash_str(buf + offset) == plain_hash(buf + offset));
+		}
+}
+
 /* An interned text is the map's one copy: the same pointer each time,
  * equal to the text, and a put keeps it while changing the value. */
 static void test_strmap_intern(void **state)
@@ -320,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_status_table),
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_strmap_intern),
+		cmocka_unit_test(test_hash_tail),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
 		cmocka_unit_test(test_put_i64),
