@@ -59,4 +59,11 @@ int tp__arena_owns(const tp_arena *a, const void *p);
  * random, and with 4 KB pages each one also misses the TLB. */
 void *tp__table_calloc(size_t n, size_t size);
 
+/* malloc for a block of TP_HUGE_MIN bytes or more that is asked to sit on
+ * huge pages before it is touched: a bulk load fills hundreds of MB, and
+ * each first touch of a 4 KB page is a fault (in a virtual machine some
+ * 5 us). Freed with free(). Only a hint: without it the block is the same. */
+#define TP_HUGE_MIN ((size_t)8 << 20)
+void *tp__malloc_huge(size_t bytes);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 
 void tp__buf_init(tp_buf *b, size_t max)
@@ -25,6 +26,21 @@ void tp__buf_reset(tp_buf *b)
 		b->data[0] = '\0';
 }
 
+/* realloc, except that a big block moves to memory asked to sit on huge
+ * pages (tp__malloc_huge) before anything touches it. */
+static void *grow_block(void *old, size_t old_bytes, size_t bytes)
+{
+	if (bytes < TP_HUGE_MIN)
+		return realloc(old, bytes);
+	void *p = tp__malloc_huge(bytes);
+	if (!p)
+		return NULL;
+	if (old_bytes)
+		memcpy(p, old, old_bytes);
+	free(old);
+	return p;
+}
+
 static int reserve(tp_buf *b, size_t n)
 {
 	if (b->max && b->len + n > b->max)
@@ -34,7 +50,7 @@ static int reserve(tp_buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + n + 1)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
+	char *p = grow_block(b->data, b->data ? b->len + 1 : 0, cap);
 	if (!p)
 		return -1;
 	b->data = p;
@@ -63,7 +79,7 @@ int tp__grow(void **arr, size_t *cap, size_t need, size_t size)
 			return -1;
 		n *= 2;
 	}
-	void *p = realloc(*arr, n * size);
+	void *p = grow_block(*arr, *cap * size, n * size);
 	if (!p)
 		return -1;
 	*arr = p;

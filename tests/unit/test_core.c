@@ -1,6 +1,8 @@
 /* Core helpers: time, e-mail normalization, CSV in and out, status table. */
 #include "helpers.h"
 
+#include "core/arena.h"
+#include "core/buf.h"
 #include "core/i64map.h"
 #include "core/strmap.h"
 #include "core/strset.h"
@@ -244,6 +246,45 @@ static void test_strmap(void **state)
 	assert_false(tp__strmap_get(&m, "", &v));
 }
 
+/* Arrays and buffers that pass TP_HUGE_MIN move to new memory by hand:
+ * every element and byte written before comes along, at each doubling. */
+static void test_big_growth_keeps_contents(void **state)
+{
+	(void)state;
+	int64_t *arr = NULL;
+	size_t cap = 0, n = 3 * TP_HUGE_MIN / sizeof *arr;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(tp__grow((void **)&arr, &cap, i + 1, sizeof *arr), 0);
+		arr[i] = (int64_t)(i * 7 + 1);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (arr[i] != (int64_t)(i * 7 + 1))
+			fail_msg("element %zu lost", i);
+	free(arr);
+	tp_buf b;
+	tp__buf_init(&b, 0);
+	char chunk[4096];
+	for (size_t i = 0; i < sizeof chunk; i++)
+		chunk[i] = (char)('a' + i % 26);
+	size_t rounds = 3 * TP_HUGE_MIN / sizeof chunk;
+	for (size_t r = 0; r < rounds; r++)
+		assert_int_equal(tp__buf_add(&b, chunk, sizeof chunk), 0);
+	assert_int_equal(b.len, rounds * sizeof chunk);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] != (char)('a' + i % sizeof chunk % 26))
+			fail_msg("byte %zu lost", i);
+	assert_int_equal(b.data[b.len], '\0');
+	tp__buf_free(&b);
+	/* A growing arena's texts stay where they were put. */
+	tp_arena a;
+	tp__arena_init(&a, 1024);
+	char *first = tp__arena_strndup(&a, "first", 5);
+	for (size_t i = 0; i < 40000; i++)
+		assert_non_null(tp__arena_alloc(&a, 1000));
+	assert_string_equal(first, "first");
+	tp__arena_free(&a);
+}
+
 /* The hash's tail read as one overlapping word mixes the same bytes as
  * reading them one at a time: the hash, written out plainly, agrees at
  * every length and alignment. */
@@ -356,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_strmap_intern),
 		cmocka_unit_test(test_hash_tail),
+		cmocka_unit_test(test_big_growth_keeps_contents),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
 		cmocka_unit_test(test_put_i64),
