@@ -235,7 +235,7 @@ static void test_pick_tells_alike_names_apart(void **state)
 	static const char *const twice[] = {"name", "email", "name"};
 	assert_int_equal(tp__jkeys_init(&set, twice, 3), -1);
 	const char *many[TP_JKEYS_MAX + 1];
-	char names[TP_JKEYS_MAX + 1][8];
+	char names[TP_JKEYS_MAX + 1][16];
 	for (int i = 0; i <= TP_JKEYS_MAX; i++) {
 		snprintf(names[i], sizeof names[i], "k%d", i);
 		many[i] = names[i];
