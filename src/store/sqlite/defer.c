@@ -12,7 +12,9 @@
 #include "core/buf.h"
 #include "store/sqlite/sqlite_int.h"
 
-enum { CHUNK_BYTES = 1 << 20 };
+/* Emptied chunks kept for the next (outside the budget): freed, each new
+ * one was 256 page faults. */
+enum { CHUNK_BYTES = 1 << 20, SPARE_CHUNKS = 4 };
 /* Holds every adoption of the demo's 1M-event load (docs/PERFORMANCE.md). */
 #define DEFAULT_BUDGET ((size_t)16 << 20)
 
@@ -48,6 +50,10 @@ void tp__sq_defer_free(defer_state *d)
 		next = c->newer;
 		free(c);
 	}
+	for (defer_chunk *c = d->spare, *next; c; c = next) {
+		next = c->newer;
+		free(c);
+	}
 	tp__strmap_free(&d->index);
 	free(d->visitors);
 	memset(d, 0, sizeof *d);
@@ -64,7 +70,13 @@ static void unlink_chunk(defer_state *d, defer_chunk *c)
 	else
 		d->newest = c->older;
 	d->bytes -= c->cap;
-	free(c);
+	if (d->n_spare < SPARE_CHUNKS) {
+		c->newer = d->spare;
+		d->spare = c;
+		d->n_spare++;
+	} else {
+		free(c);
+	}
 }
 
 /* A row leaves the chunk; an empty chunk other than the one being filled goes. */
@@ -121,8 +133,16 @@ static tp_status room(sqlite_store *s, tp_ctx *ctx, size_t need, defer_chunk **o
 	/* The chunk that was being filled may have been emptied by adoptions. */
 	if (d->newest && !d->newest->live)
 		unlink_chunk(d, d->newest);
-	defer_chunk *c = malloc(sizeof *c + cap);
-	if (!c)
+	defer_chunk *c = d->spare;
+	if (c) {
+		d->spare = c->newer;
+		d->n_spare--;
+		if (c->cap != cap) {   /* a chunk made for one big row */
+			free(c);
+			c = NULL;
+		}
+	}
+	if (!c && !(c = malloc(sizeof *c + cap)))
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	memset(c, 0, sizeof *c);
 	c->older = d->newest;

@@ -52,6 +52,8 @@ typedef struct defer_state {
 	size_t n_visitors, cap_visitors;
 	defer_chunk *oldest, *newest;
 	size_t bytes;                /* in chunks */
+	defer_chunk *spare;          /* emptied chunks kept for the next ones */
+	size_t n_spare;
 } defer_state;
 
 /* What a bulk load wrote that scoring reads (capture.c). */
