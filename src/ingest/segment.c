@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/text.h"
@@ -626,18 +627,27 @@ static int parse_call(item_state *st, int o, const call_members *known, int64_t 
 		m = *known;
 	else
 		read_members(st->d, o, &m);
+	/* The type as the input spells it, without a copy, when it has no escape. */
 	size_t type_len;
-	const char *type = tp__jtok_str(st->d, m.at[CK_TYPE], st->arena, &type_len);
-	if (!type && st->call < 0)
-		return fail(st, TP_ERR_INVALID, "type",
-		            "is required: one of identify, track, page, screen, group, alias");
-	int call = type ? -1 : st->call;
-	for (int i = 0; type && i < TP_CALL__COUNT && call < 0; i++)
-		if (tp__ieq(type, call_names[i]))
+	const char *raw = tp__jtok_raw(st->d, m.at[CK_TYPE], &type_len);
+	int call = -1;
+	for (int i = 0; raw && i < TP_CALL__COUNT && call < 0; i++)
+		if (strlen(call_names[i]) == type_len && strncasecmp(raw, call_names[i], type_len) == 0)
 			call = i;
-	if (call < 0)
-		return fail(st, TP_ERR_INVALID, "type",
-		            "\"%.40s\" is not one of identify, track, page, screen, group, alias", type);
+	if (call < 0) {
+		const char *type = tp__jtok_str(st->d, m.at[CK_TYPE], st->arena, &type_len);
+		if (!type && st->call < 0)
+			return fail(st, TP_ERR_INVALID, "type",
+			            "is required: one of identify, track, page, screen, group, alias");
+		call = type ? -1 : st->call;
+		for (int i = 0; type && i < TP_CALL__COUNT && call < 0; i++)
+			if (tp__ieq(type, call_names[i]))
+				call = i;
+		if (call < 0)
+			return fail(st, TP_ERR_INVALID, "type",
+			            "\"%.40s\" is not one of identify, track, page, screen, group, alias",
+			            type);
+	}
 	if (st->call >= 0 && call != st->call)
 		return fail(st, TP_ERR_INVALID, "type", "is %s, but this endpoint takes %s calls",
 		            call_names[call], call_names[st->call]);

@@ -317,6 +317,33 @@ static void test_errors_name_the_field(void **state)
 	bad(json, "anonymousId", "limit");
 }
 
+/* A call's type is read in any case, with or without escapes; a type
+ * that only starts or ends like one is refused, and so is one that is
+ * not a string. */
+static void test_type_spellings(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *type;
+		tp_call call;
+	} ok[] = {{"page", TP_CALL_PAGE}, {"PAGE", TP_CALL_PAGE}, {"Identify", TP_CALL_IDENTIFY},
+	          {"p\\u0061ge", TP_CALL_PAGE}, {"SCREEN", TP_CALL_SCREEN}};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		char json[160];
+		snprintf(json, sizeof json, "{\"type\":\"%s\",\"anonymousId\":\"a\",\"userId\":\"u\"}",
+		         ok[i].type);
+		const tp_parse_item *it = one(json);
+		if (it->status != TP_OK)
+			fail_msg("refused %s: %s", ok[i].type, it->message);
+		assert_int_equal(it->ev.call, ok[i].call);
+	}
+	bad("{\"type\":\"pag\",\"anonymousId\":\"a\"}", "type", "\"pag\" is not one of");
+	bad("{\"type\":\"pages\",\"anonymousId\":\"a\"}", "type", "\"pages\" is not one of");
+	bad("{\"type\":\"\",\"anonymousId\":\"a\"}", "type", "\"\" is not one of");
+	bad("{\"type\":\"p\\u0061gex\",\"anonymousId\":\"a\"}", "type", "\"pagex\" is not one of");
+	bad("{\"type\":3,\"anonymousId\":\"a\"}", "type", "required");
+}
+
 static void test_record_level_errors(void **state)
 {
 	(void)state;
@@ -384,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_form_email_identifies),
 		cmocka_unit_test(test_group_name_is_company),
 		cmocka_unit_test(test_errors_name_the_field),
+		cmocka_unit_test(test_type_spellings),
 		cmocka_unit_test(test_record_level_errors),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_derived_message_id_is_stable),
