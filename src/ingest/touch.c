@@ -246,7 +246,13 @@ static const char *declared_category(const tp_jtok *d, int props, tp_arena *aren
 	             {"blog", "blog"},       {"careers", "careers"}, {"docs", "docs"},
 	             {"case study", "case_study"}, {"content", "content"}, {"home", "home"}};
 	size_t n;
-	const char *cat = tp__jtok_str(d, tp__jtok_get(d, props, "category"), arena, &n);
+	int v = tp__jtok_get(d, props, "category");
+	/* Most pages name a category already folded: matched in place. */
+	const char *raw = tp__jtok_raw(d, v, &n);
+	for (size_t i = 0; raw && i < sizeof known / sizeof known[0]; i++)
+		if (strlen(known[i].folded) == n && memcmp(raw, known[i].folded, n) == 0)
+			return known[i].category;
+	const char *cat = tp__jtok_str(d, v, arena, &n);
 	if (!cat || !*cat)
 		return NULL;
 	char folded[64];

@@ -216,7 +216,9 @@ static void test_page_categories(void **state)
 	static const struct {
 		const char *declared, *category;
 	} declared[] = {{"Case Study", "case_study"}, {"case_study", "case_study"},
-	                {"PRICING", "pricing"},       {"webinar", "blog"}};
+	                {"PRICING", "pricing"},       {"webinar", "blog"},
+	                {"case study", "case_study"}, {"demo", "demo"},
+	                {"p\\u0072icing", "pricing"}, {"demos", "blog"}};
 	for (size_t i = 0; i < sizeof declared / sizeof declared[0]; i++) {
 		char json[256];
 		snprintf(json, sizeof json,
