@@ -63,6 +63,11 @@ typedef struct tp_touch_record {
 	const char *message_id, *anonymous_id, *type, *name, *channel, *source, *medium,
 		*campaign, *page_category, *search_term, *asset, *url, *properties;
 	int video_percent;
+	/* Set by a store that holds type and channel as codes (1), so that a
+	 * reader need not look their names up again: touch and channel are
+	 * then their tp_touch and tp_channel. 0: only the names are given. */
+	int coded;
+	int touch, channel_code;
 } tp_touch_record;
 
 typedef struct tp_merge {

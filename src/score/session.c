@@ -48,10 +48,16 @@ void tp_score_event_of_record(const tp_touch_record *t, tp_score_event *out)
 {
 	tp_touch touch = TP_TOUCH_CUSTOM;
 	tp_channel ch = TP_CH_UNASSIGNED;
-	if (t->type)
-		tp_touch_from_name(t->type, &touch);
-	if (t->channel)
-		tp_channel_from_name(t->channel, &ch);
+	if (t->coded) {
+		/* A bulk load's capture: no name to look up (1% of the load). */
+		touch = (tp_touch)t->touch;
+		ch = (tp_channel)t->channel_code;
+	} else {
+		if (t->type)
+			tp_touch_from_name(t->type, &touch);
+		if (t->channel)
+			tp_channel_from_name(t->channel, &ch);
+	}
 	*out = (tp_score_event){t->ts, touch, ch, tp_page_category_index(t->page_category), t->asset,
 	                        t->video_percent};
 }

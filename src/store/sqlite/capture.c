@@ -152,6 +152,9 @@ tp_status tp__sq_capture_scan(capture *c, tp_ctx *ctx, tp_touch_fn fn, void *use
 			.page_category = r->page_category ? c->list[r->page_category - 1] : NULL,
 			.asset = r->asset ? c->list[r->asset - 1] : NULL,
 			.video_percent = r->video_percent,
+			.coded = 1,
+			.touch = r->touch,
+			.channel_code = r->channel,
 		};
 		if (fn(user, &t))
 			break;
