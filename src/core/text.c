@@ -14,21 +14,6 @@ char *tp__lower(char *s)
 	return s;
 }
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-const char *tp__trim_n(const char *s, size_t n, size_t *len)
-{
-	while (n && is_space(*s))
-		s++, n--;
-	while (n && is_space(s[n - 1]))
-		n--;
-	*len = n;
-	return s;
-}
-
 const char *tp__trim(const char *s, size_t *len)
 {
 	return tp__trim_n(s, strlen(s), len);
