@@ -86,6 +86,18 @@ void tp__strmap_prefetch(const tp_strmap *m, const char *key)
 		__builtin_prefetch(&m->slots[tp__hash_str(key) & (m->cap - 1)]);
 }
 
+int64_t tp__strmap_prefetch_key(const tp_strmap *m, const char *key)
+{
+	if (!m->cap)
+		return -1;
+	uint64_t h = tp__hash_str(key);
+	const tp_strmap_slot *s = &m->slots[h & (m->cap - 1)];
+	if (!s->key || s->hash != h)
+		return -1;  /* absent, or further along its probe: left to the look-up */
+	__builtin_prefetch(s->key);
+	return s->value;
+}
+
 static int grow(tp_strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;

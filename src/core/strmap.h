@@ -31,6 +31,11 @@ int tp__strmap_put(tp_strmap *m, const char *key, int64_t value);
 const char *tp__strmap_intern(tp_strmap *m, const char *key);
 /* A hint that key will be looked up soon: starts loading its slot. */
 void tp__strmap_prefetch(const tp_strmap *m, const char *key);
+/* The second hint, a while after the first, when the slot has arrived:
+ * starts loading the key it holds (the look-up compares it). Returns the
+ * slot's value when the slot is key's (by hash), for the caller to start
+ * loading what the value points at; -1 otherwise. */
+int64_t tp__strmap_prefetch_key(const tp_strmap *m, const char *key);
 uint64_t tp__hash_str(const char *s);
 
 #endif

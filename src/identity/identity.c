@@ -593,6 +593,13 @@ void tp__identity_prefetch(tp_identity *id, const char *anon)
 	tp__strmap_prefetch(&id->by_anon, anon);
 }
 
+void tp__identity_prefetch_visitor(tp_identity *id, const char *anon)
+{
+	int64_t slot = tp__strmap_prefetch_key(&id->by_anon, anon);
+	if (slot >= 1 && (size_t)slot <= id->vlen)
+		__builtin_prefetch(&id->ventries[slot - 1]);
+}
+
 tp_status tp__identity_visitor(tp_identity *id, tp_ctx *ctx, const char *anon, int64_t at,
                                tp_visitor **out)
 {

@@ -16,6 +16,8 @@ tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_ev
                                        tp_resolution *out);
 /* A hint that the visitor of anon is asked for soon. */
 void tp__identity_prefetch(tp_identity *id, const char *anon);
+/* The second hint, a record later: its key and its visitor. */
+void tp__identity_prefetch_visitor(tp_identity *id, const char *anon);
 /* Marks a visitor handed out in a tp_resolution as changed, so that
  * tp_identity_flush() writes it. */
 tp_status tp__identity_visitor_changed(tp_identity *id, tp_ctx *ctx, tp_visitor *v);

@@ -505,6 +505,16 @@ static tp_status parse_ahead(tp_importer *imp, tp_ctx *ctx, tp_segment_parser *p
 	return TP_OK;
 }
 
+/* The waiting record's second hints, while the next record is parsed:
+ * the visitor map's slot has arrived by now, and the anonymous id it
+ * holds (which the look-up compares) and the visitor are the next misses. */
+static void prefetch_more(tp_importer *imp, const parsed_record *rec)
+{
+	for (size_t i = 0; rec->rc == TP_OK && i < rec->n; i++)
+		if (rec->items[i].status == TP_OK && rec->items[i].ev.anonymous_id)
+			tp__identity_prefetch_visitor(imp->identity, rec->items[i].ev.anonymous_id);
+}
+
 static tp_status take_parsed(tp_importer *imp, tp_ctx *ctx, const parsed_record *rec)
 {
 	tp_status rc = open_record(imp, ctx, rec->line.len);
@@ -585,7 +595,11 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 		if (imp->opts.leads) {
 			/* A platform's payload becomes its call first: taken at once. */
 			rc = tp_importer_record(imp, ctx, rec[k].line.data, rec[k].line.len, lineno);
-		} else if ((rc = parse_ahead(imp, ctx, parsers[k], &rec[k], lineno, reader.now)) == TP_OK) {
+		} else {
+			if (waiting)
+				prefetch_more(imp, waiting);
+			if ((rc = parse_ahead(imp, ctx, parsers[k], &rec[k], lineno, reader.now)) != TP_OK)
+				break;
 			if (waiting)
 				rc = take_parsed(imp, ctx, waiting);
 			waiting = &rec[k];

@@ -346,7 +346,12 @@ static void test_strmap_intern(void **state)
 	assert_ptr_equal(tp__strmap_intern(&m, "google"), one);
 	assert_true(tp__strmap_get(&m, "google", &v));
 	assert_int_equal(v, 7);
+	/* The second prefetch hint gives a key's value from its home slot, and
+	 * -1 for a key not there. */
+	assert_int_equal(tp__strmap_prefetch_key(&m, "google"), 7);
+	assert_int_equal(tp__strmap_prefetch_key(&m, "yahoo"), -1);
 	tp__strmap_free(&m);
+	assert_int_equal(tp__strmap_prefetch_key(&m, "google"), -1);
 }
 
 /* tp__put_i64 writes what printf's %lld writes, at the extremes too. */
