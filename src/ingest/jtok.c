@@ -384,7 +384,6 @@ int tp__jtok_parse(tp_jtok *d, const char *text, size_t len, size_t *err_at)
 	return 0;
 }
 
-
 int tp__jtok_size(const tp_jtok *d, int container)
 {
 	tp_jtype t = tp__jtok_type(d, container);
@@ -424,11 +423,6 @@ static inline int key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 	       (kn == 0 || (d->text[t->start] == key[0] && memcmp(d->text + t->start, key, kn) == 0));
 }
 
-int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
-{
-	return key_eq(d, k, key, kn);
-}
-
 /* An escaped key unescaped into small (or a malloc'd buffer when it does
  * not fit: *buf says which), up to its first "\u0000", as that ends any
  * text we read; its length, or -1. */
@@ -455,25 +449,6 @@ static int escaped_key_eq(const tp_jtok *d, int k, const char *key, size_t kn)
 	return same;
 }
 
-char tp__jtok_key_first(const tp_jtok *d, int k)
-{
-	if (k < 0 || k >= d->n)
-		return '\0';
-	const tp_jnode *t = &d->tok[k];
-	if (!(d->tok[k].flags & ESCAPED))
-		return t->end > t->start ? d->text[t->start] : '\0';
-	char small[256], *buf;
-	long m = unescaped_key(d, k, small, sizeof small, &buf);
-	char first = m > 0 ? buf[0] : '\0';
-	if (buf && buf != small)
-		free(buf);
-	return first;
-}
-
-int tp__jtok_key_is(const tp_jtok *d, int k, const char *key)
-{
-	return tp__jtok_key_eq(d, k, key, strlen(key));
-}
 
 int tp__jtok_get(const tp_jtok *d, int obj, const char *key)
 {

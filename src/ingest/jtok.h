@@ -96,11 +96,6 @@ int tp__jtok_first(const tp_jtok *d, int container);
 int tp__jtok_next(const tp_jtok *d, int v);
 /* Members of an object, elements of an array. */
 int tp__jtok_size(const tp_jtok *d, int container);
-/* Whether key token k spells `key` (of kn bytes). */
-int tp__jtok_key_is(const tp_jtok *d, int k, const char *key);
-int tp__jtok_key_eq(const tp_jtok *d, int k, const char *key, size_t kn);
-/* The first byte of key k unescaped; '\0' for "" or when k is absent. */
-char tp__jtok_key_first(const tp_jtok *d, int k);
 
 /* A string's text, unescaped, NUL-terminated, in the arena (*n its length);
  * NULL when v is not a string or out of memory. */

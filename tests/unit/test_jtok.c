@@ -117,7 +117,6 @@ static void test_members_and_texts(void **state)
 	size_t from = 1, to = 1;
 	tp__jtok_span(&d, -1, &from, &to);
 	assert_true(from == 0 && to == 0);
-	assert_false(tp__jtok_key_is(&d, -1, "name"));
 	assert_int_equal(tp__jtok_first(&d, -1), -1);
 	assert_int_equal(tp__jtok_next(&d, -1), -1);
 	assert_int_equal(tp__jtok_size(&d, -1), 0);
