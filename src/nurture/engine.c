@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "ingest/touch.h"
 #include "nurture/nurture_int.h"
+#include "store/records.h"
 #include "touchpoint/touchpoint.h"
 
 enum {
@@ -69,12 +70,8 @@ tp_status tp__person_load(tp_ctx *ctx, tp_store *s, int64_t id, tp_person *p, in
 		return TP_OK;
 	}
 	p->c = c;
-	const char **fields[] = {&p->c.email, &p->c.user_id, &p->c.first_name, &p->c.last_name,
-	                         &p->c.title, &p->c.phone, &p->c.company, &p->c.country,
-	                         &p->c.lead_source, &p->c.owner, &p->c.source_channel};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		if (*fields[i] && !(*fields[i] = keep(p, *fields[i])))
-			return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
+	if (tp__contact_copy_texts(&p->arena, &p->c) < 0)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	tp_score_row sr;
 	int scored;
 	if ((rc = s->ops->score_get(s, ctx, id, &sr, &scored)) != TP_OK)

@@ -8,6 +8,11 @@
 #include "core/arena.h"
 #include "touchpoint/model.h"
 
+/* A contact's texts, as the slots that hold them: the one list of them for
+ * every copy of a contact record. */
+enum { TP__CONTACT_TEXTS = 11 };
+void tp__contact_text_slots(tp_contact *c, const char **slots[TP__CONTACT_TEXTS]);
+
 /* Copies the contact's texts into the arena, in place. Returns the bytes
  * copied, or -1 when out of memory (some texts then still point where they
  * did). */

@@ -44,12 +44,20 @@ void tp_store_rollback_quiet(tp_store *s)
 	tp_ctx_destroy(scratch);
 }
 
+void tp__contact_text_slots(tp_contact *c, const char **slots[TP__CONTACT_TEXTS])
+{
+	const char **f[TP__CONTACT_TEXTS] = {&c->email, &c->user_id, &c->first_name, &c->last_name,
+		&c->title, &c->phone, &c->company, &c->country, &c->lead_source, &c->owner,
+		&c->source_channel};
+	memcpy(slots, f, sizeof f);
+}
+
 ptrdiff_t tp__contact_copy_texts(tp_arena *a, tp_contact *c)
 {
-	const char **f[] = {&c->email, &c->user_id, &c->first_name, &c->last_name, &c->title,
-		&c->phone, &c->company, &c->country, &c->lead_source, &c->owner, &c->source_channel};
+	const char **f[TP__CONTACT_TEXTS];
+	tp__contact_text_slots(c, f);
 	ptrdiff_t bytes = 0;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+	for (size_t i = 0; i < TP__CONTACT_TEXTS; i++) {
 		if (!*f[i])
 			continue;
 		size_t n = strlen(*f[i]);

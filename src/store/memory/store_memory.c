@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "core/strset.h"
+#include "store/records.h"
 #include "touchpoint/store.h"
 
 typedef struct mem_store {
@@ -148,14 +149,11 @@ static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 		held = m->contacts[c->id - 1];
 	}
 	tp_contact copy = *c;
-	const char **f[] = {&copy.email, &copy.user_id, &copy.first_name, &copy.last_name,
-		&copy.title, &copy.phone, &copy.company, &copy.country, &copy.lead_source, &copy.owner,
-		&copy.source_channel};
-	const char *was[] = {held.email, held.user_id, held.first_name, held.last_name, held.title,
-		held.phone, held.company, held.country, held.lead_source, held.owner,
-		held.source_channel};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		*f[i] = keep_again(m, was[i], *f[i]);
+	const char **f[TP__CONTACT_TEXTS], **was[TP__CONTACT_TEXTS];
+	tp__contact_text_slots(&copy, f);
+	tp__contact_text_slots(&held, was);
+	for (size_t i = 0; i < TP__CONTACT_TEXTS; i++)
+		*f[i] = keep_again(m, *was[i], *f[i]);
 	m->contacts[c->id - 1] = copy;
 	if ((c->email && tp__strmap_put(&m->emails, c->email, c->id)) ||
 	    (c->user_id && tp__strmap_put(&m->users, c->user_id, c->id)))
