@@ -1,8 +1,13 @@
 /* Bump allocator: chunks of memory carved front to back, freed all at once. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/arena.h"
 
@@ -98,3 +103,40 @@ void *tp__table_calloc(size_t n, size_t size)
 	memset(p, 0, bytes);
 	return p;
 }
+
+#ifdef __GLIBC__
+/* glibc's main heap grows by brk, and the kernel gives a brk extension
+ * plain pages however the memory before it was advised. So the heap is
+ * made to grow in big steps (M_TOP_PAD: what a step leaves untouched costs
+ * no memory) and each step's untouched rest is advised as soon as it is
+ * seen: what glibc does itself under GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
+ * which a process cannot set for itself. Measured in docs/PERFORMANCE.md. */
+void tp__heap_prefer_huge(void)
+{
+	static _Atomic uintptr_t advised;  /* the heap's end when last advised */
+	const uintptr_t page = 4096;
+	uintptr_t was = atomic_load_explicit(&advised, memory_order_relaxed);
+	if (!was && mallopt(M_TOP_PAD, TP_HEAP_STEP) != 1)
+		return;
+	void *brk_now = sbrk(0);
+	if (brk_now == (void *)-1)
+		return;
+	uintptr_t end = (uintptr_t)brk_now & ~(page - 1);
+	/* A trimmed heap grows back unadvised: start again from its end. */
+	if (!was || end < was) {
+		atomic_store_explicit(&advised, end, memory_order_relaxed);
+		if (was)
+			return;
+		was = end;
+	}
+	if (end == was ||
+	    !atomic_compare_exchange_strong_explicit(&advised, &was, end, memory_order_relaxed,
+	                                             memory_order_relaxed))
+		return;
+	(void)madvise((void *)was, end - was, MADV_HUGEPAGE);
+}
+#else
+void tp__heap_prefer_huge(void)
+{
+}
+#endif

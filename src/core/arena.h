@@ -66,4 +66,11 @@ void *tp__table_calloc(size_t n, size_t size);
 #define TP_HUGE_MIN ((size_t)8 << 20)
 void *tp__malloc_huge(size_t bytes);
 
+/* The same for what malloc hands out from its heap, called every few
+ * hundred records while a long import fills it: the heap then grows in
+ * TP_HEAP_STEP steps, and what is new since the last call is advised
+ * before most of it is touched. A no-op without glibc. */
+#define TP_HEAP_STEP (64 << 20)
+void tp__heap_prefer_huge(void);
+
 #endif

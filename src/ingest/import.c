@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/strmap.h"
 #include "identity/identity_int.h"
@@ -607,6 +608,8 @@ tp_status tp_import_events(tp_ctx *ctx, tp_store *store, FILE *in, const tp_impo
 		}
 		if (rc != TP_OK)
 			break;
+		if ((lineno & 255) == 0)
+			tp__heap_prefer_huge();  /* before the heap's new pages are touched */
 		if ((lineno & 1023) == 0 && imp->opts.on_progress) {
 			double sec = seconds_since(&t0);
 			if (sec >= next_progress) {

@@ -285,6 +285,68 @@ static void test_big_growth_keeps_contents(void **state)
 	tp__arena_free(&a);
 }
 
+/* The kernel's flags ("VmFlags:" in /proc/self/smaps) of the mapping
+ * that holds address p, into flags; 0, or -1 when not found. */
+static int mapping_flags(const void *p, char *flags, size_t cap)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int inside = 0, found = -1;
+	while (found < 0 && fgets(line, sizeof line, f)) {
+		unsigned long from, to;
+		if (sscanf(line, "%lx-%lx ", &from, &to) == 2)  /* a mapping's first line */
+			inside = (uintptr_t)p >= from && (uintptr_t)p < to;
+		else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+			size_t n = strlen(line + 8);
+			n = n < cap ? n : cap - 1;
+			memcpy(flags, line + 8, n);
+			flags[n] = '\0';
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* malloc's heap grows in one big step once an import has asked for huge
+ * pages, and what it grew by is advised: its last page's mapping carries
+ * the kernel's "hg". */
+static void test_heap_prefer_huge(void **state)
+{
+	(void)state;
+	tp__heap_prefer_huge();
+	char *before = sbrk(0);
+	/* Small blocks until the heap grows (under AddressSanitizer, whose
+	 * malloc does not use the heap, it never does: nothing to check). */
+	void **list = NULL;
+	size_t n = 0;
+	while ((char *)sbrk(0) == before && n < 1000000) {
+		void **block = malloc(1024);
+		assert_non_null(block);
+		*block = list;
+		list = block;
+		n++;
+	}
+	char *after = sbrk(0);
+	while (list) {
+		void **next = *list;
+		free(list);
+		list = next;
+	}
+	if (after == before)
+		skip();
+	assert_true(after - before >= TP_HEAP_STEP);
+	tp__heap_prefer_huge();
+	char flags[256];
+	assert_int_equal(mapping_flags(after - 4096, flags, sizeof flags), 0);
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
+		skip();  /* a kernel without huge pages refuses the advice */
+	if (!strstr(flags, " hg"))
+		fail_msg("the heap's new pages are not advised: VmFlags:%s", flags);
+}
+
 /* The hash's tail read as one overlapping word mixes the same bytes as
  * reading them one at a time: the hash, written out plainly, agrees at
  * every length and alignment. */
@@ -403,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_intern),
 		cmocka_unit_test(test_hash_tail),
 		cmocka_unit_test(test_big_growth_keeps_contents),
+		cmocka_unit_test(test_heap_prefer_huge),
 		cmocka_unit_test(test_strset),
 		cmocka_unit_test(test_i64map),
 		cmocka_unit_test(test_put_i64),

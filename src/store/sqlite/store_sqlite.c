@@ -2125,6 +2125,15 @@ static tp_status s_bulk_begin(tp_store *b, tp_ctx *ctx, int *entered)
 	return TP_OK;
 }
 
+/* The index builds' sorts grow the heap by tens of MB inside one
+ * statement: SQLite's progress callback is the only moment to advise it. */
+static int advise_heap(void *unused)
+{
+	(void)unused;
+	tp__heap_prefer_huge();
+	return 0;  /* go on */
+}
+
 static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
 {
 	sqlite_store *s = (sqlite_store *)b;
@@ -2146,8 +2155,10 @@ static tp_status s_bulk_end(tp_store *b, tp_ctx *ctx)
 	bk->active = 0;
 	tp__strset_free(&bk->seen);
 	tp__sq_defer_free(&bk->defer);
+	sqlite3_progress_handler(s->db, 50000, advise_heap, NULL);
 	for (size_t i = 0; i < bk->n_index && rc == TP_OK; i++)
 		rc = exec_sql(s, ctx, bk->index_sql[i], "bulk: rebuild index");
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
 	/* Replayed in order: each touches only rows that, as when it was
 	 * queued, still carry the old owner (or none). */
 	for (size_t i = 0; i < bk->n_q && rc == TP_OK; i++) {
