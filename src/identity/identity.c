@@ -552,14 +552,10 @@ static tp_status visitor_of(tp_identity *id, tp_ctx *ctx, const char *anon, int6
 	if (rc != TP_OK)
 		return rc;
 	if (found) {
-		tp_visitor *v = &e->v;
-		v->anonymous_id = keep(id, v->anonymous_id);
-		v->landing_url = keep(id, v->landing_url);
-		for (int i = 0; i < TP_CLICK__COUNT; i++)
-			v->click_id[i] = keep(id, v->click_id[i]);
-		v->visit_source = tp__identity_intern(id, v->visit_source);
-		v->visit_medium = tp__identity_intern(id, v->visit_medium);
-		v->visit_campaign = tp__identity_intern(id, v->visit_campaign);
+		const char **f[TP__VISITOR_TEXTS];
+		tp__visitor_text_slots(&e->v, f);
+		for (int i = 0; i < TP__VISITOR_TEXTS; i++)
+			*f[i] = i < TP__VISITOR_OWN_TEXTS ? keep(id, *f[i]) : tp__identity_intern(id, *f[i]);
 	} else {
 		e->v.anonymous_id = keep(id, anon);
 		e->v.first_seen = e->v.last_seen = at;

@@ -52,6 +52,17 @@ void tp__contact_text_slots(tp_contact *c, const char **slots[TP__CONTACT_TEXTS]
 	memcpy(slots, f, sizeof f);
 }
 
+void tp__visitor_text_slots(tp_visitor *v, const char **slots[TP__VISITOR_TEXTS])
+{
+	slots[0] = &v->anonymous_id;
+	slots[1] = &v->landing_url;
+	for (int i = 0; i < TP_CLICK__COUNT; i++)
+		slots[2 + i] = &v->click_id[i];
+	slots[TP__VISITOR_OWN_TEXTS] = &v->visit_source;
+	slots[TP__VISITOR_OWN_TEXTS + 1] = &v->visit_medium;
+	slots[TP__VISITOR_OWN_TEXTS + 2] = &v->visit_campaign;
+}
+
 ptrdiff_t tp__contact_copy_texts(tp_arena *a, tp_contact *c)
 {
 	const char **f[TP__CONTACT_TEXTS];

@@ -277,6 +277,41 @@ static void test_memory_store_takes_a_demo_import(void **state)
 	tp_ctx_destroy(ctx);
 }
 
+/* The memory store keeps its own copy of a visitor's texts: identity's
+ * memory, where the caller's point, is reset by an unmerge. */
+static void test_memory_store_copies_visitor_texts(void **state)
+{
+	(void)state;
+	tp_ctx *ctx = tp_ctx_create();
+	tp_store *s = tp_store_open_memory();
+	char anon[] = "a-1", url[] = "https://example.com/landing", gclid[] = "g-1",
+	     source[] = "google", medium[] = "cpc", campaign[] = "spring";
+	tp_visitor v = {.anonymous_id = anon, .landing_url = url, .visit_source = source,
+	                .visit_medium = medium, .visit_campaign = campaign};
+	v.click_id[TP_CLICK_GCLID] = gclid;
+	assert_int_equal(s->ops->visitor_put(s, ctx, &v), TP_OK);
+	/* Written again with one text changed: the rest are still kept. */
+	char medium2[] = "paid";
+	v.visit_medium = medium2;
+	assert_int_equal(s->ops->visitor_put(s, ctx, &v), TP_OK);
+	char *texts[] = {anon, url, gclid, source, medium, campaign, medium2};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		memset(texts[i], 'x', strlen(texts[i]));
+	tp_visitor got;
+	int found;
+	assert_int_equal(s->ops->visitor_get(s, ctx, "a-1", &got, &found), TP_OK);
+	assert_true(found);
+	assert_string_equal(got.anonymous_id, "a-1");
+	assert_string_equal(got.landing_url, "https://example.com/landing");
+	assert_string_equal(got.click_id[TP_CLICK_GCLID], "g-1");
+	assert_null(got.click_id[TP_CLICK_FBCLID]);
+	assert_string_equal(got.visit_source, "google");
+	assert_string_equal(got.visit_medium, "paid");
+	assert_string_equal(got.visit_campaign, "spring");
+	tp_store_close(s);
+	tp_ctx_destroy(ctx);
+}
+
 typedef struct inbox_seen {
 	int64_t ids[8];
 	char bodies[8][64];
@@ -357,6 +392,7 @@ int main(void)
 		TEST_WITH_DB(test_channel_sites_roundtrip),
 		TEST_WITH_DB(test_inbox),
 		cmocka_unit_test(test_memory_store_takes_a_demo_import),
+		cmocka_unit_test(test_memory_store_copies_visitor_texts),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

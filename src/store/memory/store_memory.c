@@ -40,6 +40,18 @@ static const char *keep_again(mem_store *m, const char *held, const char *s)
 	return held && s && strcmp(held, s) == 0 ? held : keep(m, s);
 }
 
+/* A row's texts f[0..n) kept, each reusing what the row held before
+ * (was[i]) when unchanged; -1 when out of memory. */
+static int keep_texts(mem_store *m, const char **f[], const char **was[], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = *f[i];
+		if (s && !(*f[i] = keep_again(m, *was[i], s)))
+			return -1;
+	}
+	return 0;
+}
+
 static tp_status nomem(tp_ctx *ctx)
 {
 	return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
@@ -103,7 +115,7 @@ static tp_status m_visitor_get(tp_store *b, tp_ctx *ctx, const char *anon, tp_vi
 static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 {
 	mem_store *m = M(b);
-	const char *held = NULL;
+	tp_visitor held = {0};
 	if (!v->id) {
 		if (tp__grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
 			return nomem(ctx);
@@ -111,10 +123,16 @@ static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 		if (tp__strmap_put(&m->anons, v->anonymous_id, v->id - 1))
 			return nomem(ctx);
 	} else {
-		held = m->visitors[v->id - 1].anonymous_id;
+		held = m->visitors[v->id - 1];
 	}
+	/* Every text copied: the caller's point into identity's memory, which
+	 * an unmerge resets. */
 	tp_visitor copy = *v;
-	copy.anonymous_id = keep_again(m, held, v->anonymous_id);
+	const char **f[TP__VISITOR_TEXTS], **was[TP__VISITOR_TEXTS];
+	tp__visitor_text_slots(&copy, f);
+	tp__visitor_text_slots(&held, was);
+	if (keep_texts(m, f, was, TP__VISITOR_TEXTS) != 0)
+		return nomem(ctx);
 	m->visitors[v->id - 1] = copy;
 	return TP_OK;
 }
@@ -152,8 +170,8 @@ static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 	const char **f[TP__CONTACT_TEXTS], **was[TP__CONTACT_TEXTS];
 	tp__contact_text_slots(&copy, f);
 	tp__contact_text_slots(&held, was);
-	for (size_t i = 0; i < TP__CONTACT_TEXTS; i++)
-		*f[i] = keep_again(m, *was[i], *f[i]);
+	if (keep_texts(m, f, was, TP__CONTACT_TEXTS) != 0)
+		return nomem(ctx);
 	m->contacts[c->id - 1] = copy;
 	if ((c->email && tp__strmap_put(&m->emails, c->email, c->id)) ||
 	    (c->user_id && tp__strmap_put(&m->users, c->user_id, c->id)))
