@@ -184,16 +184,20 @@ static int grow(reader *r, size_t at)
 	return 0;
 }
 
-/* A new token over text[start..end); its index, or -1 out of memory. */
+/* A new token over text[start..end); its index, or -1 out of memory. A
+ * key (is_key) is made whole: its size is 1, and its member ends after
+ * the value that follows it, unless that value is a container, which
+ * moves it when it closes. */
 static inline int token(reader *r, tp_jtype type, size_t start, size_t end, int parent,
-                        unsigned char flags)
+                        unsigned char flags, int is_key)
 {
 	tp_jtok *d = r->d;
 	if ((unsigned)d->n == d->cap && grow(r, start) != 0)
 		return -1;
 	int i = d->n++;
-	d->tok[i] = (tp_jnode){.start = (int)start, .end = (int)end, .size = 0, .parent = parent,
-	                       .next = i + 1, .type = (unsigned char)type, .flags = flags};
+	d->tok[i] = (tp_jnode){.start = (int)start, .end = (int)end, .size = is_key,
+	                       .parent = parent, .next = i + 1 + is_key,
+	                       .type = (unsigned char)type, .flags = flags};
 	return i;
 }
 
@@ -240,7 +244,7 @@ static inline size_t string_stop(const char *s, size_t p, size_t len)
  * both callers: as a call, saving and restoring registers was a fifth of
  * its cost (callgrind). */
 static inline __attribute__((always_inline)) int string(reader *r, size_t at, int parent,
-                                                        size_t *p)
+                                                        size_t *p, int is_key)
 {
 	const char *s = r->s;
 	size_t q = at + 1;
@@ -256,7 +260,7 @@ static inline __attribute__((always_inline)) int string(reader *r, size_t at, in
 	}
 	if (flags && tp__jtok_unescape(s + at + 1, q - at - 1, NULL) < 0)
 		return bad(r, at);
-	int i = token(r, TP_J_STRING, at + 1, q, parent, flags);
+	int i = token(r, TP_J_STRING, at + 1, q, parent, flags, is_key);
 	*p = q + 1;
 	return i;
 }
@@ -275,7 +279,7 @@ static int word(reader *r, size_t at, int parent, size_t *p)
 	tp_jtype type = s[at] == 't' ? TP_J_TRUE : s[at] == 'f' ? TP_J_FALSE
 	                : s[at] == 'n' ? TP_J_NULL : TP_J_NUMBER;
 	*p = q;
-	return token(r, type, at, q, parent, 0);
+	return token(r, type, at, q, parent, 0, 0);
 }
 
 static int value(reader *r, int parent, size_t *p);
@@ -286,7 +290,7 @@ static inline __attribute__((always_inline)) int member_value(reader *r, int par
 {
 	size_t at = skip_ws(r, *p);
 	if (at < r->len && r->s[at] == '"')
-		return string(r, at, parent, p);
+		return string(r, at, parent, p, 0);
 	*p = at;
 	return value(r, parent, p);
 }
@@ -299,7 +303,7 @@ static int container(reader *r, size_t at, int parent, size_t *p)
 	char close = object ? '}' : ']';
 	if (++r->depth > MAX_DEPTH)
 		return bad(r, at);
-	int i = token(r, object ? TP_J_OBJECT : TP_J_ARRAY, at, at, parent, 0);
+	int i = token(r, object ? TP_J_OBJECT : TP_J_ARRAY, at, at, parent, 0, 0);
 	if (i < 0)
 		return -1;
 	size_t spaces = r->spaces, q = skip_ws(r, at + 1);
@@ -311,17 +315,15 @@ static int container(reader *r, size_t at, int parent, size_t *p)
 			q = skip_ws(r, q);
 			if (q >= r->len || s[q] != '"')
 				return bad(r, q);
-			int key = string(r, q, i, &q);
+			int key = string(r, q, i, &q, 1);
 			if (key < 0)
 				return -1;
 			q = skip_ws(r, q);
 			if (q >= r->len || s[q] != ':')
 				return bad(r, q);
 			q++;
-			r->d->tok[key].size = 1;
 			if (member_value(r, key, &q) < 0)
 				return -1;
-			r->d->tok[key].next = r->d->n;
 		} else if (member_value(r, i, &q) < 0) {
 			return -1;
 		}
@@ -342,6 +344,8 @@ closed:
 	t->size = size;
 	t->next = r->d->n;
 	t->flags = r->spaces != spaces ? SPACED : 0;
+	if (parent >= 0 && r->d->tok[parent].type == TP_J_STRING)
+		r->d->tok[parent].next = r->d->n;  /* a member's value: its key's member ends here too */
 	*p = q + 1;
 	return i;
 }
@@ -355,7 +359,7 @@ static int value(reader *r, int parent, size_t *p)
 	switch (r->s[at]) {
 	case '{':
 	case '[': return container(r, at, parent, p);
-	case '"': return string(r, at, parent, p);
+	case '"': return string(r, at, parent, p, 0);
 	case '-':
 	case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
