@@ -4,8 +4,9 @@
  *   identity     parse + dedup + identity + channels, on the memory store
  *   sqlite       the whole import into a fresh SQLite file (the CLI's path)
  * Prints events/s, the ratio to the baseline, and peak RSS.
- * --file FILE imports an events file already written (it is kept), and
- * --mode M runs one mode only, for profiling it. */
+ * --file FILE imports an events file already written (it is kept),
+ * --mode M runs one mode only, for profiling it, and --runs N runs the
+ * modes N times in turn and then prints each one's median. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,32 +92,58 @@ static result run_mode(const char *mode, const char *events_path, const char *db
 	return r;
 }
 
-/* Every mode (or only `only`) on one events file; 1 if one failed. */
-static int run_all(const char *events_path, const char *db_path, const char *only)
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+#define MAX_RUNS 99
+
+/* Every mode (or only `only`) on one events file, `runs` rounds of them in
+ * turn (the machine drifts: rounds side by side see the same drift), then
+ * each mode's median; 1 if one failed. */
+static int run_all(const char *events_path, const char *db_path, const char *only, int runs)
 {
 	const char *modes[] = {"parse", "identity", "sqlite"};
 	const char *what[] = {"Segment parser only (baseline)", "parse + dedup + identity + channel, no store",
 	                      "full import into a fresh SQLite file"};
-	result base = {0};
+	double rates[3][MAX_RUNS];
+	long rss_max[3] = {0};
+	int n_rates[3] = {0};
 	printf("%-10s %12s %9s %10s  %s\n", "mode", "events/s", "vs parse", "peak RSS", "what");
 	int failed = 0;
-	for (int i = 0; i < 3; i++) {
-		if (only && strcmp(only, modes[i]))
-			continue;
-		bench_unlink_db(db_path);
-		result r = run_mode(modes[i], events_path, db_path);
-		if (!r.ok) {
-			printf("%-10s failed\n", modes[i]);
-			failed = 1;
-			continue;
+	for (int round = 0; round < runs; round++) {
+		result base = {0};
+		for (int i = 0; i < 3; i++) {
+			if (only && strcmp(only, modes[i]))
+				continue;
+			bench_unlink_db(db_path);
+			result r = run_mode(modes[i], events_path, db_path);
+			if (!r.ok) {
+				printf("%-10s failed\n", modes[i]);
+				failed = 1;
+				continue;
+			}
+			if (!base.ok)
+				base = r;
+			double rate = (double)r.events / r.seconds;
+			rates[i][n_rates[i]++] = rate;
+			rss_max[i] = r.rss_kb > rss_max[i] ? r.rss_kb : rss_max[i];
+			printf("%-10s %12.0f %8.2fx %7ld MB  %s (%lld events, %.2f s)\n", modes[i], rate,
+			       rate / ((double)base.events / base.seconds), r.rss_kb / 1024, what[i],
+			       r.events, r.seconds);
+			fflush(stdout);
 		}
-		if (!base.ok)
-			base = r;
-		double rate = (double)r.events / r.seconds;
-		printf("%-10s %12.0f %8.2fx %7ld MB  %s (%lld events, %.2f s)\n", modes[i], rate,
-		       rate / ((double)base.events / base.seconds), r.rss_kb / 1024, what[i], r.events,
-		       r.seconds);
-		fflush(stdout);
+	}
+	for (int i = 0; runs > 1 && i < 3; i++) {
+		int n = n_rates[i];
+		if (!n)
+			continue;
+		qsort(rates[i], (size_t)n, sizeof rates[i][0], by_value);
+		double median = n % 2 ? rates[i][n / 2] : (rates[i][n / 2 - 1] + rates[i][n / 2]) / 2;
+		printf("%-10s %12.0f %9s %7ld MB  median of %d runs (%.0f to %.0f)\n", modes[i], median,
+		       "", rss_max[i] / 1024, n, rates[i][0], rates[i][n - 1]);
 	}
 	return failed;
 }
@@ -125,17 +152,24 @@ int main(int argc, char **argv)
 {
 	long long want = 1000000;
 	const char *file = NULL, *only = NULL;
+	int runs = 1;
 	for (int i = 1; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--events") == 0)
 			want = atoll(argv[++i]);
+		else if (strcmp(argv[i], "--runs") == 0)
+			runs = (int)strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--file") == 0)
 			file = argv[++i];
 		else if (strcmp(argv[i], "--mode") == 0)
 			only = argv[++i];
+	if (runs < 1 || runs > MAX_RUNS) {
+		fprintf(stderr, "--runs: 1 to %d\n", MAX_RUNS);
+		return 2;
+	}
 	char events_path[] = "/tmp/tp-bench-events-XXXXXX", db_path[64];
 	if (file) {
 		snprintf(db_path, sizeof db_path, "/tmp/tp-bench-%d.db", (int)getpid());
-		int failed = run_all(file, db_path, only);
+		int failed = run_all(file, db_path, only, runs);
 		bench_unlink_db(db_path);
 		return failed;
 	}
@@ -156,7 +190,7 @@ int main(int argc, char **argv)
 	fclose(out);
 	printf("demo world: %lld people, %lld events (+%lld resent duplicates) written in %.1f s\n",
 	       (long long)ds.people, (long long)ds.events, (long long)ds.duplicates_sent, now_s() - t0);
-	int failed = run_all(events_path, db_path, only);
+	int failed = run_all(events_path, db_path, only, runs);
 	unlink(events_path);
 	bench_unlink_db(db_path);
 	tp_ctx_destroy(ctx);
