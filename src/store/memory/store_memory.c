@@ -17,6 +17,7 @@ typedef struct mem_store {
 	tp_arena strings;
 	tp_strset messages;
 	tp_strmap emails, users, domains, groups, anons;
+	tp_strmap visit_texts;   /* visits' sources, media and campaigns: few, shared */
 	tp_contact *contacts;
 	size_t n_contacts, cap_contacts;
 	tp_account *accounts;
@@ -131,8 +132,11 @@ static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 	const char **f[TP__VISITOR_TEXTS], **was[TP__VISITOR_TEXTS];
 	tp__visitor_text_slots(&copy, f);
 	tp__visitor_text_slots(&held, was);
-	if (keep_texts(m, f, was, TP__VISITOR_TEXTS) != 0)
+	if (keep_texts(m, f, was, TP__VISITOR_OWN_TEXTS) != 0)
 		return nomem(ctx);
+	for (int i = TP__VISITOR_OWN_TEXTS; i < TP__VISITOR_TEXTS; i++)
+		if (*f[i] && !(*f[i] = tp__strmap_intern(&m->visit_texts, *f[i])))
+			return nomem(ctx);
 	m->visitors[v->id - 1] = copy;
 	return TP_OK;
 }
@@ -480,7 +484,7 @@ static void m_close(tp_store *b)
 {
 	mem_store *m = M(b);
 	tp__arena_free(&m->strings);
-	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons, &m->visit_texts};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		tp__strmap_free(maps[i]);
 	tp__strset_free(&m->messages);
@@ -568,7 +572,7 @@ tp_store *tp_store_open_memory(void)
 	m->base.workspace_id = 1;
 	m->base.workspace = "memory";
 	tp__arena_init(&m->strings, 1 << 20);
-	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons};
+	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons, &m->visit_texts};
 	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
 		tp__strmap_init(maps[i]);
 	tp__strset_init(&m->messages);
