@@ -121,6 +121,7 @@ static tp_status m_visitor_put(tp_store *b, tp_ctx *ctx, tp_visitor *v)
 		if (tp__grow((void **)&m->visitors, &m->cap_visitors, m->n_visitors + 1, sizeof *v))
 			return nomem(ctx);
 		v->id = (int64_t)++m->n_visitors;
+		m->visitors[v->id - 1] = held;  /* empty, not garbage, if a copy below fails */
 		if (tp__strmap_put(&m->anons, v->anonymous_id, v->id - 1))
 			return nomem(ctx);
 	} else {
@@ -167,6 +168,7 @@ static tp_status m_contact_put(tp_store *b, tp_ctx *ctx, tp_contact *c)
 		if (tp__grow((void **)&m->contacts, &m->cap_contacts, m->n_contacts + 1, sizeof *c))
 			return nomem(ctx);
 		c->id = (int64_t)++m->n_contacts;
+		m->contacts[c->id - 1] = held;  /* empty, not garbage, if a copy below fails */
 	} else {
 		held = m->contacts[c->id - 1];
 	}
