@@ -277,8 +277,8 @@ static void test_memory_store_takes_a_demo_import(void **state)
 	tp_ctx_destroy(ctx);
 }
 
-/* The memory store keeps its own copy of a visitor's texts: identity's
- * memory, where the caller's point, is reset by an unmerge. */
+/* The memory store keeps its own copy of a visitor's texts: the caller's
+ * point into identity's memory, which an unmerge resets. */
 static void test_memory_store_copies_visitor_texts(void **state)
 {
 	(void)state;
