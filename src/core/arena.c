@@ -122,15 +122,14 @@ void tp__heap_prefer_huge(void)
 	if (brk_now == (void *)-1)
 		return;
 	uintptr_t end = (uintptr_t)brk_now & ~(page - 1);
-	/* A trimmed heap grows back unadvised: start again from its end. */
-	if (!was || end < was) {
-		atomic_store_explicit(&advised, end, memory_order_relaxed);
-		if (was)
-			return;
-		was = end;
+	/* The first call only notes the end; a trimmed heap grows back
+	 * unadvised, so it starts again from its new end. */
+	if (!was || end <= was) {
+		if (end != was)
+			atomic_store_explicit(&advised, end, memory_order_relaxed);
+		return;
 	}
-	if (end == was ||
-	    !atomic_compare_exchange_strong_explicit(&advised, &was, end, memory_order_relaxed,
+	if (!atomic_compare_exchange_strong_explicit(&advised, &was, end, memory_order_relaxed,
 	                                             memory_order_relaxed))
 		return;
 	(void)madvise((void *)was, end - was, MADV_HUGEPAGE);
