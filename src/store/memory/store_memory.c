@@ -29,6 +29,15 @@ typedef struct mem_store {
 
 #define M(b) ((mem_store *)(b))
 
+/* The store's maps: the one list for setting them up and freeing them. */
+enum { N_MAPS = 6 };
+static void maps_of(mem_store *m, tp_strmap *maps[N_MAPS])
+{
+	tp_strmap *all[N_MAPS] = {&m->emails, &m->users, &m->domains,
+	                          &m->groups, &m->anons, &m->visit_texts};
+	memcpy(maps, all, sizeof all);
+}
+
 static const char *keep(mem_store *m, const char *s)
 {
 	return s ? tp__arena_strndup(&m->strings, s, strlen(s)) : NULL;
@@ -486,8 +495,9 @@ static void m_close(tp_store *b)
 {
 	mem_store *m = M(b);
 	tp__arena_free(&m->strings);
-	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons, &m->visit_texts};
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+	tp_strmap *maps[N_MAPS];
+	maps_of(m, maps);
+	for (size_t i = 0; i < N_MAPS; i++)
 		tp__strmap_free(maps[i]);
 	tp__strset_free(&m->messages);
 	free(m->contacts);
@@ -574,8 +584,9 @@ tp_store *tp_store_open_memory(void)
 	m->base.workspace_id = 1;
 	m->base.workspace = "memory";
 	tp__arena_init(&m->strings, 1 << 20);
-	tp_strmap *maps[] = {&m->emails, &m->users, &m->domains, &m->groups, &m->anons, &m->visit_texts};
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+	tp_strmap *maps[N_MAPS];
+	maps_of(m, maps);
+	for (size_t i = 0; i < N_MAPS; i++)
 		tp__strmap_init(maps[i]);
 	tp__strset_init(&m->messages);
 	return &m->base;
