@@ -280,37 +280,45 @@ static tp_status update_account(tp_identity *id, tp_ctx *ctx, int64_t aid, const
 	 * and only when no other account holds it (two accounts claiming one key
 	 * stay apart; merging accounts is a decision, not a side effect). */
 	int64_t holder = 0;
-	if (!a.domain && domain && (rc = OPS(id)->account_find(id->store, ctx, domain, NULL, &holder)) != TP_OK)
-		return rc;
+	int looked = 0;
+	if (!a.domain && domain) {
+		if ((rc = OPS(id)->account_find(id->store, ctx, domain, NULL, &holder)) != TP_OK)
+			return rc;
+		looked = 1;
+	}
 	if (holder && holder != aid)
 		domain = NULL;
 	holder = 0;
-	if (!a.group_id && group_id &&
-	    (rc = OPS(id)->account_find(id->store, ctx, NULL, group_id, &holder)) != TP_OK)
-		return rc;
+	if (!a.group_id && group_id) {
+		if ((rc = OPS(id)->account_find(id->store, ctx, NULL, group_id, &holder)) != TP_OK)
+			return rc;
+		looked = 1;
+	}
 	if (holder && holder != aid)
 		group_id = NULL;
 	/* account_find may have reused the store's scratch: read the row again. */
-	if ((rc = OPS(id)->account_get(id->store, ctx, aid, &a, &found)) != TP_OK || !found)
+	if (looked && ((rc = OPS(id)->account_get(id->store, ctx, aid, &a, &found)) != TP_OK || !found))
 		return rc;
-	int changed = 0;
+	unsigned replaced = 0;  /* bit i: fields[i] takes given[i] */
 	const char **fields[] = {&a.domain, &a.group_id, &a.name, &a.industry, &a.country};
 	const char *given[] = {domain, group_id, tr->company, tr->industry, tr->country};
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+	enum { N_FIELDS = sizeof fields / sizeof fields[0] };
+	for (unsigned i = 0; i < N_FIELDS; i++) {
 		int key = i < 2;
-		if (given[i] && (!*fields[i] || (!key && strcmp(*fields[i], given[i]) != 0))) {
-			*fields[i] = given[i];
-			changed = 1;
-		} else {
-			*fields[i] = keep(id, *fields[i]);
-		}
+		if (given[i] && (!*fields[i] || (!key && strcmp(*fields[i], given[i]) != 0)))
+			replaced |= 1u << i;
 	}
+	int changed = replaced != 0;
 	if (tr->employees >= 0 && tr->employees != a.employees)
 		a.employees = tr->employees, changed = 1;
 	if (tr->annual_revenue >= 0 && tr->annual_revenue != a.annual_revenue)
 		a.annual_revenue = tr->annual_revenue, changed = 1;
+	/* Most calls change nothing: the row's texts are copied out of the
+	 * store's scratch, which the write may reuse, only for a write. */
 	if (!changed)
 		return TP_OK;
+	for (unsigned i = 0; i < N_FIELDS; i++)
+		*fields[i] = replaced & (1u << i) ? given[i] : keep(id, *fields[i]);
 	if ((rc = OPS(id)->account_put(id->store, ctx, &a)) != TP_OK)
 		return rc;
 	if ((a.domain && tp__strmap_put(&id->by_domain, a.domain, aid) != 0) ||
