@@ -86,6 +86,14 @@ int tp__arena_owns(const tp_arena *a, const void *p)
 	return 0;
 }
 
+size_t tp__arena_used(const tp_arena *a)
+{
+	size_t used = 0;
+	for (const tp_arena_chunk *c = a->head; c; c = c->next)
+		used += c->used;
+	return used;
+}
+
 void *tp__table_calloc(size_t n, size_t size)
 {
 	enum { HUGE_PAGE = 2 * 1024 * 1024 };

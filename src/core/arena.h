@@ -53,6 +53,8 @@ static inline char *tp__arena_strndup(tp_arena *a, const char *s, size_t n)
 }
 /* Returns true when p was handed out by this arena and not yet reset. */
 int tp__arena_owns(const tp_arena *a, const void *p);
+/* The bytes handed out since the last reset (rounded as allocated). */
+size_t tp__arena_used(const tp_arena *a);
 
 /* Zeroed memory for a hash table's slots, freed with free(). Tables of 2 MB
  * and more sit on huge pages where the kernel allows: their look-ups land at

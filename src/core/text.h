@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline char tp__ascii_lower(char c)
 {
@@ -31,6 +32,11 @@ static inline const char *tp__trim_n(const char *s, size_t n, size_t *len)
 	return s;
 }
 int tp__ieq(const char *a, const char *b);
+/* Whether two optional texts are the same: both NULL, or equal. */
+static inline int tp__same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
 /* ASCII case-insensitive: does s end with suffix? */
 int tp__iends_with(const char *s, const char *suffix);
 /* The host of a URL, not copied: what follows "scheme://" and any "user@",

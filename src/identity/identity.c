@@ -31,7 +31,11 @@ typedef struct visitor_entry {
 
 struct tp_identity {
 	tp_store *store;
-	tp_arena arena;
+	tp_arena arena;    /* what the caches hold */
+	/* One public call's texts: contacts read to be changed and written, an
+	 * account's row for its write. Emptied as each call begins: in the
+	 * cache's arena they were garbage kept for the import's lifetime. */
+	tp_arena scratch;
 	tp_strmap by_email, by_user, by_domain, by_group;
 	tp_strmap by_anon;           /* anonymous id → visitor index + 1 */
 	tp_strmap interned;          /* visit sources, media and campaigns */
@@ -49,6 +53,7 @@ struct tp_identity {
 static void caches_init(tp_identity *id)
 {
 	tp__arena_init(&id->arena, 256 * 1024);
+	tp__arena_init(&id->scratch, 64 * 1024);
 	tp__strmap_init(&id->by_email);
 	tp__strmap_init(&id->by_user);
 	tp__strmap_init(&id->by_domain);
@@ -62,6 +67,7 @@ static void caches_init(tp_identity *id)
 static void caches_free(tp_identity *id)
 {
 	tp__arena_free(&id->arena);
+	tp__arena_free(&id->scratch);
 	tp__strmap_free(&id->by_email);
 	tp__strmap_free(&id->by_user);
 	tp__strmap_free(&id->by_domain);
@@ -103,9 +109,25 @@ static tp_status nomem(tp_ctx *ctx)
 	return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 }
 
+static const char *keep_in(tp_arena *a, const char *s)
+{
+	return s ? tp__arena_strndup(a, s, strlen(s)) : NULL;
+}
+
 static const char *keep(tp_identity *id, const char *s)
 {
-	return s ? tp__arena_strndup(&id->arena, s, strlen(s)) : NULL;
+	return keep_in(&id->arena, s);
+}
+
+size_t tp__identity_held_bytes(const tp_identity *id)
+{
+	return tp__arena_used(&id->arena);
+}
+
+/* A public call begins: what the last one read is not needed any more. */
+static void begin_call(tp_identity *id)
+{
+	tp__arena_reset(&id->scratch);
 }
 
 /* ---- contacts ---------------------------------------------------------- */
@@ -120,8 +142,11 @@ static tp_status cache_contact(tp_identity *id, tp_ctx *ctx, const tp_contact *c
 			e->root_hint = 0;
 		e->merged_into = c->merged_into;
 		e->account_id = c->account_id;
-		e->email = keep(id, c->email);
-		e->user_id = keep(id, c->user_id);
+		/* Copied again only when they changed: a contact is saved often. */
+		if (!tp__same_text(e->email, c->email))
+			e->email = keep(id, c->email);
+		if (!tp__same_text(e->user_id, c->user_id))
+			e->user_id = keep(id, c->user_id);
 		*out = e;
 		return TP_OK;
 	}
@@ -199,8 +224,10 @@ static tp_status find_contact(tp_identity *id, tp_ctx *ctx, tp_contact_key key,
 	return tp__strmap_put(map, value, *cid) == 0 ? TP_OK : nomem(ctx);
 }
 
-/* Reads a full contact into `out`, its strings copied into our arena. */
-static tp_status load_contact(tp_identity *id, tp_ctx *ctx, int64_t cid, tp_contact *out)
+/* Reads a full contact into `out`, its strings copied into arena a (the
+ * store's own copies last only until its next read). */
+static tp_status load_contact(tp_identity *id, tp_ctx *ctx, int64_t cid, tp_arena *a,
+                              tp_contact *out)
 {
 	int found;
 	tp_status rc = OPS(id)->contact_get(id->store, ctx, cid, out, &found);
@@ -208,7 +235,7 @@ static tp_status load_contact(tp_identity *id, tp_ctx *ctx, int64_t cid, tp_cont
 		return rc;
 	if (!found)
 		return tp_ctx_fail(ctx, TP_ERR_NOT_FOUND, "contact", "no contact with id %" PRId64, cid);
-	return tp__contact_copy_texts(&id->arena, out) >= 0 ? TP_OK : nomem(ctx);
+	return tp__contact_copy_texts(a, out) >= 0 ? TP_OK : nomem(ctx);
 }
 
 static tp_status save_contact(tp_identity *id, tp_ctx *ctx, tp_contact *c)
@@ -318,7 +345,7 @@ static tp_status update_account(tp_identity *id, tp_ctx *ctx, int64_t aid, const
 	if (!changed)
 		return TP_OK;
 	for (unsigned i = 0; i < N_FIELDS; i++)
-		*fields[i] = replaced & (1u << i) ? given[i] : keep(id, *fields[i]);
+		*fields[i] = replaced & (1u << i) ? given[i] : keep_in(&id->scratch, *fields[i]);
 	if ((rc = OPS(id)->account_put(id->store, ctx, &a)) != TP_OK)
 		return rc;
 	if ((a.domain && tp__strmap_put(&id->by_domain, a.domain, aid) != 0) ||
@@ -332,7 +359,7 @@ static const char *website_domain(tp_identity *id, const char *website)
 {
 	char domain[256];
 	size_t n = website ? tp__website_domain(website, domain, sizeof domain) : 0;
-	return n ? tp__arena_strndup(&id->arena, domain, n) : NULL;
+	return n ? tp__arena_strndup(&id->scratch, domain, n) : NULL;
 }
 
 /* Account by the email's domain, unless it is a free-mail provider. */
@@ -444,7 +471,7 @@ static tp_status merge_at(tp_identity *id, tp_ctx *ctx, int64_t winner, int64_t 
 	if (winner == loser)
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "contact", "cannot merge a contact into itself");
 	tp_contact c;
-	if ((rc = load_contact(id, ctx, loser, &c)) != TP_OK)
+	if ((rc = load_contact(id, ctx, loser, &id->scratch, &c)) != TP_OK)
 		return rc;
 	c.merged_into = winner;
 	c.updated_at = at;
@@ -462,6 +489,7 @@ static tp_status merge_at(tp_identity *id, tp_ctx *ctx, int64_t winner, int64_t 
 tp_status tp_identity_merge(tp_identity *id, tp_ctx *ctx, int64_t winner, int64_t loser,
                             const char *rule, const char *detail, int64_t *merge_id)
 {
+	begin_call(id);
 	return merge_at(id, ctx, winner, loser, rule, detail, tp_ctx_now(ctx), merge_id);
 }
 
@@ -484,6 +512,7 @@ static int collect_child(void *user, const tp_contact *c)
 
 tp_status tp_identity_unmerge(tp_identity *id, tp_ctx *ctx, int64_t contact, int64_t *restored)
 {
+	begin_call(id);
 	tp_merge m;
 	int found;
 	tp_status rc = OPS(id)->merge_active(id->store, ctx, contact, &m, &found);
@@ -506,7 +535,7 @@ tp_status tp_identity_unmerge(tp_identity *id, tp_ctx *ctx, int64_t contact, int
 		goto out;
 	}
 	tp_contact c;
-	if ((rc = load_contact(id, ctx, contact, &c)) != TP_OK)
+	if ((rc = load_contact(id, ctx, contact, &id->scratch, &c)) != TP_OK)
 		goto out;
 	int64_t now = tp_ctx_now(ctx);
 	c.merged_into = 0;
@@ -729,7 +758,7 @@ static tp_status attach(tp_identity *id, tp_ctx *ctx, const tp_event *ev, int64_
 {
 	const char *email = ev->traits.email, *user = ev->user_id;
 	tp_contact c;
-	tp_status rc = load_contact(id, ctx, person, &c);
+	tp_status rc = load_contact(id, ctx, person, &id->scratch, &c);
 	if (rc != TP_OK)
 		return rc;
 	const char *kind = NULL, *have = NULL, *got = NULL;
@@ -812,6 +841,7 @@ tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_ev
                                        tp_visitor *known, const char *actor, const char *channel,
                                        tp_resolution *out)
 {
+	begin_call(id);
 	memset(out, 0, sizeof *out);
 	tp_status rc;
 	tp_visitor *v = known;
@@ -900,7 +930,7 @@ tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_ev
 			return rc;
 		if (out->contact_id) {
 			tp_contact c;
-			if ((rc = load_contact(id, ctx, out->contact_id, &c)) != TP_OK)
+			if ((rc = load_contact(id, ctx, out->contact_id, &id->scratch, &c)) != TP_OK)
 				return rc;
 			if (c.account_id != aid) {
 				c.account_id = aid;
@@ -916,6 +946,7 @@ tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_ev
 tp_status tp_identity_upsert(tp_identity *id, tp_ctx *ctx, const tp_traits *tr, int stage,
                              const char *actor, int overwrite, int64_t *contact_id, int *created)
 {
+	begin_call(id);
 	int64_t now = tp_ctx_now(ctx), cid;
 	tp_status rc;
 	*created = 0;
@@ -934,7 +965,7 @@ tp_status tp_identity_upsert(tp_identity *id, tp_ctx *ctx, const tp_traits *tr, 
 	}
 	/* Fields go on the contact that owns the email, merged or not. */
 	tp_contact c;
-	if ((rc = load_contact(id, ctx, cid, &c)) != TP_OK)
+	if ((rc = load_contact(id, ctx, cid, &id->scratch, &c)) != TP_OK)
 		return rc;
 	int consent_before = c.consent;
 	int changed = apply_traits(&c, tr, overwrite);
@@ -986,7 +1017,8 @@ static int fill_from_child(void *user, const tp_contact *c)
 
 tp_status tp_identity_profile(tp_identity *id, tp_ctx *ctx, int64_t contact, tp_contact *out)
 {
-	tp_status rc = load_contact(id, ctx, contact, out);
+	/* The caller reads the profile after the call: the cache's arena. */
+	tp_status rc = load_contact(id, ctx, contact, &id->arena, out);
 	if (rc != TP_OK)
 		return rc;
 	subtree queue = {0};

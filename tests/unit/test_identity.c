@@ -1,5 +1,6 @@
 /* Identity resolution against a real SQLite store: each documented rule. */
 #include "helpers.h"
+#include "identity/identity_int.h"
 
 #define T(s) "\"timestamp\":\"2026-01-0" s "Z\""
 
@@ -279,6 +280,40 @@ static void test_long_merge_chain_resolves(void **state)
 	tp_identity_destroy(id);
 }
 
+/* A contact identified again and again with the same traits (a known
+ * visitor, the account's firmographics) costs the caches nothing after the
+ * first calls: what a call reads to change and write is dropped at the
+ * next one, where it was kept for the identity's lifetime. */
+static void test_repeated_identify_keeps_memory_flat(void **state)
+{
+	fixture *f = *state;
+	tp_identity *id = tp_identity_create(f->store);
+	assert_non_null(id);
+	tp_event ev = {.call = TP_CALL_IDENTIFY, .touch = TP_TOUCH_IDENTIFY, .message_id = "m-flat",
+	               .anonymous_id = "a-flat", .ts = 1767261600000, .video_percent = -1};
+	ev.traits = (tp_traits){.email = "flat@acme.example", .first_name = "Flo", .title = "CTO",
+	                        .company = "Acme", .website = "https://www.acme.example/about",
+	                        .industry = "Software", .country = "FR", .employees = 120,
+	                        .annual_revenue = -1};
+	assert_int_equal(f->store->ops->begin(f->store, f->ctx), TP_OK);
+	size_t settled = 0;
+	int64_t contact = 0;
+	for (int i = 0; i < 200; i++) {
+		tp_resolution r;
+		assert_int_equal(tp_identity_resolve(id, f->ctx, &ev, "test", NULL, &r), TP_OK);
+		assert_true(r.contact_id > 0);
+		if (!contact)
+			contact = r.contact_id;
+		assert_int_equal(r.contact_id, contact);
+		if (i == 4)
+			settled = tp__identity_held_bytes(id);
+	}
+	assert_true(settled > 0);
+	assert_int_equal(tp__identity_held_bytes(id), settled);
+	assert_int_equal(f->store->ops->commit(f->store, f->ctx), TP_OK);
+	tp_identity_destroy(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +328,7 @@ int main(void)
 		TEST_WITH_DB(test_accounts_by_domain_and_group),
 		TEST_WITH_DB(test_group_keys_held_by_two_accounts),
 		TEST_WITH_DB(test_long_merge_chain_resolves),
+		TEST_WITH_DB(test_repeated_identify_keeps_memory_flat),
 	};
 	return cmocka_run_group_tests_name("identity", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "core/strset.h"
+#include "core/text.h"
 #include "store/records.h"
 #include "touchpoint/store.h"
 
@@ -47,7 +48,7 @@ static const char *keep(mem_store *m, const char *s)
  * a contact is written again as its events come in, mostly unchanged. */
 static const char *keep_again(mem_store *m, const char *held, const char *s)
 {
-	return held && s && strcmp(held, s) == 0 ? held : keep(m, s);
+	return tp__same_text(held, s) ? held : keep(m, s);
 }
 
 /* A row's texts f[0..n) kept, each reusing what the row held before
