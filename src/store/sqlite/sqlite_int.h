@@ -97,6 +97,7 @@ typedef struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[TP__SQ_CORE_SLOTS];   /* store_sqlite.c's */
 	uint64_t event_params_set;   /* the event insert's parameters bound non-NULL */
+	const char *event_names_bound[3];  /* its call, type and channel, as last bound */
 	tp_arena scratch;   /* strings of records handed out; reset per call */
 	char *workspace_name;
 	bulk_state bulk;
