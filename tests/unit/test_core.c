@@ -1,6 +1,8 @@
 /* Core helpers: time, e-mail normalization, CSV in and out, status table. */
 #include "helpers.h"
 
+#include <pthread.h>
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/i64map.h"
@@ -27,7 +29,8 @@ static void test_time_parse_and_format(void **state)
 	assert_int_equal(tp_time_parse("2026-03-01", &t), 0);
 	assert_int_equal(t % 86400000, 0);
 	const char *bad[] = {"2023-02-29", "2026-13-01", "2026-01-32T00:00Z", "2026-01-01T24:00:00Z",
-	                     "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00Zjunk", "26-01-01", "", "1969-12-31"};
+	                     "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00Zjunk", "26-01-01", "", "1969-12-31",
+	                     "0000-00-00T00:00:00.000Z", "0000-00-00"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (tp_time_parse(bad[i], &t) == 0)
 			fail_msg("accepted %s", bad[i]);
@@ -37,6 +40,70 @@ static void test_time_parse_and_format(void **state)
 		tp_time_format(ms, buf);
 		assert_int_equal(tp_time_parse(buf, &t), 0);
 		assert_int_equal(t, ms);
+	}
+}
+
+/* The canonical form "YYYY-MM-DDTHH:MM:SS.mmmZ" has a fast path; with a
+ * space for its 'T' the same text goes the general way. Both must agree,
+ * on the value and on refusing, for every byte of the form changed. */
+static void assert_parse_agrees(const char *s)
+{
+	char general[32];
+	snprintf(general, sizeof general, "%s", s);
+	if (strlen(general) > 10 && general[10] == 'T')
+		general[10] = ' ';
+	int64_t fast = -1, slow = -1;
+	int rf = tp_time_parse(s, &fast), rs = tp_time_parse(general, &slow);
+	if (rf != rs || (rf == 0 && fast != slow))
+		fail_msg("\"%s\": %d %lld, general way %d %lld", s, rf, (long long)fast, rs, (long long)slow);
+}
+
+/* The first parse of a thread, when no date is remembered yet. */
+static void *parse_zero_date(void *result)
+{
+	int64_t t;
+	*(int *)result = tp_time_parse("0000-00-00T00:00:00.000Z", &t);
+	return NULL;
+}
+
+static void test_time_parse_fast_path_agrees(void **state)
+{
+	(void)state;
+	int first = 0;
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, parse_zero_date, &first), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(first, -1);
+	const char *bases[] = {
+		"2026-01-01T00:00:31.332Z", "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000Z",
+		"1970-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:60.999Z",
+		"2026-00-10T10:00:00.000Z", "2026-13-10T10:00:00.000Z", "2026-04-31T10:00:00.000Z",
+		"2026-04-00T10:00:00.000Z", "2026-04-10T24:00:00.000Z", "2026-04-10T10:60:00.000Z",
+		"2026-04-10T10:00:61.000Z", "2026-04-10T10:00:60.500Z",
+	};
+	const char swaps[] = "0159-:.TtZz+ x";
+	for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {
+		assert_parse_agrees(bases[b]);
+		for (size_t i = 0; i < 25; i++) {
+			if (i == 10)
+				continue;  /* the byte the general way's copy changes */
+			char s[32];
+			for (size_t k = 0; k <= sizeof swaps - 1; k++) {  /* the last: a NUL, cutting it short */
+				memcpy(s, bases[b], 25);
+				s[i] = swaps[k];
+				s[25] = '\0';
+				assert_parse_agrees(s);
+			}
+		}
+	}
+	/* And the value, against the formatter, across the whole range. */
+	char buf[25];
+	int64_t t;
+	for (int64_t ms = 0; ms < INT64_C(253402300799999); ms += INT64_C(987654321987)) {
+		tp_time_format(ms, buf);
+		assert_int_equal(tp_time_parse(buf, &t), 0);
+		assert_int_equal(t, ms);
+		assert_parse_agrees(buf);
 	}
 }
 
@@ -458,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_parse_and_format),
+		cmocka_unit_test(test_time_parse_fast_path_agrees),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_csv_reader),
 		cmocka_unit_test(test_csv_writer_neutralises_formulas),
