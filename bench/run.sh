@@ -5,7 +5,7 @@
 set -eu
 B=${B:-build}
 echo "== import (bench/bench_import.c), $(nproc) cores, $(date -u +%Y-%m-%d)"
-"$B/bench/bench_import" --events "${BENCH_EVENTS:-1000000}" --runs "${BENCH_RUNS:-3}"
+"$B/bench/bench_import" --events "${BENCH_EVENTS:-1000000}" --runs "${BENCH_RUNS:-9}"
 echo
 echo "== JSON libraries on demo lines (bench/bench_json.c)"
 "$B/bench/bench_json"
