@@ -33,8 +33,8 @@ struct tp_identity {
 	tp_store *store;
 	tp_arena arena;    /* what the caches hold */
 	/* One public call's texts: contacts read to be changed and written, an
-	 * account's row for its write. Emptied as each call begins: in the
-	 * cache's arena they were garbage kept for the import's lifetime. */
+	 * account's row for its write. Emptied as each call begins, so that
+	 * they do not pile up in the caches' arena for the identity's life. */
 	tp_arena scratch;
 	tp_strmap by_email, by_user, by_domain, by_group;
 	tp_strmap by_anon;           /* anonymous id → visitor index + 1 */
