@@ -283,7 +283,7 @@ static void test_long_merge_chain_resolves(void **state)
 /* A contact identified again and again with the same traits (a known
  * visitor, the account's firmographics) costs the caches nothing after the
  * first calls: what a call reads to change and write is dropped at the
- * next one, where it was kept for the identity's lifetime. */
+ * next one (it used to stay for the identity's lifetime). */
 static void test_repeated_identify_keeps_memory_flat(void **state)
 {
 	fixture *f = *state;
