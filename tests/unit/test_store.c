@@ -132,6 +132,46 @@ static void test_migration_10_keeps_events(void **state)
 	remove_db(older);
 }
 
+/* The event insert keeps its call, type and channel bound from row to row
+ * (store_sqlite.c, bind_event_name). A schema change (the bulk load's index
+ * rebuild, another connection's index) makes SQLite prepare the statement
+ * again, carrying the bindings over: later rows still get their own names. */
+static void test_event_names_survive_a_schema_change(void **state)
+{
+	fixture *f = *state;
+	tp_import_stats st;
+	rejects r = {0};
+	const char *first =
+		"{\"type\":\"track\",\"event\":\"Demo Requested\",\"anonymousId\":\"a\","
+		"\"messageId\":\"n-1\",\"timestamp\":\"2026-01-01T00:00:00Z\"}\n";
+	const char *later =
+		"{\"type\":\"track\",\"event\":\"Demo Requested\",\"anonymousId\":\"a\","
+		"\"messageId\":\"n-2\",\"timestamp\":\"2026-01-01T00:01:00Z\"}\n"
+		"{\"type\":\"page\",\"anonymousId\":\"b\",\"messageId\":\"n-3\","
+		"\"timestamp\":\"2026-01-01T00:02:00Z\",\"properties\":{\"path\":\"/pricing\"},"
+		"\"context\":{\"campaign\":{\"source\":\"google\",\"medium\":\"cpc\"}}}\n";
+	assert_int_equal(import_text(f, NULL, first, 1, &st, &r), TP_OK);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE INDEX event_by_ts ON event(ts)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(import_text(f, NULL, later, 1, &st, &r), TP_OK);
+	assert_int_equal(st.accepted, 2);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(message_id || ' ' || call || ' '"
+	                                    " || type || ' ' || channel, '; ') FROM"
+	                                    " (SELECT * FROM event ORDER BY id)", -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0),
+	                    "n-1 track demo_request Unassigned; n-2 track demo_request Unassigned;"
+	                    " n-3 page page_view Paid Search");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
 static tp_contact contact_now(fixture *f, int64_t id)
 {
 	tp_contact c;
@@ -387,6 +427,7 @@ int main(void)
 		TEST_WITH_DB(test_newer_schema_is_refused),
 		TEST_WITH_DB(test_page_size),
 		TEST_WITH_DB(test_migration_10_keeps_events),
+		TEST_WITH_DB(test_event_names_survive_a_schema_change),
 		TEST_WITH_DB(test_contact_reads_in_a_transaction),
 		TEST_WITH_DB(test_workspaces_are_isolated),
 		TEST_WITH_DB(test_channel_sites_roundtrip),
