@@ -50,16 +50,6 @@ static int days_in_month(int y, int m)
 	return m == 2 ? 28 + leap : dim[m - 1];
 }
 
-/* Two digits at s, or -1; s[0] is read first, so a NUL there stops it. */
-static inline int two_digits(const char *s)
-{
-	unsigned hi = (unsigned)(s[0] - '0');
-	if (hi > 9)
-		return -1;
-	unsigned lo = (unsigned)(s[1] - '0');
-	return lo > 9 ? -1 : (int)(hi * 10 + lo);
-}
-
 /* A time's fields checked and made UTC ms: 0, or -1 for a field out of
  * range. Second 60 (a leap second) is read as 59. */
 typedef struct time_fields {
@@ -90,23 +80,19 @@ static int time_of(time_fields f, int64_t *out)
 	return 0;
 }
 
-/* "2026-01-01T00:00:31.332Z", the form nearly every call carries, read at
- * fixed places (the general parse below costs 310 instructions a call): 1
- * when s has another form, which the general parse then reads. Each byte
- * is checked before the next is read, so a shorter s is never overrun. */
+/* "2026-01-01T00:00:31.332Z", the form nearly every call carries, read
+ * without the general parse's choices (which cost it 310 instructions a
+ * call): 1 when s has another form, which the general parse then reads.
+ * digits() stops at the first byte that is not one, so a shorter s is
+ * never overrun. */
 static int parse_canonical(const char *s, time_fields *f)
 {
-	int y1 = two_digits(s), y2 = y1 < 0 ? -1 : two_digits(s + 2);
-	if (y2 < 0 || s[4] != '-' || (f->mo = two_digits(s + 5)) < 0 || s[7] != '-' ||
-	    (f->d = two_digits(s + 8)) < 0 || s[10] != 'T' || (f->h = two_digits(s + 11)) < 0 ||
-	    s[13] != ':' || (f->mi = two_digits(s + 14)) < 0 || s[16] != ':' ||
-	    (f->sec = two_digits(s + 17)) < 0 || s[19] != '.')
+	const char *p = s;
+	if (digits(&p, 4, &f->y) || *p++ != '-' || digits(&p, 2, &f->mo) || *p++ != '-' ||
+	    digits(&p, 2, &f->d) || *p++ != 'T' || digits(&p, 2, &f->h) || *p++ != ':' ||
+	    digits(&p, 2, &f->mi) || *p++ != ':' || digits(&p, 2, &f->sec) || *p++ != '.' ||
+	    digits(&p, 3, &f->ms) || *p++ != 'Z' || *p != '\0')
 		return 1;
-	int ms_hi = two_digits(s + 20);
-	if (ms_hi < 0 || (unsigned)(s[22] - '0') > 9 || s[23] != 'Z' || s[24] != '\0')
-		return 1;
-	f->y = y1 * 100 + y2;
-	f->ms = ms_hi * 10 + (s[22] - '0');
 	f->off = 0;
 	return 0;
 }
