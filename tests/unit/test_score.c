@@ -269,6 +269,51 @@ static void crossing_exactly_the_threshold_makes_an_mql(void **state)
 	assert_int_equal(c.stage, TP_STAGE_LEAD);  /* 20 */
 }
 
+/* Ana's stored score after importing `lines` (one or two imports) into
+ * a fresh workspace with page_rules. */
+static tp_score_row score_after(const char *const *lines, int imports)
+{
+	void *state = NULL;
+	assert_int_equal(fixture_setup(&state), 0);
+	fixture *f = state;
+	assert_int_equal(set_rules(f, page_rules), TP_OK);
+	tp_import_stats st;
+	for (int i = 0; i < imports; i++)
+		assert_int_equal(import_text(f, NULL, lines[i], 1, &st, NULL), TP_OK);
+	tp_score_row row;
+	int found;
+	assert_int_equal(f->store->ops->score_get(f->store, f->ctx, contact_by_email(f, "ana@novalogix.com"),
+	                                          &row, &found), TP_OK);
+	assert_true(found);
+	tp_score_row out = {.engagement = row.engagement, .engagement_at = row.engagement_at};
+	fixture_teardown(&state);
+	return out;
+}
+
+/* A contact's daily caps are stored with its score: a scorer that loads it
+ * (a later import, or one whose cache was emptied) goes on counting the
+ * day's hits where the last stopped. The fourth pricing page of the day is
+ * over the cap of 3 however the four arrive. */
+static void daily_caps_survive_a_reload(void **state)
+{
+	(void)state;
+	char three[2048], fourth[512];
+	int n = snprintf(three, sizeof three, "%s", one_lead);
+	static const char page_line[] =
+		"{\"type\":\"page\",\"userId\":\"u1\",\"messageId\":\"p%d\","
+		"\"timestamp\":\"2026-03-01T0%d:00:00Z\",\"properties\":{\"url\":\"https://x.com/pricing\"}}\n";
+	for (int i = 1; i <= 3; i++)
+		n += snprintf(three + n, sizeof three - (size_t)n, page_line, i, i);
+	snprintf(fourth, sizeof fourth, page_line, 4, 4);
+	char all[2560];
+	snprintf(all, sizeof all, "%s%s", three, fourth);
+	const char *const at_once[] = {all}, *const in_two[] = {three, fourth};
+	tp_score_row one = score_after(at_once, 1), two = score_after(in_two, 2);
+	assert_true(one.engagement > 29 && one.engagement < 30);   /* three hits, a few hours' decay */
+	assert_true(two.engagement == one.engagement);
+	assert_true(two.engagement_at == one.engagement_at);
+}
+
 typedef struct snapshot {
 	int n;
 	int64_t id[4096];
@@ -462,6 +507,7 @@ int main(void)
 		cmocka_unit_test(configuration_errors_name_the_field),
 		cmocka_unit_test(explanation_parts_add_up_to_the_total),
 		TEST_WITH_DB(crossing_exactly_the_threshold_makes_an_mql),
+		cmocka_unit_test(daily_caps_survive_a_reload),
 		TEST_WITH_DB(incremental_scores_equal_a_rebuild),
 		TEST_WITH_DB(bulk_load_scores_equal_a_rebuild),
 		TEST_WITH_DB(bulk_load_in_reverse_scores_equal_a_rebuild),
