@@ -19,6 +19,7 @@ typedef struct tp_import_stats {
 	int64_t contacts_created, merges, conflicts, adopted;
 	int64_t mqls;             /* contacts the MQL rule moved to mql */
 	int64_t bytes;
+	int64_t cache_resets;     /* times the caches were emptied for passing opts.cache_limit */
 } tp_import_stats;
 
 typedef void (*tp_reject_fn)(void *user, int64_t line, const char *field, const char *message);
@@ -33,6 +34,10 @@ typedef struct tp_import_opts {
 	                           * one transaction with its indexes built at the end */
 	int no_lifecycle;         /* score, but never move stages (a CRM owns them: the demo) */
 	int leads;                /* a tp_lead_format: records are that platform's lead payloads */
+	size_t cache_limit;       /* bytes identity's and the scorer's caches may hold when a
+	                           * transaction begins; more, and they are emptied (the store
+	                           * has it all) and refill as calls come: the bound of a
+	                           * long-lived importer (the server's). 0 = 512 MiB */
 	tp_reject_fn on_reject;   /* each refused call, with its line */
 	tp_progress_fn on_progress; /* about once a second */
 	void *user;

@@ -51,6 +51,8 @@ TP_API void tp_scorer_replay_in_one_pass(tp_scorer *sc, int on);
 TP_API tp_status tp_scorer_flush(tp_scorer *sc, tp_ctx *ctx);
 /* Forgets what is cached (after a rollback). */
 TP_API void tp_scorer_reset(tp_scorer *sc);
+/* The bytes its cache holds: it grows with the contacts scored. */
+TP_API size_t tp_scorer_held_bytes(const tp_scorer *sc);
 /* Contacts moved to mql so far. */
 TP_API int64_t tp_scorer_mql_moves(const tp_scorer *sc);
 

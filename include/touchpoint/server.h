@@ -27,6 +27,8 @@ typedef struct tp_server_opts {
 	                          * 0 = 1,000; < 0 = every group */
 	long long inbox_limit;   /* calls a workspace's inbox may hold; more are answered 503
 	                          * (retry later); 0 = 5,000,000 */
+	size_t cache_limit;      /* bytes the writer's identity and score caches may hold per
+	                          * workspace (tp_import_opts.cache_limit); 0 = 512 MiB */
 } tp_server_opts;
 
 typedef struct tp_server tp_server;

@@ -60,7 +60,7 @@ typedef struct cli_opts {
 	const char *smtp, *public_url, *require_consent, *sales_to, *owner_email, *smtp_ca;
 	long long rate, max_steps;
 	long long body_limit, batch_limit, threads, form_rate, lead_retry_ms, nurture_poll_ms;
-	long long queue_over, inbox_limit;
+	long long queue_over, inbox_limit, cache_mb;
 	long long limit, contacts, seed, days, probability, window, order, min_journeys;
 	int json, csv, strict, overwrite, accounts, reset, all, no_nurture;
 	char **args;   /* positional arguments */

@@ -25,14 +25,15 @@ int cmd_serve(tp_ctx *ctx, int argc, char **argv)
 	int rc = cli_parse("serve", argc, argv,
 	                   "db workspace listen body-limit batch-limit threads form-rate access-log port-file"
 	                   " lead-retry-ms no-nurture nurture-poll-ms queue-over"
-	                   " inbox-limit", &o);
+	                   " inbox-limit cache-mb", &o);
 	if (rc)
 		return rc;
 	if (o.nargs)
 		rc = cli_usage("serve", "takes no arguments");
 	else if (o.body_limit < 0 || o.batch_limit < 0 || o.threads < 0 || o.threads > 64 ||
 	         o.form_rate < 0 || o.form_rate > 100000 || o.lead_retry_ms < 0 ||
-	         o.nurture_poll_ms < 0 || o.inbox_limit < 0)
+	         o.nurture_poll_ms < 0 || o.inbox_limit < 0 || o.cache_mb < 0 ||
+	         o.cache_mb > 1 << 30)
 		rc = cli_usage("serve", "limits must be positive and --threads at most 64");
 	if (rc) {
 		cli_opts_free(&o);
@@ -45,7 +46,7 @@ int cmd_serve(tp_ctx *ctx, int argc, char **argv)
 	                     .no_nurture = o.no_nurture, .nurture_poll_ms = o.nurture_poll_ms,
 	                     /* --queue-over 0 queues every group; unset is the default */
 	                     .queue_over = o.queue_over < 0 ? 0 : o.queue_over == 0 ? -1 : o.queue_over,
-	                     .inbox_limit = o.inbox_limit};
+	                     .inbox_limit = o.inbox_limit, .cache_limit = (size_t)o.cache_mb << 20};
 	FILE *log = NULL;
 	if (o.access_log && strcmp(o.access_log, "off") == 0)
 		so.access_log = NULL;

@@ -52,7 +52,8 @@ const cli_command cli_commands[] = {
 	{"serve", "the HTTP server: collector, JSON API, email links, nurture scheduler, /healthz, /metrics",
 	 "[--listen HOST:PORT] [--body-limit BYTES] [--batch-limit BYTES] [--threads N] [--form-rate N]\n"
 	 "  [--lead-retry-ms MS] [--no-nurture] [--nurture-poll-ms MS] [--queue-over CALLS]\n"
-	 "  [--inbox-limit CALLS] [--access-log FILE|-|off] [--port-file FILE] [--db FILE]", cmd_serve},
+	 "  [--inbox-limit CALLS] [--cache-mb MB] [--access-log FILE|-|off] [--port-file FILE] [--db FILE]",
+	 cmd_serve},
 	{"forms", "landing-page forms the server takes (POST /v1/forms/NAME)",
 	 "set NAME [--redirect URL,...] [--consent-field F] [--honeypot F] | list [--json]"
 	 "  [--db FILE]", cmd_forms},

@@ -178,6 +178,7 @@ static int parse(const char *command, int argc, char **argv, const char *allowed
 		{"nurture-poll-ms", 2, offsetof(cli_opts, nurture_poll_ms)},
 		{"queue-over", 2, offsetof(cli_opts, queue_over)},
 		{"inbox-limit", 2, offsetof(cli_opts, inbox_limit)},
+		{"cache-mb", 2, offsetof(cli_opts, cache_mb)},
 		{"access-log", 1, offsetof(cli_opts, access_log)},
 		{"port-file", 1, offsetof(cli_opts, port_file)},
 		{"body-limit", 2, offsetof(cli_opts, body_limit)},

@@ -16,6 +16,11 @@ void tp__i64map_init(tp_i64map *m)
 	m->cap = m->len = 0;
 }
 
+size_t tp__i64map_bytes(const tp_i64map *m)
+{
+	return m->cap * sizeof *m->slots;
+}
+
 void tp__i64map_free(tp_i64map *m)
 {
 	free(m->slots);

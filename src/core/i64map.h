@@ -17,6 +17,8 @@ typedef struct tp_i64map {
 
 void tp__i64map_init(tp_i64map *m);
 void tp__i64map_free(tp_i64map *m);
+/* The memory the map holds. */
+size_t tp__i64map_bytes(const tp_i64map *m);
 int tp__i64map_get(const tp_i64map *m, int64_t key, int64_t *value);
 /* key must not be 0. Returns 0, or -1 when out of memory. */
 int tp__i64map_put(tp_i64map *m, int64_t key, int64_t value);

@@ -49,6 +49,11 @@ void tp__strmap_init(tp_strmap *m)
 	tp__arena_init(&m->keys, 256 * 1024);
 }
 
+size_t tp__strmap_bytes(const tp_strmap *m)
+{
+	return m->cap * sizeof *m->slots + tp__arena_used(&m->keys);
+}
+
 void tp__strmap_free(tp_strmap *m)
 {
 	free(m->slots);

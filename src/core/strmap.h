@@ -37,5 +37,7 @@ void tp__strmap_prefetch(const tp_strmap *m, const char *key);
  * loading what the value points at; -1 otherwise. */
 int64_t tp__strmap_prefetch_key(const tp_strmap *m, const char *key);
 uint64_t tp__hash_str(const char *s);
+/* The memory the map holds: its slots and its keys. */
+size_t tp__strmap_bytes(const tp_strmap *m);
 
 #endif

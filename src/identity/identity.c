@@ -75,6 +75,15 @@ static void caches_free(tp_identity *id)
 	tp__strmap_free(&id->by_anon);
 	tp__strmap_free(&id->interned);
 	tp__i64map_free(&id->contacts);
+	/* The entries too: a reset that bounds the caches must give back their
+	 * largest part. */
+	free(id->centries);
+	free(id->ventries);
+	free(id->dirty);
+	id->centries = NULL;
+	id->ventries = NULL;
+	id->dirty = NULL;
+	id->ccap = id->vcap = id->dcap = 0;
 }
 
 tp_identity *tp_identity_create(tp_store *store)
@@ -92,9 +101,6 @@ void tp_identity_destroy(tp_identity *id)
 	if (!id)
 		return;
 	caches_free(id);
-	free(id->centries);
-	free(id->ventries);
-	free(id->dirty);
 	free(id);
 }
 
@@ -121,7 +127,14 @@ static const char *keep(tp_identity *id, const char *s)
 
 size_t tp__identity_held_bytes(const tp_identity *id)
 {
-	return tp__arena_used(&id->arena);
+	const tp_strmap *maps[] = {&id->by_email, &id->by_user, &id->by_domain,
+	                           &id->by_group, &id->by_anon, &id->interned};
+	size_t bytes = tp__arena_used(&id->arena) + tp__i64map_bytes(&id->contacts) +
+	               id->ccap * sizeof *id->centries + id->vcap * sizeof *id->ventries +
+	               id->dcap * sizeof *id->dirty;
+	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+		bytes += tp__strmap_bytes(maps[i]);
+	return bytes;
 }
 
 /* A public call begins: what the last one read is not needed any more. */

@@ -26,8 +26,9 @@ const char *tp__identity_keep(tp_identity *id, const char *s);
 /* As tp__identity_keep, one copy per distinct text: for a visit's source,
  * medium and campaign, a few hundred texts over millions of visits. */
 const char *tp__identity_intern(tp_identity *id, const char *s);
-/* The bytes of text the caches hold: they grow with what the caches
- * learn (visitors, contacts' keys), not with the calls made. */
+/* The bytes the caches hold (their texts, tables and entries): they grow
+ * with what the caches learn (visitors, contacts' keys), not with the
+ * calls made. */
 size_t tp__identity_held_bytes(const tp_identity *id);
 
 #endif

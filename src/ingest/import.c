@@ -378,6 +378,9 @@ tp_status tp_importer_record(tp_importer *imp, tp_ctx *ctx, const char *json, si
 	return rc;
 }
 
+/* tp_import_opts.cache_limit's default: about a million visitors. */
+#define CACHE_LIMIT_DEFAULT ((size_t)512 << 20)
+
 tp_status tp_importer_begin(tp_importer *imp, tp_ctx *ctx)
 {
 	if (imp->in_tx)
@@ -390,9 +393,15 @@ tp_status tp_importer_begin(tp_importer *imp, tp_ctx *ctx)
 	 * erased or changed contacts since its last commit. Its transaction is
 	 * IMMEDIATE, so nobody commits between this check and its reads. */
 	int changed;
-	if ((rc = imp->store->ops->changed_elsewhere(imp->store, ctx, &changed)) == TP_OK && changed) {
-		tp_identity_reset(imp->identity);
-		tp_scorer_reset(imp->scorer);
+	if ((rc = imp->store->ops->changed_elsewhere(imp->store, ctx, &changed)) == TP_OK) {
+		/* Between transactions everything cached is in the store too. */
+		size_t held = tp__identity_held_bytes(imp->identity) + tp_scorer_held_bytes(imp->scorer);
+		int over = held > (imp->opts.cache_limit ? imp->opts.cache_limit : CACHE_LIMIT_DEFAULT);
+		if (changed || over) {
+			tp_identity_reset(imp->identity);
+			tp_scorer_reset(imp->scorer);
+			imp->committed.cache_resets += over;  /* done, whatever the transaction's fate */
+		}
 	}
 	if (rc != TP_OK)
 		tp_importer_abort(imp);

@@ -272,7 +272,15 @@ void tp_scorer_reset(tp_scorer *sc)
 	tp__i64map_free(&sc->index);
 	tp__i64map_init(&sc->index);
 	tp__arena_free(&sc->caps);
-	sc->len = 0;
+	free(sc->entries);
+	sc->entries = NULL;
+	sc->len = sc->cap = 0;
+}
+
+size_t tp_scorer_held_bytes(const tp_scorer *sc)
+{
+	return tp__i64map_bytes(&sc->index) + sc->cap * sizeof *sc->entries +
+	       tp__arena_used(&sc->caps);
 }
 
 void tp_scorer_destroy(tp_scorer *sc)

@@ -77,6 +77,11 @@ int tp_metrics_render(const tp_metrics *m, const tp_writer_stats *w, tp_buf *out
 	                "# TYPE touchpoint_queue_depth gauge\n"
 	                "touchpoint_queue_depth %lld\n",
 	           (long long)w->commits, (long long)w->queued);
+	bad |= add(out, "# HELP touchpoint_cache_resets_total Times the writer emptied a"
+	                " workspace's identity and score caches for passing --cache-mb.\n"
+	                "# TYPE touchpoint_cache_resets_total counter\n"
+	                "touchpoint_cache_resets_total %lld\n",
+	           (long long)w->cache_resets);
 	bad |= add(out, "# HELP touchpoint_inbox_calls Calls answered 200 from the inbox, not"
 	                " stored yet.\n"
 	                "# TYPE touchpoint_inbox_calls gauge\n"

@@ -505,7 +505,7 @@ tp_status tp_server_start(tp_ctx *ctx, const tp_server_opts *opts, tp_server **o
 	tp_store_close(probe);
 	if ((rc = parse_listen(ctx, srv->opts.listen, &addr, &addr_len)) != TP_OK ||
 	    (rc = tp_writer_start(ctx, srv->clock, srv->db, srv->workspace, srv->opts.queue_over,
-	                          srv->opts.inbox_limit, &srv->writer)) != TP_OK ||
+	                          srv->opts.inbox_limit, srv->opts.cache_limit, &srv->writer)) != TP_OK ||
 	    (rc = tp_fetcher_start(ctx, srv->db, srv->workspace, srv->writer,
 	                           srv->opts.lead_retry_ms, &srv->fetcher)) != TP_OK ||
 	    (!srv->opts.no_nurture &&

@@ -195,6 +195,7 @@ static void committed(tp_writer *w, workspace_writer *o, tp_status rc, int leads
 	w->stats.commits++;
 	w->stats.accepted += st->accepted - o->seen.accepted;
 	w->stats.duplicates += st->duplicates - o->seen.duplicates;
+	w->stats.cache_resets += st->cache_resets - o->seen.cache_resets;
 	/* Under the lock: once tp_writer_on_leads(NULL) returns, no call to
 	 * the old hook is under way (its owner may then be freed). */
 	if (rc == TP_OK && leads && w->on_leads)
@@ -573,7 +574,8 @@ static void writer_free(tp_writer *w)
 }
 
 tp_status tp_writer_start(tp_ctx *ctx, const tp_ctx *clock, const char *db, const char *workspace,
-                          int64_t queue_over, int64_t inbox_limit, tp_writer **out)
+                          int64_t queue_over, int64_t inbox_limit, size_t cache_limit,
+                          tp_writer **out)
 {
 	tp_writer *w = calloc(1, sizeof *w);
 	if (!w || !(w->db = strdup(db)) || !(w->workspace = strdup(workspace)) ||
@@ -587,7 +589,8 @@ tp_status tp_writer_start(tp_ctx *ctx, const tp_ctx *clock, const char *db, cons
 	w->inbox_limit = inbox_limit > 0 ? inbox_limit : INBOX_LIMIT_DEFAULT;
 	/* The collector commits each group itself; a workspace getting its first
 	 * events must not switch to the bulk load's deferred indexes. */
-	w->opts = (tp_import_opts){.actor = "collector", .commit_every = INT64_MAX, .no_bulk = 1};
+	w->opts = (tp_import_opts){.actor = "collector", .commit_every = INT64_MAX, .no_bulk = 1,
+	                           .cache_limit = cache_limit};
 	w->tail = &w->head;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_t attr;

@@ -70,15 +70,18 @@ typedef struct tp_writer_stats {
 	int64_t inbox_events;   /* calls in the inbox, still to store */
 	int64_t inbox_bodies;
 	int64_t inbox_failed;   /* bodies set aside: their calls could not be stored */
+	int64_t cache_resets;   /* caches emptied for passing their bound */
 } tp_writer_stats;
 
 /* Opens workspaces of the SQLite database at `db` as jobs name them, and
  * at once those whose inbox holds calls (`workspace` is the server's);
  * keeps the clock of `clock`. queue_over: see above; 0 = 1,000; < 0 queues
  * every group. Calls that would take a workspace's inbox over inbox_limit
- * calls (0 = 5,000,000) are refused, retryably (TP_ERR_STORE). */
+ * calls (0 = 5,000,000) are refused, retryably (TP_ERR_STORE). Each
+ * workspace's caches are bounded by cache_limit (tp_import_opts'). */
 tp_status tp_writer_start(tp_ctx *ctx, const tp_ctx *clock, const char *db, const char *workspace,
-                          int64_t queue_over, int64_t inbox_limit, tp_writer **out);
+                          int64_t queue_over, int64_t inbox_limit, size_t cache_limit,
+                          tp_writer **out);
 /* Queues a job; its done callback runs later on the writer thread. */
 void tp_writer_submit(tp_writer *w, tp_write_job *job);
 /* fn(user) runs on the writer thread after a commit that added leads to
