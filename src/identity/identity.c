@@ -50,30 +50,36 @@ struct tp_identity {
 
 #define OPS(id) ((id)->store->ops)
 
+/* The caches' text maps: the one list for setting them up, freeing and
+ * measuring them. */
+enum { N_MAPS = 6 };
+static void maps_of(tp_identity *id, tp_strmap *maps[N_MAPS])
+{
+	tp_strmap *all[N_MAPS] = {&id->by_email, &id->by_user, &id->by_domain,
+	                          &id->by_group, &id->by_anon, &id->interned};
+	memcpy(maps, all, sizeof all);
+}
+
 static void caches_init(tp_identity *id)
 {
+	tp_strmap *maps[N_MAPS];
+	maps_of(id, maps);
 	tp__arena_init(&id->arena, 256 * 1024);
 	tp__arena_init(&id->scratch, 64 * 1024);
-	tp__strmap_init(&id->by_email);
-	tp__strmap_init(&id->by_user);
-	tp__strmap_init(&id->by_domain);
-	tp__strmap_init(&id->by_group);
-	tp__strmap_init(&id->by_anon);
-	tp__strmap_init(&id->interned);
+	for (int i = 0; i < N_MAPS; i++)
+		tp__strmap_init(maps[i]);
 	tp__i64map_init(&id->contacts);
 	id->clen = id->vlen = id->dlen = 0;
 }
 
 static void caches_free(tp_identity *id)
 {
+	tp_strmap *maps[N_MAPS];
+	maps_of(id, maps);
 	tp__arena_free(&id->arena);
 	tp__arena_free(&id->scratch);
-	tp__strmap_free(&id->by_email);
-	tp__strmap_free(&id->by_user);
-	tp__strmap_free(&id->by_domain);
-	tp__strmap_free(&id->by_group);
-	tp__strmap_free(&id->by_anon);
-	tp__strmap_free(&id->interned);
+	for (int i = 0; i < N_MAPS; i++)
+		tp__strmap_free(maps[i]);
 	tp__i64map_free(&id->contacts);
 	/* The entries too: a reset that bounds the caches must give back their
 	 * largest part. */
@@ -127,12 +133,12 @@ static const char *keep(tp_identity *id, const char *s)
 
 size_t tp__identity_held_bytes(const tp_identity *id)
 {
-	const tp_strmap *maps[] = {&id->by_email, &id->by_user, &id->by_domain,
-	                           &id->by_group, &id->by_anon, &id->interned};
+	tp_strmap *maps[N_MAPS];
+	maps_of((tp_identity *)id, maps);   /* only read here */
 	size_t bytes = tp__arena_used(&id->arena) + tp__i64map_bytes(&id->contacts) +
 	               id->ccap * sizeof *id->centries + id->vcap * sizeof *id->ventries +
 	               id->dcap * sizeof *id->dirty;
-	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+	for (int i = 0; i < N_MAPS; i++)
 		bytes += tp__strmap_bytes(maps[i]);
 	return bytes;
 }

@@ -319,24 +319,24 @@ static tp_status entry_of(tp_scorer *sc, tp_ctx *ctx, int64_t cid, entry **out)
 	tp_status rc = s->ops->score_get(s, ctx, cid, &row, &found);
 	if (rc != TP_OK)
 		return rc;
-	/* The row's texts first: they live in the store's scratch, which its
-	 * next call (fit_of's contact read) reuses. */
-	if (found)
-		caps_parse(row.caps, e.state.caps, sc->cfg->n_capped);
-	/* One contact lookup gives both the stage and the fit; a rebuild needs
-	 * them only at flush, once, however many traits its events bring. */
-	if (found && (rc = fit_of(ctx, s, sc->cfg, cid, &e.fit, &e.stage)) != TP_OK)
-		return rc;
-	e.fit_stale = !found;
 	if (found) {
+		/* All of the row before the next store call: its texts live in the
+		 * store's scratch, which that call (fit_of's contact read) reuses. */
 		e.state.engagement = row.engagement;
 		e.state.at = row.engagement_at;
 		e.probability = row.probability;
+		caps_parse(row.caps, e.state.caps, sc->cfg->n_capped);
+		/* One contact lookup gives both the stage and the fit; a rebuild
+		 * needs them only at flush, once, however many traits its events
+		 * bring. */
+		if ((rc = fit_of(ctx, s, sc->cfg, cid, &e.fit, &e.stage)) != TP_OK)
+			return rc;
 	} else {
 		/* Never scored: the contact may have history from before (an older
 		 * version, a contacts import): rebuild it rather than start at 0. */
 		e.rebuild = 1;
 	}
+	e.fit_stale = !found;
 	if (tp__i64map_put(&sc->index, cid, (int64_t)sc->len) != 0)
 		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	sc->entries[sc->len] = e;
