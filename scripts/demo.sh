@@ -23,6 +23,7 @@ cat <<MSG
   $TP channels classify google cpc brand        # the GA4 channel rules
   $TP report attribution --model all            # which channels produced the customers, ten models
   $TP report paths                              # converting paths and channel combinations
+  $TP report kpi --month 2026-11 --by channel   # LVR, CPL, CAC, ROAS of a month, by channel
   $TP import events ${DB%.db}-events.jsonl      # the same events again: all duplicates
   $TP keys create secret                        # a key for the JSON API (docs/API.md)
   $TP serve --listen 127.0.0.1:8080             # collector, JSON API and nurturing (docs/NURTURE.md)

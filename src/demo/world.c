@@ -152,7 +152,14 @@ int tp__demo_world_build(demo_world *w, const tp_demo_opts *opts)
 		a->employees = (int32_t)exp(log(10.0) + tp__demo_unit(&r) * (log(20000.0) - log(10.0)));
 		a->champion = -1;
 	}
+	/* A steady inflow, as a live funnel has: the last months' people are
+	 * early in their journeys rather than missing. Known people start early
+	 * enough to be identified (within 21 days) before the end, so that
+	 * --contacts N gives N contacts; short worlds keep four fifths. */
 	int64_t span = (int64_t)opts->days * DAY_MS;
+	int64_t known_span = span - 22 * DAY_MS;
+	if (known_span < span / 5 * 4)
+		known_span = span / 5 * 4;
 	for (int32_t i = 0; i < w->n_people; i++) {
 		demo_person *p = &w->people[i];
 		p->first = (uint16_t)tp__demo_pick(&r, tp__demo_n_first);
@@ -163,7 +170,8 @@ int tp__demo_world_build(demo_world *w, const tp_demo_opts *opts)
 		p->account = tp__demo_pick(&r, w->n_accounts);
 		p->intent = tp__demo_unit(&r);
 		p->first_channel = (uint8_t)pick_channel(&r);
-		p->start = w->start_ms + (int64_t)(tp__demo_unit(&r) * (double)span * 0.8);
+		p->start = w->start_ms +
+		           (int64_t)(tp__demo_unit(&r) * (double)(i < w->n_known ? known_span : span));
 		for (int s = 0; s <= REACH_CUSTOMER; s++)
 			p->stage_at[s] = 0;
 		if (i >= w->n_known) {
