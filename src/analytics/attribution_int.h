@@ -30,4 +30,15 @@ void tp__channel_sets_free(channel_sets *s);
  * arrays, totals and unattributed journeys without touches are set). */
 tp_status tp__markov(tp_ctx *ctx, const tp_journeys *j, int order, tp_attr_result *r);
 
+/* tp_journeys_from_store in three steps, for a report that reads the
+ * events once for several purposes (the KPIs): begin reads the people,
+ * their stages and deals; each event of the caller's events_scan then goes
+ * to tp__journeys_on_event (a tp_touch_fn); end takes the scan's status,
+ * adds the last journeys and frees the builder, whatever the status. */
+typedef struct tp__journey_builder tp__journey_builder;
+tp_status tp__journeys_begin(tp_ctx *ctx, tp_store *s, const tp_journey_opts *o, tp_journeys *j,
+                             tp__journey_builder **out);
+int tp__journeys_on_event(void *journey_builder, const tp_touch_record *t);
+tp_status tp__journeys_end(tp__journey_builder *b, tp_status scan);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/attribution_int.h"
 #include "analytics/people.h"
 #include "core/buf.h"
 #include "core/i64map.h"
@@ -20,7 +21,7 @@ typedef struct person {
 	int seen;                /* its events were read */
 } person;
 
-typedef struct builder {
+struct tp__journey_builder {
 	tp_ctx *ctx;
 	const tp_journey_opts *o;
 	tp_journeys *j;
@@ -35,7 +36,8 @@ typedef struct builder {
 	size_t n_steps, cap_steps;
 	int64_t last_ts;         /* its last event's time: sessions */
 	tp_status rc;
-} builder;
+};
+typedef tp__journey_builder builder;
 
 static int on_contact(void *user, const tp_contact *c)
 {
@@ -177,39 +179,71 @@ static int on_event(void *user, const tp_touch_record *t)
 	return 0;
 }
 
-tp_status tp_journeys_from_store(tp_ctx *ctx, tp_store *s, const tp_journey_opts *o,
-                                 tp_journeys *j)
+/* Reads who the people are, their stages and deals: everything but the
+ * events, which the caller's scan then gives to tp__journeys_on_event. */
+tp_status tp__journeys_begin(tp_ctx *ctx, tp_store *s, const tp_journey_opts *o, tp_journeys *j,
+                             tp__journey_builder **out)
 {
+	*out = NULL;
 	if (o->conversion == TP_CONVERT_EVENT && (!o->event || !*o->event))
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "conversion", "name the conversion event");
 	if (o->lookback_ms < 0)
 		return tp_ctx_fail(ctx, TP_ERR_INVALID, "lookback", "must not be negative");
-	builder b = {.ctx = ctx, .o = o, .j = j, .rc = TP_OK, .contact_id = 0,
-	             .as_of = o->as_of ? o->as_of : tp_ctx_now(ctx),
-	             .lookback = o->lookback_ms ? o->lookback_ms : DEFAULT_LOOKBACK_MS};
-	tp__i64map_init(&b.index);
+	builder *b = malloc(sizeof *b);
+	if (!b)
+		return tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "journeys: out of memory");
+	*b = (builder){.ctx = ctx, .o = o, .j = j, .rc = TP_OK, .contact_id = 0,
+	               .as_of = o->as_of ? o->as_of : tp_ctx_now(ctx),
+	               .lookback = o->lookback_ms ? o->lookback_ms : DEFAULT_LOOKBACK_MS};
+	tp__i64map_init(&b->index);
 	tp_contact_filter all = {.stage = -1, .include_merged = 0, .account_id = 0};
-	tp_status rc = s->ops->contacts_list(s, ctx, &all, on_contact, &b);
-	if (rc == TP_OK && b.rc == TP_OK)
-		rc = s->ops->stage_changes(s, ctx, 0, on_stage_change, &b);
-	if (rc == TP_OK && b.rc == TP_OK)
-		rc = s->ops->opportunities_list(s, ctx, on_opportunity, &b);
-	if (rc == TP_OK && b.rc == TP_OK)
-		rc = s->ops->events_scan(s, ctx, on_event, &b);
+	tp_status rc = s->ops->contacts_list(s, ctx, &all, on_contact, b);
+	if (rc == TP_OK && b->rc == TP_OK)
+		rc = s->ops->stage_changes(s, ctx, 0, on_stage_change, b);
+	if (rc == TP_OK && b->rc == TP_OK)
+		rc = s->ops->opportunities_list(s, ctx, on_opportunity, b);
+	if (rc == TP_OK && b->rc != TP_OK)
+		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "journeys: out of memory");
+	if (rc != TP_OK) {
+		tp__journeys_end(b, rc);
+		return rc;
+	}
+	*out = b;
+	return TP_OK;
+}
+
+int tp__journeys_on_event(void *journey_builder, const tp_touch_record *t)
+{
+	return on_event(journey_builder, t);
+}
+
+tp_status tp__journeys_end(tp__journey_builder *b, tp_status rc)
+{
 	if (rc == TP_OK)
-		finish_contact(&b);
+		finish_contact(b);
 	/* People who converted without any event: conversions no channel can
 	 * take, but conversions all the same. */
-	for (size_t i = 0; rc == TP_OK && b.rc == TP_OK && i < b.n_people; i++) {
-		const person *p = &b.people[i];
+	for (size_t i = 0; rc == TP_OK && b->rc == TP_OK && i < b->n_people; i++) {
+		const person *p = &b->people[i];
 		if (!p->seen && p->converted_at)
-			b.rc = tp_journeys_add(ctx, j, NULL, 0, 1, p->value, 0, p->converted_at);
+			b->rc = tp_journeys_add(b->ctx, b->j, NULL, 0, 1, p->value, 0, p->converted_at);
 	}
-	if (rc == TP_OK && b.rc != TP_OK)
-		rc = b.rc == TP_ERR_NOMEM ? tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "journeys: out of memory")
-		                          : b.rc;
-	tp__i64map_free(&b.index);
-	free(b.people);
-	free(b.steps);
+	if (rc == TP_OK && b->rc != TP_OK)
+		rc = b->rc == TP_ERR_NOMEM ? tp_ctx_fail(b->ctx, TP_ERR_NOMEM, NULL, "journeys: out of memory")
+		                           : b->rc;
+	tp__i64map_free(&b->index);
+	free(b->people);
+	free(b->steps);
+	free(b);
 	return rc;
+}
+
+tp_status tp_journeys_from_store(tp_ctx *ctx, tp_store *s, const tp_journey_opts *o,
+                                 tp_journeys *j)
+{
+	tp__journey_builder *b;
+	tp_status rc = tp__journeys_begin(ctx, s, o, j, &b);
+	if (rc != TP_OK)
+		return rc;
+	return tp__journeys_end(b, s->ops->events_scan(s, ctx, tp__journeys_on_event, b));
 }

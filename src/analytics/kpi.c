@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/attribution_int.h"
 #include "analytics/people.h"
 #include "core/buf.h"
 #include "core/strmap.h"
@@ -232,17 +233,40 @@ static int on_event(void *user, const tp_touch_record *t)
 	return 0;
 }
 
-/* Won revenue of the customers of the month, credited to their touches. */
-static tp_status credit_revenue(kpi *k, tp_store *store)
+typedef struct both_readers {
+	tp__people *people;
+	tp__journey_builder *journeys;
+} both_readers;
+
+static int on_touch(void *user, const tp_touch_record *t)
+{
+	both_readers *b = user;
+	return tp__people_on_event(b->people, t) || tp__journeys_on_event(b->journeys, t);
+}
+
+/* The people's first touches and every journey up to the month's end, from
+ * one scan of the events instead of one each. */
+static tp_status read_people_and_journeys(kpi *k, tp_store *s, tp_journeys *all)
 {
 	tp_journey_opts jo = {.conversion = TP_CONVERT_CUSTOMER,
 	                      .key = k->o->by == TP_KPI_CAMPAIGN ? TP_KEY_CAMPAIGN : TP_KEY_CHANNEL,
 	                      .as_of = k->to};
-	tp_journeys *all = tp_journeys_create(), *month = tp_journeys_create();
-	tp_status rc = all && month ? TP_OK
-	               : tp_ctx_fail(k->ctx, TP_ERR_NOMEM, NULL, "out of memory");
-	if (rc == TP_OK)
-		rc = tp_journeys_from_store(k->ctx, store, &jo, all);
+	tp__journey_builder *jb;
+	tp_status rc = tp__people_load(k->ctx, s, k->to, 0, &k->people);
+	if (rc == TP_OK && (rc = tp__journeys_begin(k->ctx, s, &jo, all, &jb)) == TP_OK) {
+		both_readers both = {&k->people, jb};
+		rc = tp__journeys_end(jb, s->ops->events_scan(s, k->ctx, on_touch, &both));
+	}
+	if (rc == TP_OK && k->people.oom)
+		rc = tp_ctx_fail(k->ctx, TP_ERR_NOMEM, NULL, "out of memory reading contacts");
+	return rc;
+}
+
+/* Won revenue of the customers of the month, credited to their touches. */
+static tp_status credit_revenue(kpi *k, const tp_journeys *all)
+{
+	tp_journeys *month = tp_journeys_create();
+	tp_status rc = month ? TP_OK : tp_ctx_fail(k->ctx, TP_ERR_NOMEM, NULL, "out of memory");
 	/* Keep the conversions of the month; channel indexes are re-made. */
 	tp_journey_step *steps = NULL;
 	size_t cap = 0;
@@ -283,7 +307,6 @@ static tp_status credit_revenue(kpi *k, tp_store *store)
 		}
 		tp_attr_result_free(&res);
 	}
-	tp_journeys_free(all);
 	tp_journeys_free(month);
 	return rc;
 }
@@ -333,6 +356,7 @@ tp_status tp_kpi_report(tp_ctx *ctx, tp_store *s, const tp_kpi_opts *o, tp_kpi_r
 	tp__strmap_init(&k.keys);
 	tp__strmap_init(&k.visitors);
 	tp_status rc = TP_OK;
+	tp_journeys *all = NULL;
 	if (k.from > k.as_of) {
 		rc = tp_ctx_fail(ctx, TP_ERR_USAGE, "--month", "%s has not begun at the report's date",
 		                 month);
@@ -343,7 +367,9 @@ tp_status tp_kpi_report(tp_ctx *ctx, tp_store *s, const tp_kpi_opts *o, tp_kpi_r
 	memset(&k.rows[0], 0, sizeof k.rows[0]);
 	snprintf(k.rows[0].key, sizeof k.rows[0].key, "all");
 	k.n = 1;
-	if ((rc = tp__people_load(ctx, s, k.to, 1, &k.people)) != TP_OK)
+	if (!(all = tp_journeys_create()))
+		goto oom;
+	if ((rc = read_people_and_journeys(&k, s, all)) != TP_OK)
 		goto done;
 	count_people(&k);
 	char from_day[11], to_day[11];
@@ -364,7 +390,7 @@ tp_status tp_kpi_report(tp_ctx *ctx, tp_store *s, const tp_kpi_opts *o, tp_kpi_r
 	for (size_t i = 0; rc == TP_OK && i < k.n_sessions; i++)
 		close_session(&k, &k.sessions[i]);
 	if (rc == TP_OK && !k.oom)
-		rc = credit_revenue(&k, s);
+		rc = credit_revenue(&k, all);
 	if (rc != TP_OK)
 		goto done;
 	if (k.oom)
@@ -386,5 +412,6 @@ done:
 	tp__strmap_free(&k.keys);
 	tp__strmap_free(&k.visitors);
 	tp__people_free(&k.people);
+	tp_journeys_free(all);
 	return rc;
 }

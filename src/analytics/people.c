@@ -50,9 +50,9 @@ static int on_stage_change(void *user, const tp_stage_change_row *r)
 	return 0;
 }
 
-static int on_event(void *user, const tp_touch_record *t)
+int tp__people_on_event(void *people, const tp_touch_record *t)
 {
-	tp__people *f = user;
+	tp__people *f = people;
 	if (t->contact_id != f->contact_id) {
 		f->contact_id = t->contact_id;
 		f->who = tp__people_get(f, t->contact_id);
@@ -85,7 +85,7 @@ tp_status tp__people_load(tp_ctx *ctx, tp_store *s, int64_t as_of, int touches,
 	if (rc == TP_OK && !f->oom)
 		rc = s->ops->stage_changes(s, ctx, 0, on_stage_change, f);
 	if (rc == TP_OK && !f->oom && touches)
-		rc = s->ops->events_scan(s, ctx, on_event, f);
+		rc = s->ops->events_scan(s, ctx, tp__people_on_event, f);
 	if (rc == TP_OK && f->oom)
 		rc = tp_ctx_fail(ctx, TP_ERR_NOMEM, NULL, "out of memory reading contacts");
 	if (rc != TP_OK)

@@ -41,6 +41,10 @@ const char *tp__campaign_key(const char *channel, const char *campaign);
  * events for first touches and touch counts. */
 tp_status tp__people_load(tp_ctx *ctx, tp_store *s, int64_t as_of, int touches,
                           tp__people *out);
+/* What the load does with each event, for a caller that loads without
+ * `touches` and reads the events itself (ordered by contact, as
+ * events_scan gives them); out of memory sets `oom`. */
+int tp__people_on_event(void *people, const tp_touch_record *t);
 tp__person *tp__people_get(tp__people *p, int64_t contact_id);
 void tp__people_free(tp__people *p);
 

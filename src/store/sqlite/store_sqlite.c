@@ -283,7 +283,7 @@ static const char *const sql_text[ST__COUNT] = {
 		" WHERE b.workspace_id = a.workspace_id AND b.account_id = a.account_id"
 		" AND b.month = a.month AND b.imported_at > a.imported_at AND b.imported_at <= ?2)"
 		" ORDER BY account_id, month, id",
-	[ST_EVENTS_BETWEEN] = "SELECT " TOUCH_COLS " FROM event WHERE workspace_id = ?1"
+	[ST_EVENTS_BETWEEN] = "SELECT " TOUCH_COLS " FROM event WHERE +workspace_id = ?1"
 		" AND ts BETWEEN ?2 AND ?3 ORDER BY ts, id",
 	[ST_INBOX_ADD] = "INSERT INTO inbox (workspace_id, call, events, received_at, body)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
