@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	if (efd < 0)
 		return 1;
 	snprintf(db_path, sizeof db_path, "%s.db", events_path);
-	/* The demo averages about 34.5 events per known person (seed 1). */
+	/* The demo averages about 34.3 events per known person (seed 1). */
 	tp_demo_opts d = {.contacts = want / 34 + 1, .seed = 1, .days = 365};
 	tp_ctx *ctx = tp_ctx_create();
 	FILE *out = fdopen(efd, "w");

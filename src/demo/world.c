@@ -152,14 +152,13 @@ int tp__demo_world_build(demo_world *w, const tp_demo_opts *opts)
 		a->employees = (int32_t)exp(log(10.0) + tp__demo_unit(&r) * (log(20000.0) - log(10.0)));
 		a->champion = -1;
 	}
-	/* A steady inflow, as a live funnel has: the last months' people are
+	/* A steady inflow, as a live funnel has: the last month's people are
 	 * early in their journeys rather than missing. Known people start early
-	 * enough to be identified (within 21 days) before the end, so that
-	 * --contacts N gives N contacts; short worlds keep four fifths. */
+	 * enough for their identifying touch (a list at once, or a form after at
+	 * most three visits 4.05 days apart: events.c) to fall before the end,
+	 * so that --contacts N gives N contacts. */
 	int64_t span = (int64_t)opts->days * DAY_MS;
-	int64_t known_span = span - 22 * DAY_MS;
-	if (known_span < span / 5 * 4)
-		known_span = span / 5 * 4;
+	int64_t known_span = span - 9 * DAY_MS;
 	for (int32_t i = 0; i < w->n_people; i++) {
 		demo_person *p = &w->people[i];
 		p->first = (uint16_t)tp__demo_pick(&r, tp__demo_n_first);

@@ -126,7 +126,7 @@ $ $DATA/api.sh POST /v1/contacts/301/merge secret '{}' 'd["error"]["field"]'
 > 400 loser
 
 # Opportunities: open, win, list.
-$ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","amount":"24000.50","currency":"USD","name":"Example Corp"}' 'd["id"] > 36, d["stage"], d["probability"], d["amount"], d["account_id"] > 0'
+$ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","amount":"24000.50","currency":"USD","name":"Example Corp"}' 'd["id"] > 35, d["stage"], d["probability"], d["amount"], d["account_id"] > 0'
 > 201 True qualify 10 24000.5 True
 $ $DATA/api.sh POST /v1/opportunities secret '{"contact":"mai.tran@example-corp.com","currency":"USD"}' 'd["error"]["field"]'
 > 400 amount
