@@ -250,6 +250,10 @@ static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, in
 		rc = res.adopted || res.merged
 		             ? tp_scorer_rebuild(imp->scorer, ctx, res.contact_id)
 		             : tp_scorer_event(imp->scorer, ctx, res.contact_id, ev, row.channel);
+		/* The merged-away contact's touches are the winner's now: its score
+		 * row goes and its pending MQL move with it, as after a merge by hand. */
+		if (rc == TP_OK && res.merged_away)
+			rc = tp_scorer_forget(imp->scorer, ctx, res.merged_away);
 		if (rc != TP_OK)
 			return rc;
 	}

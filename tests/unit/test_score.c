@@ -269,6 +269,44 @@ static void crossing_exactly_the_threshold_makes_an_mql(void **state)
 	assert_int_equal(c.stage, TP_STAGE_LEAD);  /* 20 */
 }
 
+/* A lead who crosses the MQL threshold and is merged into another contact
+ * in the same transaction: the winner takes the touches, the score and the
+ * move; the merged-away contact keeps no score of its own (as after a merge
+ * by hand) and is not moved, which failed the whole import. */
+static void a_lead_merged_away_leaves_its_score_to_the_winner(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(set_rules(f, page_rules), TP_OK);
+	static const char first[] =
+		"{\"type\":\"identify\",\"anonymousId\":\"va\",\"messageId\":\"m1\",\"timestamp\":\"2026-03-01T00:00:00Z\",\"traits\":{\"email\":\"bo@x.com\"}}\n";
+	/* One transaction (the helper commits every 3 calls). */
+	static const char second[] =
+		"{\"type\":\"track\",\"anonymousId\":\"va\",\"event\":\"Demo Requested\",\"messageId\":\"d1\",\"timestamp\":\"2026-03-02T00:00:00Z\"}\n"
+		"{\"type\":\"identify\",\"userId\":\"u9\",\"messageId\":\"m2\",\"timestamp\":\"2026-03-02T01:00:00Z\"}\n"
+		"{\"type\":\"identify\",\"userId\":\"u9\",\"messageId\":\"m3\",\"timestamp\":\"2026-03-02T02:00:00Z\",\"traits\":{\"email\":\"bo@x.com\"}}\n";
+	tp_import_stats st;
+	assert_int_equal(import_text(f, NULL, first, 1, &st, NULL), TP_OK);
+	int64_t loser = contact_by_email(f, "bo@x.com");
+	if (import_text(f, NULL, second, 1, &st, NULL) != TP_OK)
+		fail_msg("import: %s", tp_ctx_message(f->ctx));
+	assert_int_equal(st.merges, 1);
+	assert_int_equal(st.mqls, 1);
+	tp_store *s = f->store;
+	tp_contact c;
+	int found;
+	assert_int_equal(s->ops->contact_get(s, f->ctx, loser, &c, &found), TP_OK);
+	int64_t winner = c.merged_into;
+	assert_true(winner > 0 && winner != loser);
+	assert_int_equal(c.stage, TP_STAGE_LEAD);
+	tp_score_row row;
+	assert_int_equal(s->ops->score_get(s, f->ctx, loser, &row, &found), TP_OK);
+	assert_false(found);
+	assert_int_equal(s->ops->score_get(s, f->ctx, winner, &row, &found), TP_OK);
+	assert_true(found && row.total >= 50);
+	assert_int_equal(s->ops->contact_get(s, f->ctx, winner, &c, &found), TP_OK);
+	assert_int_equal(c.stage, TP_STAGE_MQL);
+}
+
 /* Ana's stored score after importing `lines` (one or two imports) into
  * a fresh workspace with page_rules. */
 static tp_score_row score_after(const char *const *lines, int imports)
@@ -507,6 +545,7 @@ int main(void)
 		cmocka_unit_test(configuration_errors_name_the_field),
 		cmocka_unit_test(explanation_parts_add_up_to_the_total),
 		TEST_WITH_DB(crossing_exactly_the_threshold_makes_an_mql),
+		TEST_WITH_DB(a_lead_merged_away_leaves_its_score_to_the_winner),
 		cmocka_unit_test(daily_caps_survive_a_reload),
 		TEST_WITH_DB(incremental_scores_equal_a_rebuild),
 		TEST_WITH_DB(bulk_load_scores_equal_a_rebuild),
