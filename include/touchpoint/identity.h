@@ -21,7 +21,6 @@ typedef struct tp_resolution {
 	int64_t origin_contact_id;  /* the contact whose identifier matched (kept for unmerge) */
 	tp_visitor *visitor;        /* the event's visitor, owned by the tp_identity; may be NULL */
 	int contact_created;
-	int merged;
 	int64_t merged_away;        /* the contact this call merged into contact_id; 0 none */
 	int conflict;               /* a shared-browser or identifier conflict was logged */
 	int64_t adopted;            /* earlier anonymous events moved to the contact */

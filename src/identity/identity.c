@@ -726,7 +726,6 @@ static tp_status link_visitor(tp_identity *id, tp_ctx *ctx, tp_visitor *v, int64
 	/* Rule: one browser, no conflicting identifiers → the same person. */
 	char detail[400];
 	snprintf(detail, sizeof detail, "anonymous id %.200s links both", v->anonymous_id);
-	out->merged = 1;
 	out->merged_away = known;
 	return merge_at(id, ctx, root, known, "anonymous_id", detail, at, NULL);
 }
@@ -760,7 +759,6 @@ static tp_status resolve_alias(tp_identity *id, tp_ctx *ctx, const tp_event *ev,
 		char detail[600];
 		snprintf(detail, sizeof detail, "alias: previousId %.250s is userId %.250s",
 		         ev->previous_id, ev->user_id);
-		out->merged = 1;
 		out->merged_away = prev_root;
 		return merge_at(id, ctx, root, prev_root, "alias", detail, ev->ts, NULL);
 	}
@@ -896,7 +894,6 @@ tp_status tp__identity_resolve_visitor(tp_identity *id, tp_ctx *ctx, const tp_ev
 			         user, email);
 			if ((rc = merge_at(id, ctx, ru, re, "user_id+email", detail, ev->ts, NULL)) != TP_OK)
 				return rc;
-			out->merged = 1;
 			out->merged_away = re;
 		}
 		if ((rc = attach(id, ctx, ev, person, out)) != TP_OK)

@@ -247,7 +247,7 @@ static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, in
 		return rc;
 	if (res.contact_id) {
 		/* Adopted touches or a merge change the history wholesale. */
-		rc = res.adopted || res.merged
+		rc = res.adopted || res.merged_away
 		             ? tp_scorer_rebuild(imp->scorer, ctx, res.contact_id)
 		             : tp_scorer_event(imp->scorer, ctx, res.contact_id, ev, row.channel);
 		/* The merged-away contact's touches are the winner's now: its score
@@ -259,7 +259,7 @@ static tp_status take_call(tp_importer *imp, tp_ctx *ctx, const tp_event *ev, in
 	}
 	imp->pending.accepted++;
 	imp->pending.contacts_created += res.contact_created;
-	imp->pending.merges += res.merged;
+	imp->pending.merges += res.merged_away != 0;
 	imp->pending.conflicts += res.conflict;
 	imp->pending.adopted += res.adopted;
 	return TP_OK;
